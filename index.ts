@@ -1,0 +1,104 @@
+import * as k8s from "@pulumi/kubernetes";
+import { FerretDb } from "./components/ferretDb";
+import { AppNamespace } from "./components/namespace";
+import { INTERNET_PLUGINS, Nightscout, nightscoutSettings } from "./components/nightscout";
+import { PostgresCluster } from "./components/postgresCluster";
+import { loadStackConfig } from "./config";
+import { stackOutputs } from "./outputs";
+
+// Every setting is validated here, before any resource is registered.
+const config = loadStackConfig();
+
+const provider = new k8s.Provider("k8s", {
+  context: config.kubeContext,
+  renderYamlToDirectory: config.renderYamlToDirectory,
+});
+const providers = { kubernetes: provider };
+
+const appNamespace = new AppNamespace(
+  "nightscout",
+  { name: config.namespace, create: config.createNamespace, retainOnDelete: config.protectDatabase },
+  { providers },
+);
+
+const database = new PostgresCluster(
+  "postgres",
+  {
+    namespace: appNamespace.name,
+    clusterName: config.postgres.clusterName,
+    image: config.postgres.image,
+    instances: config.postgres.instances,
+    storageSize: config.postgres.storageSize,
+    storageClass: config.postgres.storageClass,
+    resources: config.postgres.resources,
+    maxConnections: config.postgres.maxConnections,
+    backup: config.backup,
+    restore: config.restore,
+    protect: config.protectDatabase,
+    operatorNamespace: config.cnpgOperatorNamespace,
+  },
+  { providers, dependsOn: [appNamespace] },
+);
+
+const ferretdb = new FerretDb(
+  "ferretdb",
+  {
+    namespace: appNamespace.name,
+    image: config.ferretdb.image,
+    replicas: config.ferretdb.replicas,
+    poolSize: config.ferretdb.poolSize,
+    resources: config.ferretdb.resources,
+    database: {
+      host: database.readWriteHost,
+      port: database.port,
+      role: database.appRole,
+      password: database.appPassword,
+      clientLabels: database.clientLabels,
+      endpoint: database.endpoint,
+    },
+  },
+  { providers, dependsOn: [database.cluster] },
+);
+
+const nightscout = new Nightscout(
+  "nightscout",
+  {
+    namespace: appNamespace.name,
+    image: config.nightscout.image,
+    hostname: config.nightscout.hostname,
+    apiSecret: config.nightscout.apiSecret,
+    mongoUri: ferretdb.mongoUri,
+    databaseClientLabels: ferretdb.clientLabels,
+    database: ferretdb.endpoint,
+    settings: nightscoutSettings(config.nightscout),
+    resources: config.nightscout.resources,
+    ingress: config.ingress,
+    allowInternetEgress: config.nightscout.enabledPlugins.some((p) => INTERNET_PLUGINS.includes(p)),
+  },
+  { providers, dependsOn: [ferretdb.deployment] },
+);
+
+export const {
+  namespace,
+  url,
+  nightscoutService,
+  ferretdbHost,
+  ferretdbPort,
+  mongoUri,
+  postgresClusterName,
+  postgresReadWriteHost,
+  displayUnits,
+  backupsEnabled,
+} = stackOutputs({
+  namespace: appNamespace.name,
+  url: nightscout.url,
+  nightscoutServiceName: nightscout.serviceName,
+  nightscoutServicePort: nightscout.servicePort,
+  ferretdbHost: ferretdb.host,
+  ferretdbPort: ferretdb.port,
+  mongoUri: ferretdb.mongoUri,
+  postgresClusterName: database.clusterName,
+  postgresReadWriteHost: database.readWriteHost,
+  displayUnits: config.nightscout.displayUnits,
+  backupsEnabled: database.backupsEnabled,
+});
