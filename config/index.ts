@@ -141,7 +141,8 @@ export function parseStackConfig(
     const n = Number(value);
     if (value === undefined || !/^-?\d+$/.test(value.trim()) || n < min || n > max) {
       problem(k, value, `must be a whole number from ${min} to ${max}`, `pulumi config set ${k} <${min}..${max}>`);
-      return min;
+      // NaN keeps checks that depend on this value from piling follow-on errors on it.
+      return NaN;
     }
     return n;
   };
@@ -152,7 +153,7 @@ export function parseStackConfig(
     problem(k, value, "must be true or false", `pulumi config set ${k} true|false`);
     return Boolean(setting(k).default);
   };
-  const list = (k: string): string[] => {
+  const list = (k: string): string[] | undefined => {
     const value = raw(k) ?? "[]";
     try {
       const parsed: unknown = JSON.parse(value);
@@ -161,7 +162,7 @@ export function parseStackConfig(
       // Not JSON: fall through to the message below.
     }
     problem(k, value, "must be a list of strings", `pulumi config set --path '${k}[0]' <value> (one entry per index)`);
-    return [];
+    return undefined;
   };
   const quantity = (k: string): string => {
     const value = raw(k) ?? "";
@@ -223,18 +224,20 @@ export function parseStackConfig(
     problem("alarmTypes", alarmTypes, "must be simple, predict, or \"simple predict\"", "pulumi config set alarmTypes simple");
   }
 
-  const authDefaultRoles = list("authDefaultRoles");
+  const rolesList = list("authDefaultRoles");
+  const authDefaultRoles = rolesList ?? [];
   const unknownRoles = authDefaultRoles.filter((r) => !(NIGHTSCOUT_ROLES as readonly string[]).includes(r));
-  if (authDefaultRoles.length === 0 || unknownRoles.length > 0) {
+  // A value that is not a list was reported already.
+  if (rolesList !== undefined && (authDefaultRoles.length === 0 || unknownRoles.length > 0)) {
     problem("authDefaultRoles", JSON.stringify(authDefaultRoles), `must name known roles (unknown: ${unknownRoles.join(", ") || "none given"}; known: ${NIGHTSCOUT_ROLES.join(", ")})`, "pulumi config set --path 'authDefaultRoles[0]' status-only");
   }
 
-  const enabledPlugins = list("enabledPlugins");
+  const enabledPlugins = list("enabledPlugins") ?? [];
   const unknownPlugins = enabledPlugins.filter((p) => !(NIGHTSCOUT_PLUGINS as readonly string[]).includes(p));
   if (unknownPlugins.length > 0) {
     problem("enabledPlugins", JSON.stringify(enabledPlugins), `names unknown plugins: ${unknownPlugins.join(", ")}`, `use only: ${NIGHTSCOUT_PLUGINS.join(" ")}`);
   }
-  const showPlugins = list("showPlugins");
+  const showPlugins = list("showPlugins") ?? [];
   const unknownShown = showPlugins.filter((p) => !(NIGHTSCOUT_PLUGINS as readonly string[]).includes(p));
   const shownNotEnabled = showPlugins.filter((p) => !unknownShown.includes(p) && !enabledPlugins.includes(p));
   if (unknownShown.length > 0) {
@@ -264,6 +267,7 @@ export function parseStackConfig(
   // FerretDB.
   const replicas = int("ferretdbReplicas", 1, 10);
   const poolSize = int("ferretdbPoolSize", 1, 1000);
+  // Comparisons with NaN are false: an invalid number was already reported.
   if (replicas * poolSize + RESERVED_POSTGRES_CONNECTIONS > maxConnections) {
     problem(
       "ferretdbPoolSize",

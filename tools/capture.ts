@@ -51,15 +51,21 @@ export function stackConfig(
     if (typeof value === "object" && value !== null && "secure" in value) continue;
     config[key] = typeof value === "string" ? value : JSON.stringify(value);
   }
-  const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries(TEST_SECRETS)) {
-    config[`${PROJECT}:${key}`] = value;
-    secretKeys.push(`${PROJECT}:${key}`);
-  }
   for (const [key, value] of Object.entries(overrides)) {
     const full = key.includes(":") ? key : `${PROJECT}:${key}`;
     if (value === undefined) delete config[full];
     else config[full] = value;
+  }
+  // Backup credentials only where the stack uses an object store, as an operator would.
+  const usesObjectStore =
+    config[`${PROJECT}:backupDestinationPath`] || config[`${PROJECT}:restoreFromServerName`];
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(TEST_SECRETS)) {
+    if (key.startsWith("backup") && !usesObjectStore) continue;
+    const full = `${PROJECT}:${key}`;
+    if (full in overrides || key in overrides) continue;
+    config[full] = value;
+    secretKeys.push(full);
   }
   return { config, secretKeys };
 }

@@ -1,0 +1,73 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CaptureResult, CapturedResource, TEST_SECRETS, captureProgram, outputValue, stackConfig } from "../../tools/capture";
+import { ManifestValidator } from "../../tools/manifest-validation";
+
+export type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Evaluates the program once for this test file (the Pulumi runtime is process-global). */
+export function useProgram(stack: string, overrides: Record<string, string | undefined> = {}) {
+  let result: CaptureResult;
+  beforeAll(async () => {
+    result = await captureProgram(stack, stackConfig(stack, overrides), () => import("../../index"));
+  }, 60_000);
+
+  const resources = () => result.resources;
+  const ofType = (type: string) => result.resources.filter((r) => r.type === type);
+  const one = (type: string, name: string): CapturedResource => {
+    const found = result.resources.find((r) => r.type === type && r.name === name);
+    if (!found) throw new Error(`no ${type} named ${name}; have ${result.resources.map((r) => r.name).join(", ")}`);
+    return found;
+  };
+  const props = (type: string, name: string): Props => one(type, name).props as Props;
+  const output = async (name: string) => outputValue(result.outputs[name] as pulumi.Output<unknown>);
+  return { resources, ofType, one, props, output, outputs: () => result.outputs };
+}
+
+export const T = {
+  cluster: "kubernetes:postgresql.cnpg.io/v1:Cluster",
+  scheduledBackup: "kubernetes:postgresql.cnpg.io/v1:ScheduledBackup",
+  objectStore: "kubernetes:barmancloud.cnpg.io/v1:ObjectStore",
+  deployment: "kubernetes:apps/v1:Deployment",
+  service: "kubernetes:core/v1:Service",
+  secret: "kubernetes:core/v1:Secret",
+  namespace: "kubernetes:core/v1:Namespace",
+  ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+  networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+  pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+  middleware: "kubernetes:traefik.io/v1alpha1:Middleware",
+  password: "random:index/randomPassword:RandomPassword",
+  provider: "pulumi:providers:kubernetes",
+};
+
+/** Kubernetes objects among the captured resources (custom resources of the kubernetes provider). */
+export function kubernetesObjects(resources: CapturedResource[]): CapturedResource[] {
+  return resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+}
+
+/** Every string value of the test secrets and of the generated passwords. */
+export function secretValues(resources: CapturedResource[]): string[] {
+  const generated = resources
+    .filter((r) => r.type === T.password)
+    .map((r) => "mock-password-" + r.name.replace(/[^a-z0-9]/gi, "").slice(-12));
+  return [...Object.values(TEST_SECRETS), ...generated];
+}
+
+export function env(container: Props): Record<string, Props> {
+  return Object.fromEntries((container.env ?? []).map((e: Props) => [e.name, e]));
+}
+
+export function containerOf(deployment: Props): Props {
+  return deployment.spec.template.spec.containers[0];
+}
+
+/** Does a NetworkPolicy peer's podSelector (matchLabels only, as the program writes them) select these labels? */
+export function selects(selector: Props | undefined, labels: Record<string, string>): boolean {
+  if (!selector) return false;
+  return Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+}
+
+let validator: ManifestValidator | undefined;
+export function manifestValidator(): ManifestValidator {
+  validator ??= new ManifestValidator();
+  return validator;
+}
