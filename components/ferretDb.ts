@@ -58,8 +58,9 @@ export class FerretDb extends pulumi.ComponentResource {
   public readonly service: k8s.core.v1.Service;
 
   constructor(name: string, args: FerretDbArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("nightscout:ferretdb:FerretDb", name, {}, opts);
+    // Validate before registering anything, so bad args leave no trace in the state.
     validate(args);
+    super("nightscout:ferretdb:FerretDb", name, {}, opts);
 
     const labels = { "app.kubernetes.io/name": "ferretdb", "app.kubernetes.io/instance": name };
     const clientLabel = `nightscout.dev/${name}-client`;

@@ -58,8 +58,9 @@ export class Nightscout extends pulumi.ComponentResource {
   public readonly ingress: k8s.networking.v1.Ingress;
 
   constructor(name: string, args: NightscoutArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("nightscout:app:Nightscout", name, {}, opts);
+    // Validate before registering anything, so bad args leave no trace in the state.
     validate(args);
+    super("nightscout:app:Nightscout", name, {}, opts);
 
     const labels = { "app.kubernetes.io/name": "nightscout", "app.kubernetes.io/instance": name };
     this.url = `https://${args.hostname}`;

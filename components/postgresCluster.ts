@@ -63,8 +63,9 @@ export class PostgresCluster extends pulumi.ComponentResource {
   public readonly cluster: k8s.apiextensions.CustomResource;
 
   constructor(name: string, args: PostgresClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("nightscout:database:PostgresCluster", name, {}, opts);
+    // Validate before registering anything, so bad args leave no trace in the state.
     validate(args);
+    super("nightscout:database:PostgresCluster", name, {}, opts);
 
     const appRole = args.appRole ?? "nightscout";
     const clusterName = args.clusterName;

@@ -1,0 +1,51 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { SETTINGS } from "../config/settings";
+
+const ROOT = path.resolve(__dirname, "..");
+const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
+type ProjectConfig = Record<string, { type: string; default?: unknown; secret?: boolean; items?: { type: string } }>;
+const project = yaml.load(read("Pulumi.yaml")) as { name: string; config: ProjectConfig };
+
+describe("Pulumi.yaml declares every setting, as config/settings.ts does", () => {
+  test("the same keys, except optional secrets", () => {
+    const declared = SETTINGS.filter((s) => !s.optionalSecret).map((s) => s.key);
+    expect(Object.keys(project.config).sort()).toEqual(declared.sort());
+  });
+
+  test.each(SETTINGS.filter((s) => !s.optionalSecret).map((s) => [s.key, s] as const))("%s: type, default and secrecy match", (key, s) => {
+    const entry = project.config[key];
+    expect(entry.type).toBe(s.type);
+    expect(entry.default).toEqual(s.default);
+    expect(entry.secret ?? false).toBe(s.secret ?? false);
+    if (s.type === "array") expect(entry.items).toEqual({ type: "string" });
+  });
+
+  test("a required secret has no default, so the engine demands it, encrypted", () => {
+    expect(project.config.apiSecret).toMatchObject({ type: "string", secret: true });
+    expect(project.config.apiSecret.default).toBeUndefined();
+  });
+});
+
+describe.each(["staging", "production"])("Pulumi.%s.yaml", (stack) => {
+  const file = yaml.load(read(`Pulumi.${stack}.yaml`)) as { config: Record<string, unknown> };
+  const secretKeys = SETTINGS.filter((s) => s.secret).map((s) => `nightscout:${s.key}`);
+
+  test("sets only declared settings", () => {
+    const known = SETTINGS.map((s) => `nightscout:${s.key}`);
+    for (const key of Object.keys(file.config)) expect(known).toContain(key);
+  });
+
+  test("holds no secret in plaintext", () => {
+    for (const key of secretKeys) {
+      const value = file.config[key];
+      if (value !== undefined) expect(value).toEqual({ secure: expect.any(String) });
+    }
+  });
+});
+
+test("the README's configuration table lists every setting", () => {
+  const readme = read("README.md");
+  for (const s of SETTINGS) expect({ key: s.key, listed: readme.includes(`| \`${s.key}\``) }).toEqual({ key: s.key, listed: true });
+});
