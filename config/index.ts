@@ -465,7 +465,7 @@ function parseBackup(
   const destinationPath = str("backupDestinationPath");
   if (destinationPath === undefined) {
     for (const k of ["backupEndpointUrl", "backupAccessKeyId", "backupSecretAccessKey"]) {
-      if (read(key(k)) !== undefined) {
+      if (read(key(k))) {
         problem("backupDestinationPath", undefined, `is unset while ${k} is set, so no backups would be taken`, "pulumi config set backupDestinationPath s3://<bucket>/<path>");
         break;
       }

@@ -1,0 +1,129 @@
+import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { BARMAN_PLUGIN } from "../../components/domain";
+import { configOf } from "../lib/config";
+import { TYPES, asArr, asObj, asStr, at, nameOf, namespaceOf } from "../lib/k8s";
+import { runChecks } from "../lib/unknowns";
+
+interface Config {
+  requireBackups: boolean;
+}
+
+const configSchema: PolicyConfigSchema = {
+  properties: {
+    requireBackups: {
+      type: "boolean",
+      default: true,
+      description:
+        "Every CNPG Cluster archives WAL to a Barman Cloud ObjectStore and has a plugin ScheduledBackup (production: true, staging: false).",
+    },
+  },
+};
+
+const key = (namespace: string, name: string | undefined) => `${namespace}/${name ?? ""}`;
+
+export const backupsConfigured: StackValidationPolicy = {
+  name: "backups-configured",
+  description:
+    "CNPG Clusters back up through the Barman Cloud plugin: an ObjectStore, spec.plugins naming it, and a ScheduledBackup with method plugin.",
+  enforcementLevel: "mandatory",
+  configSchema,
+  validateStack: (args, reportViolation) => {
+    const { requireBackups } = configOf<Config>(args, configSchema);
+    const of = (type: string) => args.resources.filter((r) => r.type === type);
+    const clusters = of(TYPES.cluster);
+    const stores = of(TYPES.objectStore);
+    const scheduled = of(TYPES.scheduledBackup);
+    if (clusters.length === 0 && scheduled.length === 0) {
+      args.notApplicable("The stack has no CNPG Cluster or ScheduledBackup");
+    }
+    const storeKeys = new Set<string>();
+    const clusterKeys = new Set<string>();
+    runChecks([
+      ...stores.map((s) => () => void storeKeys.add(key(namespaceOf(s.props), nameOf(s.props)))),
+      ...clusters.map(
+        (c) => () => void clusterKeys.add(key(namespaceOf(c.props), nameOf(c.props))),
+      ),
+    ]);
+
+    // A ScheduledBackup is checked even where backups are optional: a broken one fails every run.
+    const checkScheduled = (backup: PolicyResource) => () => {
+      const spec = asObj(at(backup.props, "spec")) ?? {};
+      const cluster = asStr(at(spec, "cluster", "name"));
+      const what = `ScheduledBackup "${nameOf(backup.props) ?? backup.name}"`;
+      if (!clusterKeys.has(key(namespaceOf(backup.props), cluster))) {
+        reportViolation(
+          `${what} names cluster "${cluster ?? ""}", which is not a Cluster in its namespace.`,
+          backup.urn,
+        );
+      }
+      if (
+        spec["method"] !== "plugin" ||
+        at(spec, "pluginConfiguration", "name") !== BARMAN_PLUGIN
+      ) {
+        reportViolation(
+          `${what} must set method: plugin and pluginConfiguration.name: ${BARMAN_PLUGIN}; otherwise the webhook defaults it to barmanObjectStore and every run fails.`,
+          backup.urn,
+        );
+      }
+      const schedule = asStr(spec["schedule"]);
+      if (schedule === undefined || schedule.trim().split(/\s+/).length !== 6) {
+        reportViolation(
+          `${what} schedule "${schedule ?? ""}" must have six cron fields, seconds first (e.g. "0 45 2 * * *").`,
+          backup.urn,
+        );
+      }
+      if (spec["target"] === "prefer-standby") {
+        reportViolation(
+          `${what} targets prefer-standby; DocumentDB backups from a standby stall. Use primary.`,
+          backup.urn,
+        );
+      }
+    };
+
+    const checkCluster = (cluster: PolicyResource) => () => {
+      const namespace = namespaceOf(cluster.props);
+      const name = nameOf(cluster.props);
+      const what = `Cluster "${name ?? cluster.name}"`;
+      const spec = asObj(at(cluster.props, "spec")) ?? {};
+      if (at(spec, "backup", "barmanObjectStore") !== undefined) {
+        reportViolation(
+          `${what} uses the deprecated spec.backup.barmanObjectStore; use the Barman Cloud plugin (ObjectStore + spec.plugins).`,
+          cluster.urn,
+        );
+      }
+      const plugin = asArr(spec["plugins"])
+        .map((p) => asObj(p) ?? {})
+        .find((p) => p["name"] === BARMAN_PLUGIN);
+      const storeName = asStr(at(plugin, "parameters", "barmanObjectName"));
+      if (!plugin) {
+        reportViolation(
+          `${what} has no spec.plugins entry for ${BARMAN_PLUGIN}: WAL is not archived.`,
+          cluster.urn,
+        );
+      } else {
+        if (plugin["isWALArchiver"] !== true) {
+          reportViolation(
+            `${what}: the ${BARMAN_PLUGIN} plugin entry must set isWALArchiver: true.`,
+            cluster.urn,
+          );
+        }
+        if (!storeKeys.has(key(namespace, storeName))) {
+          reportViolation(
+            `${what}: parameters.barmanObjectName "${storeName ?? ""}" is not an ObjectStore in namespace ${namespace}.`,
+            cluster.urn,
+          );
+        }
+      }
+      const hasSchedule = scheduled.some(
+        (b) =>
+          namespaceOf(b.props) === namespace && at(b.props, "spec", "cluster", "name") === name,
+      );
+      if (!hasSchedule) reportViolation(`${what} has no ScheduledBackup.`, cluster.urn);
+    };
+
+    runChecks([
+      ...scheduled.map(checkScheduled),
+      ...(requireBackups ? clusters.map(checkCluster) : []),
+    ]);
+  },
+};

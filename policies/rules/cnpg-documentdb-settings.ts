@@ -1,0 +1,165 @@
+import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
+import { BARMAN_PLUGIN } from "../../components/domain";
+import { configOf } from "../lib/config";
+import { TYPES, asArr, asObj, asStr, at, isDocumentDbCluster } from "../lib/k8s";
+import { runChecks } from "../lib/unknowns";
+
+interface Config {
+  postgresUID: number;
+  postgresGID: number;
+  socketDirectory: string;
+}
+
+const configSchema: PolicyConfigSchema = {
+  properties: {
+    postgresUID: {
+      type: "integer",
+      default: 999,
+      description: "UID postgres runs as in the postgres-documentdb image (CNPG defaults to 26).",
+    },
+    postgresGID: {
+      type: "integer",
+      default: 999,
+      description: "GID postgres runs as in the postgres-documentdb image (CNPG defaults to 26).",
+    },
+    socketDirectory: {
+      type: "string",
+      default: "/controller/run",
+      description:
+        "The Unix socket directory of CNPG instances, used by DocumentDB's internal connections.",
+    },
+  },
+};
+
+const REQUIRED_LIBRARIES = ["pg_cron", "pg_documentdb_core", "pg_documentdb"];
+const CREATE_EXTENSION = /create\s+extension\s+(if\s+not\s+exists\s+)?"?documentdb"?/i;
+const GRANT_ADMIN_ROLE = /grant\s+documentdb_admin_role\s+to\s+/i;
+const HBA_PEER_MAP = /^local\s+\S+\s+(\S+)\s+peer\s+.*\bmap=documentdb\b/;
+const IDENT_MAP = /^documentdb\s+postgres\s+(\S+)\s*$/;
+
+export const cnpgDocumentdbSettings: ResourceValidationPolicy = {
+  name: "cnpg-documentdb-settings",
+  description:
+    "A CNPG Cluster running the postgres-documentdb image declares what the image's entrypoint would have: UID/GID, preload libraries, the extension, socket connections, superuser access, primary backups.",
+  enforcementLevel: "mandatory",
+  configSchema,
+  validateResource: (args, reportViolation) => {
+    if (args.type !== TYPES.cluster) args.notApplicable(`Policy only applies to ${TYPES.cluster}`);
+    if (!isDocumentDbCluster(args.type, args.props)) {
+      args.notApplicable("The Cluster does not run a postgres-documentdb image");
+    }
+    const config = configOf<Config>(args, configSchema);
+    const spec = asObj(at(args.props, "spec")) ?? {};
+    const postgresql = asObj(spec["postgresql"]) ?? {};
+    const parameters = asObj(postgresql["parameters"]) ?? {};
+    const param = (name: string) => asStr(parameters[name]);
+
+    runChecks([
+      () => {
+        for (const [field, want] of [
+          ["postgresUID", config.postgresUID],
+          ["postgresGID", config.postgresGID],
+        ] as const) {
+          if (spec[field] !== want) {
+            reportViolation(
+              `spec.${field} is ${JSON.stringify(spec[field])}, must be ${want}: the image runs postgres as ${want}, CNPG defaults to 26.`,
+            );
+          }
+        }
+      },
+      () => {
+        const libraries = asArr(postgresql["shared_preload_libraries"]);
+        const missing = REQUIRED_LIBRARIES.filter((lib) => !libraries.includes(lib));
+        if (missing.length > 0) {
+          reportViolation(
+            `spec.postgresql.shared_preload_libraries lacks ${missing.join(", ")}; CNPG does not run the image's entrypoint that would load them.`,
+          );
+        }
+      },
+      () => {
+        if (param("cron.database_name") !== "postgres") {
+          reportViolation(
+            `spec.postgresql.parameters["cron.database_name"] must be "postgres" (pg_cron lives there).`,
+          );
+        }
+      },
+      () => {
+        const initdb = asObj(at(spec, "bootstrap", "initdb"));
+        // postInitSQL runs only for an initdb bootstrap; a recovered cluster brings the extension along.
+        if (!initdb) return;
+        const statements = asArr(initdb["postInitSQL"]).filter(
+          (s): s is string => typeof s === "string",
+        );
+        if (!statements.some((s) => CREATE_EXTENSION.test(s))) {
+          reportViolation(
+            `spec.bootstrap.initdb.postInitSQL does not run "CREATE EXTENSION IF NOT EXISTS documentdb CASCADE;" (it must run in the postgres database).`,
+          );
+        }
+        if (!statements.some((s) => GRANT_ADMIN_ROLE.test(s))) {
+          reportViolation(
+            `spec.bootstrap.initdb.postInitSQL does not grant documentdb_admin_role to the application role FerretDB connects as.`,
+          );
+        }
+      },
+      () => {
+        if (param("cron.host") !== config.socketDirectory) {
+          reportViolation(
+            `spec.postgresql.parameters["cron.host"] must be "${config.socketDirectory}": pg_cron jobs otherwise connect over TCP and fail with "no password supplied".`,
+          );
+        }
+        const conn = param("documentdb.localhost_connection_string") ?? "";
+        if (
+          !new RegExp(
+            `(^|\\s)host=${config.socketDirectory.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}(\\s|$)`,
+          ).test(conn)
+        ) {
+          reportViolation(
+            `spec.postgresql.parameters["documentdb.localhost_connection_string"] must connect through host=${config.socketDirectory} (e.g. "host=${config.socketDirectory} user=postgres").`,
+          );
+        }
+      },
+      () => {
+        const hbaRoles = asArr(postgresql["pg_hba"])
+          .filter((l): l is string => typeof l === "string")
+          .map((l) => l.trim().match(HBA_PEER_MAP)?.[1])
+          .filter((r): r is string => r !== undefined);
+        const identRoles = asArr(postgresql["pg_ident"])
+          .filter((l): l is string => typeof l === "string")
+          .map((l) => l.trim().match(IDENT_MAP)?.[1])
+          .filter((r): r is string => r !== undefined);
+        if (hbaRoles.length === 0) {
+          reportViolation(
+            `spec.postgresql.pg_hba has no "local all <app role> peer map=documentdb" line.`,
+          );
+        }
+        if (identRoles.length === 0) {
+          reportViolation(`spec.postgresql.pg_ident has no "documentdb postgres <app role>" line.`);
+        }
+        const unmapped = hbaRoles.filter((role) => role !== "all" && !identRoles.includes(role));
+        if (identRoles.length > 0 && unmapped.length > 0) {
+          reportViolation(
+            `pg_hba maps role(s) ${unmapped.join(", ")} through map=documentdb, but pg_ident maps postgres only to ${identRoles.join(", ")}.`,
+          );
+        }
+      },
+      () => {
+        if (spec["enableSuperuserAccess"] !== true) {
+          reportViolation(
+            `spec.enableSuperuserAccess must be true: creating the extension and its grants needs the superuser.`,
+          );
+        }
+      },
+      () => {
+        const plugins = asArr(spec["plugins"]).map((p) => asObj(p) ?? {});
+        const backups =
+          plugins.some((p) => p["name"] === BARMAN_PLUGIN) ||
+          at(spec, "backup", "barmanObjectStore") !== undefined;
+        if (backups && at(spec, "backup", "target") !== "primary") {
+          reportViolation(
+            `Backups are configured but spec.backup.target is not "primary": backups from a standby stall on DocumentDB's role grants.`,
+          );
+        }
+      },
+    ]);
+  },
+};

@@ -1,0 +1,144 @@
+import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { configOf } from "../lib/config";
+import {
+  FERRETDB_REPOSITORY,
+  TYPES,
+  asStr,
+  at,
+  findContainer,
+  isDocumentDbCluster,
+  nameOf,
+  namespaceOf,
+  stringMap,
+} from "../lib/k8s";
+import { runChecks } from "../lib/unknowns";
+
+interface Config {
+  poolSizeAnnotation: string;
+  defaultPoolSize: number;
+  headroom: number;
+  countRollingUpdateSurge: boolean;
+}
+
+const configSchema: PolicyConfigSchema = {
+  properties: {
+    poolSizeAnnotation: {
+      type: "string",
+      default: "nightscout.dev/pool-size",
+      description: "Deployment annotation stating FerretDB's PostgreSQL pool size per pod.",
+    },
+    defaultPoolSize: {
+      type: "integer",
+      minimum: 1,
+      default: 50,
+      description: "FerretDB's pgx pool maximum per pod when the annotation is absent.",
+    },
+    headroom: {
+      type: "integer",
+      minimum: 0,
+      default: 10,
+      description: "Connections kept free for CNPG itself, replication, backups and psql.",
+    },
+    countRollingUpdateSurge: {
+      type: "boolean",
+      default: true,
+      description: "Count the extra pods a RollingUpdate runs next to the old ones (maxSurge).",
+    },
+  },
+};
+
+const PG_DEFAULT_MAX_CONNECTIONS = 100;
+const PG_DEFAULT_SUPERUSER_RESERVED = 3;
+
+/** Pods that can exist at once: a rolling update adds maxSurge pods next to the old ones. */
+export function peakPods(props: unknown, countSurge = true): number {
+  const replicasRaw = at(props, "spec", "replicas");
+  const replicas = typeof replicasRaw === "number" ? replicasRaw : 1;
+  if (!countSurge || at(props, "spec", "strategy", "type") === "Recreate") return replicas;
+  const surge = at(props, "spec", "strategy", "rollingUpdate", "maxSurge") ?? "25%";
+  if (typeof surge === "number") return replicas + surge;
+  const percent = asStr(surge)?.match(/^(\d+)%$/);
+  return replicas + (percent ? Math.ceil((replicas * Number(percent[1])) / 100) : 0);
+}
+
+function intParameter(cluster: PolicyResource, name: string, fallback: number): number | string {
+  const raw = at(cluster.props, "spec", "postgresql", "parameters", name);
+  if (raw === undefined) return fallback;
+  const text = String(raw);
+  return /^\d+$/.test(text) ? Number(text) : text;
+}
+
+export const ferretdbConnectionBudget: StackValidationPolicy = {
+  name: "ferretdb-connection-budget",
+  description:
+    "FerretDB pods × pool size, plus headroom and PostgreSQL's reserved superuser connections, fit in the Cluster's max_connections.",
+  enforcementLevel: "mandatory",
+  configSchema,
+  validateStack: (args, reportViolation) => {
+    const config = configOf<Config>(args, configSchema);
+    const ferretdbs: { resource: PolicyResource; pods: number; pool: number }[] = [];
+    const clusters: PolicyResource[] = [];
+    runChecks(
+      args.resources.map((resource) => () => {
+        if (isDocumentDbCluster(resource.type, resource.props)) clusters.push(resource);
+        if (resource.type !== TYPES.deployment) return;
+        if (!findContainer(resource.type, resource.props, FERRETDB_REPOSITORY)) return;
+        const annotation = stringMap(at(resource.props, "metadata", "annotations"))[
+          config.poolSizeAnnotation
+        ];
+        let pool = config.defaultPoolSize;
+        if (annotation !== undefined) {
+          if (!/^\d+$/.test(annotation) || Number(annotation) < 1) {
+            reportViolation(
+              `Annotation ${config.poolSizeAnnotation}="${annotation}" is not a positive integer.`,
+              resource.urn,
+            );
+            return;
+          }
+          pool = Number(annotation);
+        }
+        ferretdbs.push({
+          resource,
+          pods: peakPods(resource.props, config.countRollingUpdateSurge),
+          pool,
+        });
+      }),
+    );
+    if (ferretdbs.length === 0 || clusters.length === 0) {
+      args.notApplicable("The stack has no FerretDB Deployment or no postgres-documentdb Cluster");
+    }
+
+    runChecks(
+      clusters.map((cluster) => () => {
+        const namespace = namespaceOf(cluster.props);
+        const clients =
+          clusters.length === 1
+            ? ferretdbs
+            : ferretdbs.filter((f) => namespaceOf(f.resource.props) === namespace);
+        if (clients.length === 0) return;
+        const max = intParameter(cluster, "max_connections", PG_DEFAULT_MAX_CONNECTIONS);
+        const reserved = intParameter(
+          cluster,
+          "superuser_reserved_connections",
+          PG_DEFAULT_SUPERUSER_RESERVED,
+        );
+        if (typeof max === "string" || typeof reserved === "string") {
+          reportViolation(
+            `max_connections / superuser_reserved_connections must be integers.`,
+            cluster.urn,
+          );
+          return;
+        }
+        const pooled = clients.reduce((sum, f) => sum + f.pods * f.pool, 0);
+        const needed = pooled + config.headroom + reserved;
+        if (needed > max) {
+          const parts = clients.map((f) => `${f.pods} pod(s) × ${f.pool}`).join(" + ");
+          reportViolation(
+            `Cluster "${nameOf(cluster.props) ?? cluster.name}" allows max_connections=${max}, but FerretDB may open ${pooled} (${parts}, counting rolling-update surge) + headroom ${config.headroom} + ${reserved} reserved = ${needed}. Raise max_connections or lower the pool size.`,
+            cluster.urn,
+          );
+        }
+      }),
+    );
+  },
+};

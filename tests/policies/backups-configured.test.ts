@@ -1,0 +1,106 @@
+import { backupsConfigured as policy } from "../../policies/rules/backups-configured";
+import { documentdbCluster, ferretdbDeployment, objectStore, scheduledBackup } from "./fixtures";
+import { REMOVE, UNKNOWN_STRING, runStackPolicy, set } from "./helpers";
+
+const all = () => [documentdbCluster(), objectStore(), scheduledBackup()];
+
+describe("backups-configured", () => {
+  it("passes a Cluster with ObjectStore, WAL archiving plugin and plugin ScheduledBackup", async () => {
+    expect((await runStackPolicy(policy, all())).violations).toEqual([]);
+  });
+
+  it("is not applicable without Clusters or ScheduledBackups", async () => {
+    expect((await runStackPolicy(policy, [ferretdbDeployment()])).notApplicable).toBeDefined();
+  });
+
+  it("reports a Cluster without ScheduledBackup, ObjectStore or plugin", async () => {
+    expect((await runStackPolicy(policy, [documentdbCluster(), objectStore()])).violations).toEqual(
+      ['Cluster "postgres" has no ScheduledBackup.'],
+    );
+    expect(
+      (await runStackPolicy(policy, [documentdbCluster(), scheduledBackup()])).violations,
+    ).toEqual([
+      'Cluster "postgres": parameters.barmanObjectName "backups" is not an ObjectStore in namespace nightscout.',
+    ]);
+    const noPlugin = set(documentdbCluster(), "spec.plugins", REMOVE);
+    expect(
+      (await runStackPolicy(policy, [noPlugin, objectStore(), scheduledBackup()])).violations,
+    ).toEqual([
+      'Cluster "postgres" has no spec.plugins entry for barman-cloud.cloudnative-pg.io: WAL is not archived.',
+    ]);
+  });
+
+  it("reports a plugin that does not archive WAL", async () => {
+    const r = set(documentdbCluster(), "spec.plugins.0.isWALArchiver", REMOVE);
+    expect(
+      (await runStackPolicy(policy, [r, objectStore(), scheduledBackup()])).violations,
+    ).toEqual([
+      'Cluster "postgres": the barman-cloud.cloudnative-pg.io plugin entry must set isWALArchiver: true.',
+    ]);
+  });
+
+  it("reports the deprecated in-tree barmanObjectStore", async () => {
+    const r = set(documentdbCluster(), "spec.backup.barmanObjectStore", {
+      destinationPath: "s3://x",
+    });
+    expect(
+      (await runStackPolicy(policy, [r, objectStore(), scheduledBackup()])).violations,
+    ).toEqual([
+      'Cluster "postgres" uses the deprecated spec.backup.barmanObjectStore; use the Barman Cloud plugin (ObjectStore + spec.plugins).',
+    ]);
+  });
+
+  it("reports a ScheduledBackup without method plugin, even when backups are optional", async () => {
+    const r = set(scheduledBackup(), "spec.method", REMOVE);
+    const message =
+      'ScheduledBackup "nightly" must set method: plugin and pluginConfiguration.name: barman-cloud.cloudnative-pg.io; otherwise the webhook defaults it to barmanObjectStore and every run fails.';
+    expect(
+      (await runStackPolicy(policy, [documentdbCluster(), objectStore(), r])).violations,
+    ).toEqual([message]);
+    expect(
+      (await runStackPolicy(policy, [documentdbCluster(), r], { requireBackups: false }))
+        .violations,
+    ).toEqual([message]);
+  });
+
+  it("reports a ScheduledBackup for a missing cluster", async () => {
+    const r = set(scheduledBackup(), "spec.cluster.name", "pg");
+    expect(
+      (
+        await runStackPolicy(policy, [documentdbCluster(), objectStore(), r], {
+          requireBackups: false,
+        })
+      ).violations,
+    ).toEqual([
+      'ScheduledBackup "nightly" names cluster "pg", which is not a Cluster in its namespace.',
+    ]);
+  });
+
+  it("reports a five-field schedule and a standby target", async () => {
+    const five = set(scheduledBackup(), "spec.schedule", "45 2 * * *");
+    expect(
+      (await runStackPolicy(policy, [documentdbCluster(), objectStore(), five])).violations,
+    ).toEqual([
+      'ScheduledBackup "nightly" schedule "45 2 * * *" must have six cron fields, seconds first (e.g. "0 45 2 * * *").',
+    ]);
+    const standby = set(scheduledBackup(), "spec.target", "prefer-standby");
+    expect(
+      (await runStackPolicy(policy, [documentdbCluster(), objectStore(), standby])).violations,
+    ).toEqual([
+      'ScheduledBackup "nightly" targets prefer-standby; DocumentDB backups from a standby stall. Use primary.',
+    ]);
+  });
+
+  it("lets staging go without backups", async () => {
+    expect(
+      (await runStackPolicy(policy, [documentdbCluster()], { requireBackups: false })).violations,
+    ).toEqual([]);
+  });
+
+  it("does not report a missing store whose name is unknown during preview", async () => {
+    const r = set(objectStore(), "metadata.name", UNKNOWN_STRING);
+    const outcome = await runStackPolicy(policy, [documentdbCluster(), r, scheduledBackup()]);
+    expect(outcome.violations).toEqual([]);
+    expect(outcome.unknown).toContain("metadata.name");
+  });
+});

@@ -1,0 +1,125 @@
+import { cnpgDocumentdbSettings as policy } from "../../policies/rules/cnpg-documentdb-settings";
+import { documentdbCluster, ferretdbDeployment } from "./fixtures";
+import { REMOVE, UNKNOWN_STRING, runResourcePolicy, set } from "./helpers";
+
+const PARAMS = "spec.postgresql.parameters";
+
+describe("cnpg-documentdb-settings", () => {
+  it("passes the documented DocumentDB Cluster", async () => {
+    expect((await runResourcePolicy(policy, documentdbCluster())).violations).toEqual([]);
+  });
+
+  it("is not applicable to other types or to plain PostgreSQL Clusters", async () => {
+    expect((await runResourcePolicy(policy, ferretdbDeployment())).notApplicable).toBeDefined();
+    const plain = set(
+      documentdbCluster(),
+      "spec.imageName",
+      "ghcr.io/cloudnative-pg/postgresql:17.5",
+    );
+    expect((await runResourcePolicy(policy, plain)).notApplicable).toBeDefined();
+  });
+
+  it.each([
+    ["postgresUID", 26],
+    ["postgresGID", 26],
+  ])("reports %s other than 999", async (field, value) => {
+    const r = set(documentdbCluster(), `spec.${field}`, value);
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([
+      `spec.${field} is 26, must be 999: the image runs postgres as 999, CNPG defaults to 26.`,
+    ]);
+  });
+
+  it("follows a configured UID", async () => {
+    const r = set(documentdbCluster(), "spec.postgresUID", 1000);
+    expect((await runResourcePolicy(policy, r, { postgresUID: 1000 })).violations).toEqual([]);
+  });
+
+  it("reports missing preload libraries", async () => {
+    const r = set(documentdbCluster(), "spec.postgresql.shared_preload_libraries", ["pg_cron"]);
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([
+      "spec.postgresql.shared_preload_libraries lacks pg_documentdb_core, pg_documentdb; CNPG does not run the image's entrypoint that would load them.",
+    ]);
+  });
+
+  it("reports cron.database_name other than postgres", async () => {
+    // Parameter names contain dots, so replace the whole parameters object.
+    const params = (documentdbCluster().props.spec as { postgresql: { parameters: object } })
+      .postgresql.parameters;
+    const r = set(documentdbCluster(), PARAMS, { ...params, "cron.database_name": "app" });
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([
+      'spec.postgresql.parameters["cron.database_name"] must be "postgres" (pg_cron lives there).',
+    ]);
+  });
+
+  it("reports postInitSQL without the extension or the grant", async () => {
+    const r = set(documentdbCluster(), "spec.bootstrap.initdb.postInitSQL", ["SELECT 1;"]);
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([
+      'spec.bootstrap.initdb.postInitSQL does not run "CREATE EXTENSION IF NOT EXISTS documentdb CASCADE;" (it must run in the postgres database).',
+      "spec.bootstrap.initdb.postInitSQL does not grant documentdb_admin_role to the application role FerretDB connects as.",
+    ]);
+  });
+
+  it("does not ask for postInitSQL on a recovery bootstrap", async () => {
+    const r = set(documentdbCluster(), "spec.bootstrap", { recovery: { source: "origin" } });
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([]);
+  });
+
+  it("reports internal connections that would go over TCP", async () => {
+    const r = set(documentdbCluster(), PARAMS, {
+      "cron.database_name": "postgres",
+      "documentdb.localhost_connection_string": "host=localhost user=postgres",
+    });
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([
+      'spec.postgresql.parameters["cron.host"] must be "/controller/run": pg_cron jobs otherwise connect over TCP and fail with "no password supplied".',
+      'spec.postgresql.parameters["documentdb.localhost_connection_string"] must connect through host=/controller/run (e.g. "host=/controller/run user=postgres").',
+    ]);
+  });
+
+  it("reports missing pg_hba and pg_ident lines", async () => {
+    const r = set(
+      set(documentdbCluster(), "spec.postgresql.pg_hba", REMOVE),
+      "spec.postgresql.pg_ident",
+      REMOVE,
+    );
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([
+      'spec.postgresql.pg_hba has no "local all <app role> peer map=documentdb" line.',
+      'spec.postgresql.pg_ident has no "documentdb postgres <app role>" line.',
+    ]);
+  });
+
+  it("reports pg_hba and pg_ident naming different roles", async () => {
+    const r = set(documentdbCluster(), "spec.postgresql.pg_ident", ["documentdb postgres app"]);
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([
+      "pg_hba maps role(s) ferretdb through map=documentdb, but pg_ident maps postgres only to app.",
+    ]);
+  });
+
+  it("reports superuser access off", async () => {
+    const r = set(documentdbCluster(), "spec.enableSuperuserAccess", false);
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([
+      "spec.enableSuperuserAccess must be true: creating the extension and its grants needs the superuser.",
+    ]);
+  });
+
+  it("reports backups from a standby, and ignores the target when there are no backups", async () => {
+    const standby = set(documentdbCluster(), "spec.backup", REMOVE);
+    expect((await runResourcePolicy(policy, standby)).violations).toEqual([
+      'Backups are configured but spec.backup.target is not "primary": backups from a standby stall on DocumentDB\'s role grants.',
+    ]);
+    const noBackups = set(standby, "spec.plugins", REMOVE);
+    expect((await runResourcePolicy(policy, noBackups)).violations).toEqual([]);
+  });
+
+  it("still reports what it can prove when another field is unknown", async () => {
+    const r = set(
+      set(documentdbCluster(), "spec.postgresql.pg_hba", UNKNOWN_STRING),
+      "spec.enableSuperuserAccess",
+      false,
+    );
+    const outcome = await runResourcePolicy(policy, r);
+    expect(outcome.violations).toEqual([
+      "spec.enableSuperuserAccess must be true: creating the extension and its grants needs the superuser.",
+    ]);
+    expect(outcome.unknown).toContain("pg_hba");
+  });
+});

@@ -1,0 +1,47 @@
+import { nightscoutDefaultRolesPrivate as policy } from "../../policies/rules/nightscout-default-roles-private";
+import { ferretdbDeployment, nightscoutDeployment } from "./fixtures";
+import { REMOVE, UNKNOWN_STRING, runResourcePolicy, withEnv } from "./helpers";
+
+describe("nightscout-default-roles-private", () => {
+  it("is advisory", () => {
+    expect(policy.enforcementLevel).toBe("advisory");
+  });
+
+  it("passes status-only and denied", async () => {
+    expect((await runResourcePolicy(policy, nightscoutDeployment())).violations).toEqual([]);
+    const denied = withEnv(nightscoutDeployment(), "AUTH_DEFAULT_ROLES", "denied");
+    expect((await runResourcePolicy(policy, denied)).violations).toEqual([]);
+  });
+
+  it("is not applicable to other workloads", async () => {
+    expect((await runResourcePolicy(policy, ferretdbDeployment())).notApplicable).toBeDefined();
+  });
+
+  it("reports the unset default, which is readable", async () => {
+    const r = withEnv(nightscoutDeployment(), "AUTH_DEFAULT_ROLES", REMOVE);
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([
+      'AUTH_DEFAULT_ROLES is not set, so it defaults to "readable": all CGM data is public. Use status-only or denied.',
+    ]);
+  });
+
+  it("reports readable, and follows the configured allow-list", async () => {
+    const r = withEnv(nightscoutDeployment(), "AUTH_DEFAULT_ROLES", "readable devicestatus-upload");
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([
+      "AUTH_DEFAULT_ROLES grants readable, devicestatus-upload to anonymous visitors; allowed: denied, status-only.",
+    ]);
+    const allowed = { allowedDefaultRoles: ["readable", "devicestatus-upload"] };
+    expect((await runResourcePolicy(policy, r, allowed)).violations).toEqual([]);
+  });
+
+  it("reports unknown roles", async () => {
+    const r = withEnv(nightscoutDeployment(), "AUTH_DEFAULT_ROLES", "status-only,private");
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([
+      "AUTH_DEFAULT_ROLES names unknown role(s) private; Nightscout ignores them.",
+    ]);
+  });
+
+  it("surfaces an unknown value instead of passing", async () => {
+    const r = withEnv(nightscoutDeployment(), "AUTH_DEFAULT_ROLES", UNKNOWN_STRING);
+    expect((await runResourcePolicy(policy, r)).unknown).toContain("can't be known during preview");
+  });
+});

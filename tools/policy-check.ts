@@ -1,0 +1,67 @@
+/**
+ * The offline policy gate: `npm run policy:check -- --stack <name> [--set key=value ...]`.
+ *
+ * Evaluates the program for a stack under mocks (its committed config, test secrets and any
+ * --set overrides), captures every resource with the options that matter, runs the policy
+ * pack's own modules over them with the stack's policy config, prints violations the way
+ * `pulumi preview --policy-pack` does, and exits 1 on any mandatory violation.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { evaluatePolicies, hasMandatoryViolations, PolicyPackConfig, Violation } from "../policies/evaluate";
+import { CapturedResource, captureProgram, stackConfig } from "./capture";
+
+const ROOT = path.resolve(__dirname, "..");
+
+function parseArgs(argv: string[]): { stack: string; overrides: Record<string, string> } {
+  let stack: string | undefined;
+  const overrides: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--stack") stack = argv[++i];
+    else if (argv[i] === "--set") {
+      const [key, ...rest] = (argv[++i] ?? "").split("=");
+      if (!key || rest.length === 0) throw new Error(`--set expects key=value, got "${argv[i]}"`);
+      overrides[key] = rest.join("=");
+    } else throw new Error(`unknown argument "${argv[i]}"; usage: policy:check -- --stack <name> [--set key=value]`);
+  }
+  if (!stack) throw new Error("missing --stack <name> (staging or production)");
+  if (!fs.existsSync(path.join(ROOT, `Pulumi.${stack}.yaml`))) throw new Error(`no Pulumi.${stack}.yaml for --stack ${stack}`);
+  return { stack, overrides };
+}
+
+/** The resource part of a violation line: type and name, as the CLI prints them. */
+function describe(urn: string | undefined, resources: CapturedResource[]): string {
+  if (!urn) return "stack";
+  const r = resources.find((x) => x.urn === urn);
+  return r ? `${r.type}: ${r.name}` : urn;
+}
+
+export function formatViolations(violations: Violation[], resources: CapturedResource[]): string {
+  const lines: string[] = [];
+  const pack = JSON.parse(fs.readFileSync(path.join(ROOT, "policies/package.json"), "utf8")) as { version: string };
+  const mark = hasMandatoryViolations(violations) ? "❌" : violations.length > 0 ? "⚠️" : "✅";
+  lines.push("Policies:", `    ${mark} nightscout@v${pack.version} (local: policies)`);
+  for (const v of violations) {
+    lines.push(`        - [${v.enforcementLevel}]  ${v.policy}  (${describe(v.resourceUrn, resources)})`);
+    for (const l of v.message.split("\n")) lines.push(`          ${l}`);
+  }
+  return lines.join("\n");
+}
+
+async function main() {
+  const { stack, overrides } = parseArgs(process.argv.slice(2));
+  const captured = await captureProgram(stack, stackConfig(stack, overrides), () => import("../index"));
+  const resources = captured.resources.map((r) => ({ ...r, opts: { ...r.opts, aliases: undefined } }));
+  const config = JSON.parse(fs.readFileSync(path.join(ROOT, `policies/config/${stack}.json`), "utf8")) as PolicyPackConfig;
+  const violations = await evaluatePolicies(resources, config);
+  console.log(formatViolations(violations, captured.resources));
+  const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+  console.log(`\n${captured.resources.length} resources checked for stack ${stack}: ${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s).`);
+  process.exit(mandatory > 0 ? 1 : 0);
+}
+
+main().catch((e: Error) => {
+  // A config error from the program is the program's own message: print it as it is.
+  console.error(e.message);
+  process.exit(2);
+});
