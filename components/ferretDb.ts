@@ -99,6 +99,8 @@ export class FerretDb extends pulumi.ComponentResource {
         },
         spec: {
           replicas: args.replicas,
+          // A new pod is ready before an old one goes; the connection budget counts it.
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
           selector: { matchLabels: labels },
           template: {
             metadata: {

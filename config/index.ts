@@ -96,11 +96,13 @@ export class ConfigError extends Error {
 export type RawConfigReader = (key: string) => string | undefined;
 
 /**
- * PostgreSQL reserves connections for superusers (CNPG keeps the default 3), and the
- * instance manager, metrics exporter and replication need a few more: the budget for
- * FerretDB is what remains.
+ * PostgreSQL reserves 3 connections for superusers, and the instance manager, metrics
+ * exporter, replication and DocumentDB's pg_cron jobs need about 10 more: the budget for
+ * FerretDB is what remains (fact 17). The policy pack counts the same way.
  */
-export const RESERVED_POSTGRES_CONNECTIONS = 10;
+export const RESERVED_POSTGRES_CONNECTIONS = 13;
+/** FerretDB rolls out one extra pod before retiring an old one (maxSurge 1). */
+export const FERRETDB_ROLLOUT_SURGE = 1;
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
@@ -268,12 +270,13 @@ export function parseStackConfig(
   const replicas = int("ferretdbReplicas", 1, 10);
   const poolSize = int("ferretdbPoolSize", 1, 1000);
   // Comparisons with NaN are false: an invalid number was already reported.
-  if (replicas * poolSize + RESERVED_POSTGRES_CONNECTIONS > maxConnections) {
+  const peakPods = replicas + FERRETDB_ROLLOUT_SURGE;
+  if (peakPods * poolSize + RESERVED_POSTGRES_CONNECTIONS > maxConnections) {
     problem(
       "ferretdbPoolSize",
       String(poolSize),
-      `${replicas} FerretDB replica(s) x ${poolSize} connections + ${RESERVED_POSTGRES_CONNECTIONS} reserved exceeds postgresMaxConnections=${maxConnections}`,
-      `lower ferretdbPoolSize to at most ${Math.max(1, Math.floor((maxConnections - RESERVED_POSTGRES_CONNECTIONS) / replicas))}, or raise postgresMaxConnections`,
+      `${replicas} FerretDB replica(s) + ${FERRETDB_ROLLOUT_SURGE} during a rollout, x ${poolSize} connections + ${RESERVED_POSTGRES_CONNECTIONS} reserved exceeds postgresMaxConnections=${maxConnections}`,
+      `lower ferretdbPoolSize to at most ${Math.max(1, Math.floor((maxConnections - RESERVED_POSTGRES_CONNECTIONS) / peakPods))}, or raise postgresMaxConnections`,
     );
   }
 

@@ -158,7 +158,7 @@ describe("one clear error per bad value", () => {
   test("resources are quantities", () => expectOneProblem({ ferretdbMemoryLimit: "lots" }, "ferretdbMemoryLimit", /"lots"/));
   test("postgresMaxConnections has a floor", () => expectOneProblem({ postgresMaxConnections: "5" }, "postgresMaxConnections", /from 20 to 10000/));
   test("FerretDB pools must fit max_connections (fact 17)", () =>
-    expectOneProblem({ ferretdbReplicas: "3", ferretdbPoolSize: "50" }, "ferretdbPoolSize", /3 FerretDB replica\(s\) x 50 connections \+ 10 reserved exceeds postgresMaxConnections=100/, /at most 30/));
+    expectOneProblem({ ferretdbReplicas: "3", ferretdbPoolSize: "50" }, "ferretdbPoolSize", /3 FerretDB replica\(s\) \+ 1 during a rollout, x 50 connections \+ 13 reserved exceeds postgresMaxConnections=100/, /at most 21/));
   test("a TLS source is required", () => expectOneProblem({ tlsClusterIssuer: undefined }, "tlsClusterIssuer", /no TLS source/));
   test("an existing TLS secret is enough", () => {
     expect(parse({ tlsClusterIssuer: undefined, tlsSecretName: "wildcard-tls" }).ingress.tlsSecretName).toBe("wildcard-tls");

@@ -37,7 +37,8 @@ export function describeProgramInvariants(program: Program, expected: { namespac
       const max = Number(cluster().spec.postgresql.parameters.max_connections);
       const pool = Number(ferretdb().metadata.annotations["nightscout.dev/pool-size"]);
       expect(max).toBe(100);
-      expect(ferretdb().spec.replicas * pool + 10).toBeLessThanOrEqual(max);
+      expect(ferretdb().spec.strategy.rollingUpdate.maxSurge).toBe(1);
+      expect((ferretdb().spec.replicas + 1) * pool + 13).toBeLessThanOrEqual(max);
     });
     test("other resources wait for the cluster to be Ready", () => {
       expect(cluster().metadata.annotations["pulumi.com/waitFor"]).toBe("condition=Ready");
