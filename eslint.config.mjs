@@ -2,10 +2,22 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "**/node_modules/**", "rendered/**", ".cache/**", "bin/**", "*.js", "*.mjs"] },
+  {
+    ignores: [
+      "node_modules/**",
+      "**/node_modules/**",
+      "rendered/**",
+      ".cache/**",
+      "bin/**",
+      "*.js",
+      "*.mjs",
+    ],
+  },
   ...tseslint.configs.recommended,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     plugins: { "@pulumi": pulumi },
     rules: {
       "@pulumi/no-output-in-template-literal": "error",

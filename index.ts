@@ -17,7 +17,11 @@ const providers = { kubernetes: provider };
 
 const appNamespace = new AppNamespace(
   "nightscout",
-  { name: config.namespace, create: config.createNamespace, retainOnDelete: config.protectDatabase },
+  {
+    name: config.namespace,
+    create: config.createNamespace,
+    retainOnDelete: config.protectDatabase,
+  },
   { providers },
 );
 

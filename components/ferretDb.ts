@@ -104,9 +104,7 @@ export class FerretDb extends pulumi.ComponentResource {
           selector: { matchLabels: labels },
           template: {
             metadata: {
-              labels: pulumi
-                .output(db.clientLabels)
-                .apply((client) => ({ ...labels, ...client })),
+              labels: pulumi.output(db.clientLabels).apply((client) => ({ ...labels, ...client })),
             },
             spec: {
               automountServiceAccountToken: false,
@@ -123,7 +121,10 @@ export class FerretDb extends pulumi.ComponentResource {
                     {
                       name: "FERRETDB_POSTGRESQL_URL",
                       valueFrom: {
-                        secretKeyRef: { name: secret.metadata.name, key: "FERRETDB_POSTGRESQL_URL" },
+                        secretKeyRef: {
+                          name: secret.metadata.name,
+                          key: "FERRETDB_POSTGRESQL_URL",
+                        },
                       },
                     },
                     // Fact 14: the default "undecided" reports home.
@@ -204,17 +205,27 @@ export class FerretDb extends pulumi.ComponentResource {
     this.clientLabels = pulumi.output({ [clientLabel]: "true" });
     this.endpoint = { podSelector: labels, port: FERRETDB_PORT };
 
-    this.registerOutputs({ serviceName: this.serviceName, host: this.host, mongoUri: this.mongoUri });
+    this.registerOutputs({
+      serviceName: this.serviceName,
+      host: this.host,
+      mongoUri: this.mongoUri,
+    });
   }
 }
 
 function validate(args: FerretDbArgs) {
   const component = "FerretDb";
   const pin = imagePinProblem(args.image);
-  if (pin) throw invalidArg(component, "image", args.image, `The image ${pin}; pin a tag or digest.`);
+  if (pin)
+    throw invalidArg(component, "image", args.image, `The image ${pin}; pin a tag or digest.`);
   const version = parseFerretDbImageVersion(args.image);
   if (!version || !version.startsWith("2.")) {
-    throw invalidArg(component, "image", args.image, "Use a FerretDB v2 image, e.g. ghcr.io/ferretdb/ferretdb:2.7.0.");
+    throw invalidArg(
+      component,
+      "image",
+      args.image,
+      "Use a FerretDB v2 image, e.g. ghcr.io/ferretdb/ferretdb:2.7.0.",
+    );
   }
   if (!Number.isInteger(args.replicas) || args.replicas < 1) {
     throw invalidArg(component, "replicas", args.replicas, "Use a whole number of at least 1.");
@@ -223,6 +234,11 @@ function validate(args: FerretDbArgs) {
     throw invalidArg(component, "poolSize", args.poolSize, "Use a whole number of at least 1.");
   }
   if (args.mongoDatabase !== undefined && !/^[A-Za-z0-9_-]{1,63}$/.test(args.mongoDatabase)) {
-    throw invalidArg(component, "mongoDatabase", args.mongoDatabase, "Use letters, digits, _ or -.");
+    throw invalidArg(
+      component,
+      "mongoDatabase",
+      args.mongoDatabase,
+      "Use letters, digits, _ or -.",
+    );
   }
 }

@@ -225,7 +225,12 @@ export class Nightscout extends pulumi.ComponentResource {
               ports: [{ protocol: "TCP", port: args.database.port }],
             },
             ...(args.allowInternetEgress
-              ? [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }]
+              ? [
+                  {
+                    to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
+                    ports: [{ protocol: "TCP", port: 443 }],
+                  },
+                ]
               : []),
           ],
         },
@@ -261,20 +266,41 @@ export class Nightscout extends pulumi.ComponentResource {
 function validate(args: NightscoutArgs) {
   const component = "Nightscout";
   const pin = imagePinProblem(args.image);
-  if (pin) throw invalidArg(component, "image", args.image, `The image ${pin}; pin a tag or digest.`);
+  if (pin)
+    throw invalidArg(component, "image", args.image, `The image ${pin}; pin a tag or digest.`);
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(args.hostname)) {
-    throw invalidArg(component, "hostname", args.hostname, "Use a fully qualified DNS name such as ns.example.org.");
+    throw invalidArg(
+      component,
+      "hostname",
+      args.hostname,
+      "Use a fully qualified DNS name such as ns.example.org.",
+    );
   }
   for (const [key, value] of Object.entries(args.settings)) {
     if (RESERVED_ENV.includes(key)) {
-      throw invalidArg(component, `settings.${key}`, value, `${key} is set by the component itself; remove it from settings.`);
+      throw invalidArg(
+        component,
+        `settings.${key}`,
+        value,
+        `${key} is set by the component itself; remove it from settings.`,
+      );
     }
     if (SECRET_LOOKING.test(key) || SECRET_LOOKING.test(value)) {
-      throw invalidArg(component, `settings.${key}`, "(hidden)", "Secrets must not be literal env values; pass them through a Secret.");
+      throw invalidArg(
+        component,
+        `settings.${key}`,
+        "(hidden)",
+        "Secrets must not be literal env values; pass them through a Secret.",
+      );
     }
   }
   if (!args.ingress.clusterIssuer && !args.ingress.tlsSecretName) {
-    throw invalidArg(component, "ingress", "(no TLS source)", "Set ingress.clusterIssuer or ingress.tlsSecretName.");
+    throw invalidArg(
+      component,
+      "ingress",
+      "(no TLS source)",
+      "Set ingress.clusterIssuer or ingress.tlsSecretName.",
+    );
   }
 }
 

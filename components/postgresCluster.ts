@@ -135,7 +135,9 @@ export class PostgresCluster extends pulumi.ComponentResource {
       return resource;
     };
 
-    const backupStore = args.backup ? objectStore("backup", args.backup, args.backup.retention) : undefined;
+    const backupStore = args.backup
+      ? objectStore("backup", args.backup, args.backup.retention)
+      : undefined;
     const restoreStore =
       args.restore === undefined
         ? undefined
@@ -365,10 +367,16 @@ function objectStorePorts(stores: (ObjectStoreArgs | undefined)[]) {
 function validate(args: PostgresClusterArgs) {
   const component = "PostgresCluster";
   if (!Number.isInteger(args.instances) || args.instances < 1) {
-    throw invalidArg(component, "instances", args.instances, "Use 1 for staging and 3 for production.");
+    throw invalidArg(
+      component,
+      "instances",
+      args.instances,
+      "Use 1 for staging and 3 for production.",
+    );
   }
   const pin = imagePinProblem(args.image);
-  if (pin) throw invalidArg(component, "image", args.image, `The image ${pin}; pin a tag or digest.`);
+  if (pin)
+    throw invalidArg(component, "image", args.image, `The image ${pin}; pin a tag or digest.`);
   if (!parseDocumentDbImageTag(args.image)) {
     throw invalidArg(
       component,

@@ -13,8 +13,13 @@ export interface PodEndpoint {
   port: number;
 }
 
-export function containerResources(r: ResourceRequests): k8s.types.input.core.v1.ResourceRequirements {
-  return { requests: { cpu: r.cpuRequest, memory: r.memoryRequest }, limits: { memory: r.memoryLimit } };
+export function containerResources(
+  r: ResourceRequests,
+): k8s.types.input.core.v1.ResourceRequirements {
+  return {
+    requests: { cpu: r.cpuRequest, memory: r.memoryRequest },
+    limits: { memory: r.memoryLimit },
+  };
 }
 
 /** The restricted Pod Security profile for containers whose image runs as a non-root user. */

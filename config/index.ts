@@ -13,7 +13,6 @@ import { SETTINGS, Setting } from "./settings";
 export type DisplayUnits = "mmol/L" | "mg/dL";
 export type PostDeployCheckMode = "portForward" | "direct" | "off";
 
-
 /** The four Nightscout thresholds, as numbers in the display unit. */
 export interface Thresholds {
   low: number;
@@ -106,7 +105,14 @@ export const FERRETDB_ROLLOUT_SURGE = 1;
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
-const STORAGE_UNITS: Record<string, number> = { Mi: 1, Gi: 1024, Ti: 1024 * 1024, M: 1e6 / 1048576, G: 1e9 / 1048576, T: 1e12 / 1048576 };
+const STORAGE_UNITS: Record<string, number> = {
+  Mi: 1,
+  Gi: 1024,
+  Ti: 1024 * 1024,
+  M: 1e6 / 1048576,
+  G: 1e9 / 1048576,
+  T: 1e12 / 1048576,
+};
 
 /**
  * Validates the whole configuration and returns it typed, or throws one ConfigError that
@@ -142,7 +148,12 @@ export function parseStackConfig(
     const value = raw(k);
     const n = Number(value);
     if (value === undefined || !/^-?\d+$/.test(value.trim()) || n < min || n > max) {
-      problem(k, value, `must be a whole number from ${min} to ${max}`, `pulumi config set ${k} <${min}..${max}>`);
+      problem(
+        k,
+        value,
+        `must be a whole number from ${min} to ${max}`,
+        `pulumi config set ${k} <${min}..${max}>`,
+      );
       // NaN keeps checks that depend on this value from piling follow-on errors on it.
       return NaN;
     }
@@ -163,20 +174,36 @@ export function parseStackConfig(
     } catch {
       // Not JSON: fall through to the message below.
     }
-    problem(k, value, "must be a list of strings", `pulumi config set --path '${k}[0]' <value> (one entry per index)`);
+    problem(
+      k,
+      value,
+      "must be a list of strings",
+      `pulumi config set --path '${k}[0]' <value> (one entry per index)`,
+    );
     return undefined;
   };
   const quantity = (k: string): string => {
     const value = raw(k) ?? "";
     if (!QUANTITY.test(value)) {
-      problem(k, value, "is not a Kubernetes quantity", `pulumi config set ${k} 256Mi (or 100m for CPU)`);
+      problem(
+        k,
+        value,
+        "is not a Kubernetes quantity",
+        `pulumi config set ${k} 256Mi (or 100m for CPU)`,
+      );
     }
     return value;
   };
   const image = (k: string, requireDigest = false): string => {
     const value = raw(k) ?? "";
     const why = imagePinProblem(value, requireDigest);
-    if (why) problem(k, value, `image ${why}`, `pin it, e.g. pulumi config set ${k} ${setting(k).default}`);
+    if (why)
+      problem(
+        k,
+        value,
+        `image ${why}`,
+        `pin it, e.g. pulumi config set ${k} ${setting(k).default}`,
+      );
     return value;
   };
   const secret = (k: string): pulumi.Output<string> | undefined => {
@@ -188,65 +215,138 @@ export function parseStackConfig(
   for (const s of SETTINGS.filter((s) => s.secret)) {
     const value = read(key(s.key));
     if (value !== undefined && value !== "" && !isSecret(key(s.key))) {
-      problem(s.key, undefined, "is stored in plaintext in the stack configuration", `pulumi config set --secret ${s.key} <value> (and rotate it: it was readable)`);
+      problem(
+        s.key,
+        undefined,
+        "is stored in plaintext in the stack configuration",
+        `pulumi config set --secret ${s.key} <value> (and rotate it: it was readable)`,
+      );
     }
   }
 
   // Deployment target.
   const namespace = str("namespace") ?? "";
   if (!DNS_LABEL.test(namespace)) {
-    problem("namespace", namespace, "is not a valid namespace name (lowercase DNS label, at most 63 characters)", "pulumi config set namespace nightscout");
+    problem(
+      "namespace",
+      namespace,
+      "is not a valid namespace name (lowercase DNS label, at most 63 characters)",
+      "pulumi config set namespace nightscout",
+    );
   }
 
   // Nightscout.
   const hostname = str("hostname");
   if (hostname === undefined) {
-    problem("hostname", hostname, "is required: it is the public name Nightscout is served on", "pulumi config set hostname ns.example.org");
-  } else if (hostname.length > 253 || !hostname.split(".").every((l) => DNS_LABEL.test(l)) || !hostname.includes(".")) {
-    problem("hostname", hostname, "is not a fully qualified DNS name (lowercase labels separated by dots, no scheme or path)", "pulumi config set hostname ns.example.org");
+    problem(
+      "hostname",
+      hostname,
+      "is required: it is the public name Nightscout is served on",
+      "pulumi config set hostname ns.example.org",
+    );
+  } else if (
+    hostname.length > 253 ||
+    !hostname.split(".").every((l) => DNS_LABEL.test(l)) ||
+    !hostname.includes(".")
+  ) {
+    problem(
+      "hostname",
+      hostname,
+      "is not a fully qualified DNS name (lowercase labels separated by dots, no scheme or path)",
+      "pulumi config set hostname ns.example.org",
+    );
   }
 
   const apiSecretRaw = read(key("apiSecret"));
   if (apiSecretRaw === undefined || apiSecretRaw === "") {
-    problem("apiSecret", undefined, "is required: Nightscout does not refuse to start without it", "pulumi config set --secret apiSecret <at least 12 characters>");
+    problem(
+      "apiSecret",
+      undefined,
+      "is required: Nightscout does not refuse to start without it",
+      "pulumi config set --secret apiSecret <at least 12 characters>",
+    );
   } else if (apiSecretRaw.length < 12) {
-    problem("apiSecret", undefined, `is ${apiSecretRaw.length} characters long; Nightscout needs at least 12`, "pulumi config set --secret apiSecret <at least 12 characters>");
+    problem(
+      "apiSecret",
+      undefined,
+      `is ${apiSecretRaw.length} characters long; Nightscout needs at least 12`,
+      "pulumi config set --secret apiSecret <at least 12 characters>",
+    );
   }
 
   const unitsRaw = str("displayUnits");
   let displayUnits: DisplayUnits = "mmol/L";
   if (unitsRaw === "mmol/L" || unitsRaw === "mg/dL") displayUnits = unitsRaw;
-  else problem("displayUnits", unitsRaw, "must be mmol/L or mg/dL", "pulumi config set displayUnits mmol/L");
+  else
+    problem(
+      "displayUnits",
+      unitsRaw,
+      "must be mmol/L or mg/dL",
+      "pulumi config set displayUnits mmol/L",
+    );
 
   const thresholds = parseThresholds(str, displayUnits, problem);
 
   const alarmTypes = str("alarmTypes") ?? "";
   const alarmWords = alarmTypes.split(/\s+/).filter(Boolean);
   if (alarmWords.length === 0 || !alarmWords.every((w) => w === "simple" || w === "predict")) {
-    problem("alarmTypes", alarmTypes, "must be simple, predict, or \"simple predict\"", "pulumi config set alarmTypes simple");
+    problem(
+      "alarmTypes",
+      alarmTypes,
+      'must be simple, predict, or "simple predict"',
+      "pulumi config set alarmTypes simple",
+    );
   }
 
   const rolesList = list("authDefaultRoles");
   const authDefaultRoles = rolesList ?? [];
-  const unknownRoles = authDefaultRoles.filter((r) => !(NIGHTSCOUT_ROLES as readonly string[]).includes(r));
+  const unknownRoles = authDefaultRoles.filter(
+    (r) => !(NIGHTSCOUT_ROLES as readonly string[]).includes(r),
+  );
   // A value that is not a list was reported already.
   if (rolesList !== undefined && (authDefaultRoles.length === 0 || unknownRoles.length > 0)) {
-    problem("authDefaultRoles", JSON.stringify(authDefaultRoles), `must name known roles (unknown: ${unknownRoles.join(", ") || "none given"}; known: ${NIGHTSCOUT_ROLES.join(", ")})`, "pulumi config set --path 'authDefaultRoles[0]' status-only");
+    problem(
+      "authDefaultRoles",
+      JSON.stringify(authDefaultRoles),
+      `must name known roles (unknown: ${unknownRoles.join(", ") || "none given"}; known: ${NIGHTSCOUT_ROLES.join(", ")})`,
+      "pulumi config set --path 'authDefaultRoles[0]' status-only",
+    );
   }
 
   const enabledPlugins = list("enabledPlugins") ?? [];
-  const unknownPlugins = enabledPlugins.filter((p) => !(NIGHTSCOUT_PLUGINS as readonly string[]).includes(p));
+  const unknownPlugins = enabledPlugins.filter(
+    (p) => !(NIGHTSCOUT_PLUGINS as readonly string[]).includes(p),
+  );
   if (unknownPlugins.length > 0) {
-    problem("enabledPlugins", JSON.stringify(enabledPlugins), `names unknown plugins: ${unknownPlugins.join(", ")}`, `use only: ${NIGHTSCOUT_PLUGINS.join(" ")}`);
+    problem(
+      "enabledPlugins",
+      JSON.stringify(enabledPlugins),
+      `names unknown plugins: ${unknownPlugins.join(", ")}`,
+      `use only: ${NIGHTSCOUT_PLUGINS.join(" ")}`,
+    );
   }
   const showPlugins = list("showPlugins") ?? [];
-  const unknownShown = showPlugins.filter((p) => !(NIGHTSCOUT_PLUGINS as readonly string[]).includes(p));
-  const shownNotEnabled = showPlugins.filter((p) => !unknownShown.includes(p) && !enabledPlugins.includes(p));
+  const unknownShown = showPlugins.filter(
+    (p) => !(NIGHTSCOUT_PLUGINS as readonly string[]).includes(p),
+  );
+  const shownNotEnabled = showPlugins.filter(
+    (p) => !unknownShown.includes(p) && !enabledPlugins.includes(p),
+  );
   if (unknownShown.length > 0) {
-    problem("showPlugins", JSON.stringify(showPlugins), `names unknown plugins: ${unknownShown.join(", ")}`, `use only: ${NIGHTSCOUT_PLUGINS.join(" ")}`);
+    problem(
+      "showPlugins",
+      JSON.stringify(showPlugins),
+      `names unknown plugins: ${unknownShown.join(", ")}`,
+      `use only: ${NIGHTSCOUT_PLUGINS.join(" ")}`,
+    );
   }
   if (shownNotEnabled.length > 0) {
-    problem("showPlugins", JSON.stringify(showPlugins), `shows plugins that are not enabled: ${shownNotEnabled.join(", ")}`, "add them to enabledPlugins or remove them from showPlugins");
+    problem(
+      "showPlugins",
+      JSON.stringify(showPlugins),
+      `shows plugins that are not enabled: ${shownNotEnabled.join(", ")}`,
+      "add them to enabledPlugins or remove them from showPlugins",
+    );
   }
 
   // PostgreSQL.
@@ -256,13 +356,23 @@ export function parseStackConfig(
 
   const clusterName = str("postgresClusterName") ?? "";
   if (!DNS_LABEL.test(clusterName) || clusterName.length > 50) {
-    problem("postgresClusterName", clusterName, "must be a lowercase DNS label of at most 50 characters (CNPG derives longer names from it)", "pulumi config set postgresClusterName nightscout-db");
+    problem(
+      "postgresClusterName",
+      clusterName,
+      "must be a lowercase DNS label of at most 50 characters (CNPG derives longer names from it)",
+      "pulumi config set postgresClusterName nightscout-db",
+    );
   }
   const instances = int("postgresInstances", 1, 9);
   const storageSize = quantity("postgresStorageSize");
   const storageMiB = mebibytes(storageSize);
   if (storageMiB !== undefined && storageMiB < 1024) {
-    problem("postgresStorageSize", storageSize, "is below 1Gi, too small for WAL and a year of CGM data", "pulumi config set postgresStorageSize 5Gi");
+    problem(
+      "postgresStorageSize",
+      storageSize,
+      "is below 1Gi, too small for WAL and a year of CGM data",
+      "pulumi config set postgresStorageSize 5Gi",
+    );
   }
   const maxConnections = int("postgresMaxConnections", 20, 10000);
 
@@ -284,17 +394,41 @@ export function parseStackConfig(
   const clusterIssuer = str("tlsClusterIssuer");
   const tlsSecretName = str("tlsSecretName");
   if (clusterIssuer === undefined && tlsSecretName === undefined) {
-    problem("tlsClusterIssuer", clusterIssuer, "no TLS source: set a cert-manager ClusterIssuer or an existing TLS secret", "pulumi config set tlsClusterIssuer letsencrypt-prod (or tlsSecretName <secret>)");
+    problem(
+      "tlsClusterIssuer",
+      clusterIssuer,
+      "no TLS source: set a cert-manager ClusterIssuer or an existing TLS secret",
+      "pulumi config set tlsClusterIssuer letsencrypt-prod (or tlsSecretName <secret>)",
+    );
   }
-  for (const k of ["tlsClusterIssuer", "tlsSecretName", "ingressClassName", "ingressControllerNamespace", "cnpgOperatorNamespace"]) {
+  for (const k of [
+    "tlsClusterIssuer",
+    "tlsSecretName",
+    "ingressClassName",
+    "ingressControllerNamespace",
+    "cnpgOperatorNamespace",
+  ]) {
     const v = str(k);
     if (v !== undefined && !/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(v)) {
-      problem(k, v, "is not a valid Kubernetes object name", `pulumi config set ${k} <lowercase name>`);
+      problem(
+        k,
+        v,
+        "is not a valid Kubernetes object name",
+        `pulumi config set ${k} <lowercase name>`,
+      );
     }
   }
   const redirectMiddleware = str("redirectMiddleware");
-  if (redirectMiddleware !== undefined && !/^[a-z0-9-]+-[a-z0-9-]+@kubernetescrd$/.test(redirectMiddleware)) {
-    problem("redirectMiddleware", redirectMiddleware, "is not a Traefik CRD middleware reference", "pulumi config set redirectMiddleware <namespace>-<name>@kubernetescrd, or unset it to create one");
+  if (
+    redirectMiddleware !== undefined &&
+    !/^[a-z0-9-]+-[a-z0-9-]+@kubernetescrd$/.test(redirectMiddleware)
+  ) {
+    problem(
+      "redirectMiddleware",
+      redirectMiddleware,
+      "is not a Traefik CRD middleware reference",
+      "pulumi config set redirectMiddleware <namespace>-<name>@kubernetescrd, or unset it to create one",
+    );
   }
 
   // Backups and restore.
@@ -305,14 +439,30 @@ export function parseStackConfig(
   const modeRaw = str("postDeployCheck");
   let mode: PostDeployCheckMode = "portForward";
   if (modeRaw === "portForward" || modeRaw === "direct" || modeRaw === "off") mode = modeRaw;
-  else problem("postDeployCheck", modeRaw, "must be portForward, direct or off", "pulumi config set postDeployCheck portForward");
+  else
+    problem(
+      "postDeployCheck",
+      modeRaw,
+      "must be portForward, direct or off",
+      "pulumi config set postDeployCheck portForward",
+    );
   const directUri = secret("postDeployCheckUri");
   if (mode === "direct" && directUri === undefined) {
-    problem("postDeployCheckUri", undefined, "is required when postDeployCheck is direct", "pulumi config set --secret postDeployCheckUri mongodb://user:pass@host:27017/nightscout");
+    problem(
+      "postDeployCheckUri",
+      undefined,
+      "is required when postDeployCheck is direct",
+      "pulumi config set --secret postDeployCheckUri mongodb://user:pass@host:27017/nightscout",
+    );
   }
   const renderYamlToDirectory = str("renderYamlToDirectory");
   if (renderYamlToDirectory !== undefined && mode === "portForward") {
-    problem("postDeployCheck", modeRaw, "cannot port-forward when renderYamlToDirectory is set (nothing is deployed to forward to)", "pulumi config set postDeployCheck off (or direct with postDeployCheckUri)");
+    problem(
+      "postDeployCheck",
+      modeRaw,
+      "cannot port-forward when renderYamlToDirectory is set (nothing is deployed to forward to)",
+      "pulumi config set postDeployCheck off (or direct with postDeployCheckUri)",
+    );
   }
   const deadlineSeconds = int("postDeployCheckDeadlineSeconds", 10, 3600);
 
@@ -348,7 +498,12 @@ export function parseStackConfig(
       resources: resources("postgres", quantity),
       maxConnections,
     },
-    ferretdb: { image: ferretdbImage, replicas, poolSize, resources: resources("ferretdb", quantity) },
+    ferretdb: {
+      image: ferretdbImage,
+      replicas,
+      poolSize,
+      resources: resources("ferretdb", quantity),
+    },
     ingress: {
       className: str("ingressClassName") ?? "",
       clusterIssuer,
@@ -398,7 +553,12 @@ function parseThresholds(
   if (given.length === 0) return undefined;
   if (given.length < keys.length) {
     const missing = keys.filter((k) => !given.includes(k));
-    problem(missing[0], undefined, `is unset while ${given.join(", ")} ${given.length === 1 ? "is" : "are"} set; Nightscout then mixes your values with its mg/dL defaults`, `set all four thresholds (${keys.join(", ")}) in ${units}, or none`);
+    problem(
+      missing[0],
+      undefined,
+      `is unset while ${given.join(", ")} ${given.length === 1 ? "is" : "are"} set; Nightscout then mixes your values with its mg/dL defaults`,
+      `set all four thresholds (${keys.join(", ")}) in ${units}, or none`,
+    );
     return undefined;
   }
   const [min, max] = units === "mmol/L" ? [1.5, 27] : [27, 486];
@@ -409,14 +569,24 @@ function parseThresholds(
     const n = Number(value);
     if (!/^\d+(\.\d+)?$/.test(value.trim()) || n < min || n > max) {
       const other = units === "mmol/L" ? "mg/dL" : "mmol/L";
-      problem(k, value, `must be a number from ${min} to ${max} ${units} (values look like ${other}? thresholds are given in displayUnits)`, `pulumi config set ${k} <${min}..${max}>`);
+      problem(
+        k,
+        value,
+        `must be a number from ${min} to ${max} ${units} (values look like ${other}? thresholds are given in displayUnits)`,
+        `pulumi config set ${k} <${min}..${max}>`,
+      );
       valid = false;
     } else {
       values[k] = n;
     }
   }
   if (!valid) return undefined;
-  const t: Thresholds = { low: values.bgLow!, targetBottom: values.bgTargetBottom!, targetTop: values.bgTargetTop!, high: values.bgHigh! };
+  const t: Thresholds = {
+    low: values.bgLow!,
+    targetBottom: values.bgTargetBottom!,
+    targetTop: values.bgTargetTop!,
+    high: values.bgHigh!,
+  };
   const order: [string, number, string, number][] = [
     ["bgLow", t.low, "bgTargetBottom", t.targetBottom],
     ["bgTargetBottom", t.targetBottom, "bgTargetTop", t.targetTop],
@@ -424,7 +594,12 @@ function parseThresholds(
   ];
   for (const [a, av, b, bv] of order) {
     if (!(av < bv)) {
-      problem(a, String(av), `must be below ${b} (${bv}): thresholds must rise low < target bottom < target top < high`, `choose ${a} < ${b}`);
+      problem(
+        a,
+        String(av),
+        `must be below ${b} (${bv}): thresholds must rise low < target bottom < target top < high`,
+        `choose ${a} < ${b}`,
+      );
       valid = false;
     }
   }
@@ -434,24 +609,54 @@ function parseThresholds(
 function checkVersionPairing(postgresImage: string, ferretdbImage: string, problem: Problem) {
   const documentdb = parseDocumentDbImageTag(postgresImage);
   if (!documentdb) {
-    problem("postgresImage", postgresImage, "is not a postgres-documentdb image tag <pg>-<documentdb>-ferretdb-<ferretdb>", "use e.g. ghcr.io/ferretdb/postgres-documentdb:17-0.107.0-ferretdb-2.7.0");
+    problem(
+      "postgresImage",
+      postgresImage,
+      "is not a postgres-documentdb image tag <pg>-<documentdb>-ferretdb-<ferretdb>",
+      "use e.g. ghcr.io/ferretdb/postgres-documentdb:17-0.107.0-ferretdb-2.7.0",
+    );
     return;
   }
   if (documentdb.postgres !== "17") {
-    problem("postgresImage", postgresImage, `is PostgreSQL ${documentdb.postgres}; this stack runs PostgreSQL 17`, "use a 17-<documentdb>-ferretdb-<ferretdb> tag");
+    problem(
+      "postgresImage",
+      postgresImage,
+      `is PostgreSQL ${documentdb.postgres}; this stack runs PostgreSQL 17`,
+      "use a 17-<documentdb>-ferretdb-<ferretdb> tag",
+    );
   }
   const ferretdb = parseFerretDbImageVersion(ferretdbImage);
   if (!ferretdb) {
-    problem("ferretdbImage", ferretdbImage, "has no version tag, so its DocumentDB pairing cannot be checked", "use e.g. ghcr.io/ferretdb/ferretdb:2.7.0");
+    problem(
+      "ferretdbImage",
+      ferretdbImage,
+      "has no version tag, so its DocumentDB pairing cannot be checked",
+      "use e.g. ghcr.io/ferretdb/ferretdb:2.7.0",
+    );
     return;
   }
   const expected = documentDbFor(ferretdb);
   if (expected === undefined) {
-    problem("ferretdbImage", ferretdbImage, `FerretDB ${ferretdb} is not a known v2 release with a DocumentDB pairing`, "use 2.7.0 with DocumentDB 0.107.0 (or another pair from the FerretDB changelog)");
+    problem(
+      "ferretdbImage",
+      ferretdbImage,
+      `FerretDB ${ferretdb} is not a known v2 release with a DocumentDB pairing`,
+      "use 2.7.0 with DocumentDB 0.107.0 (or another pair from the FerretDB changelog)",
+    );
   } else if (expected !== documentdb.documentdb) {
-    problem("ferretdbImage", ferretdbImage, `FerretDB ${ferretdb} works with DocumentDB ${expected}, but postgresImage carries DocumentDB ${documentdb.documentdb}`, `upgrade both as a pair: postgresImage ...:17-${expected}-ferretdb-${ferretdb}, or a FerretDB that pairs with ${documentdb.documentdb}`);
+    problem(
+      "ferretdbImage",
+      ferretdbImage,
+      `FerretDB ${ferretdb} works with DocumentDB ${expected}, but postgresImage carries DocumentDB ${documentdb.documentdb}`,
+      `upgrade both as a pair: postgresImage ...:17-${expected}-ferretdb-${ferretdb}, or a FerretDB that pairs with ${documentdb.documentdb}`,
+    );
   } else if (documentdb.ferretdb !== ferretdb) {
-    problem("ferretdbImage", ferretdbImage, `postgresImage was built for FerretDB ${documentdb.ferretdb}`, `use ghcr.io/ferretdb/ferretdb:${documentdb.ferretdb} or the matching postgres-documentdb tag`);
+    problem(
+      "ferretdbImage",
+      ferretdbImage,
+      `postgresImage was built for FerretDB ${documentdb.ferretdb}`,
+      `use ghcr.io/ferretdb/ferretdb:${documentdb.ferretdb} or the matching postgres-documentdb tag`,
+    );
   }
 }
 
@@ -469,32 +674,66 @@ function parseBackup(
   if (destinationPath === undefined) {
     for (const k of ["backupEndpointUrl", "backupAccessKeyId", "backupSecretAccessKey"]) {
       if (read(key(k))) {
-        problem("backupDestinationPath", undefined, `is unset while ${k} is set, so no backups would be taken`, "pulumi config set backupDestinationPath s3://<bucket>/<path>");
+        problem(
+          "backupDestinationPath",
+          undefined,
+          `is unset while ${k} is set, so no backups would be taken`,
+          "pulumi config set backupDestinationPath s3://<bucket>/<path>",
+        );
         break;
       }
     }
     return undefined;
   }
   if (!S3_PATH.test(destinationPath) && !AZURE_PATH.test(destinationPath)) {
-    problem("backupDestinationPath", destinationPath, "is not an object store URL", "pulumi config set backupDestinationPath s3://<bucket>/<path>");
+    problem(
+      "backupDestinationPath",
+      destinationPath,
+      "is not an object store URL",
+      "pulumi config set backupDestinationPath s3://<bucket>/<path>",
+    );
   }
   const endpointUrl = str("backupEndpointUrl");
   if (endpointUrl !== undefined && !/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(endpointUrl)) {
-    problem("backupEndpointUrl", endpointUrl, "must be an http(s) URL with no path", "pulumi config set backupEndpointUrl https://s3.example.org");
+    problem(
+      "backupEndpointUrl",
+      endpointUrl,
+      "must be an http(s) URL with no path",
+      "pulumi config set backupEndpointUrl https://s3.example.org",
+    );
   }
   const accessKeyId = secret("backupAccessKeyId");
   const secretAccessKey = secret("backupSecretAccessKey");
-  for (const [k, v] of [["backupAccessKeyId", accessKeyId], ["backupSecretAccessKey", secretAccessKey]] as const) {
-    if (v === undefined) problem(k, undefined, "is required when backupDestinationPath is set", `pulumi config set --secret ${k} <value>`);
+  for (const [k, v] of [
+    ["backupAccessKeyId", accessKeyId],
+    ["backupSecretAccessKey", secretAccessKey],
+  ] as const) {
+    if (v === undefined)
+      problem(
+        k,
+        undefined,
+        "is required when backupDestinationPath is set",
+        `pulumi config set --secret ${k} <value>`,
+      );
   }
   const retention = str("backupRetention") ?? "";
   if (!/^[1-9][0-9]*[dwm]$/.test(retention)) {
-    problem("backupRetention", retention, "must be a number followed by d, w or m", "pulumi config set backupRetention 30d");
+    problem(
+      "backupRetention",
+      retention,
+      "must be a number followed by d, w or m",
+      "pulumi config set backupRetention 30d",
+    );
   }
   const schedule = str("backupSchedule") ?? "";
   const fields = schedule.trim().split(/\s+/);
   if (fields.length !== 6 || !fields.every((f) => /^[0-9*/,\-?A-Za-z]+$/.test(f))) {
-    problem("backupSchedule", schedule, `has ${fields.length} fields; ScheduledBackup needs six, seconds first`, 'pulumi config set backupSchedule "0 45 2 * * *"');
+    problem(
+      "backupSchedule",
+      schedule,
+      `has ${fields.length} fields; ScheduledBackup needs six, seconds first`,
+      'pulumi config set backupSchedule "0 45 2 * * *"',
+    );
   }
   return {
     destinationPath,
@@ -519,31 +758,75 @@ function parseRestore(
   const targetTime = str("restoreTargetTime");
   if (serverName === undefined) {
     if (sourcePath !== undefined || targetTime !== undefined) {
-      problem("restoreFromServerName", undefined, `is unset while ${sourcePath !== undefined ? "restoreSourcePath" : "restoreTargetTime"} is set, so nothing would be restored`, "pulumi config set restoreFromServerName <name of the backed-up cluster>");
+      problem(
+        "restoreFromServerName",
+        undefined,
+        `is unset while ${sourcePath !== undefined ? "restoreSourcePath" : "restoreTargetTime"} is set, so nothing would be restored`,
+        "pulumi config set restoreFromServerName <name of the backed-up cluster>",
+      );
     }
     return undefined;
   }
   if (!DNS_LABEL.test(serverName)) {
-    problem("restoreFromServerName", serverName, "is not a valid cluster name", "use the postgresClusterName of the cluster whose backups you restore");
+    problem(
+      "restoreFromServerName",
+      serverName,
+      "is not a valid cluster name",
+      "use the postgresClusterName of the cluster whose backups you restore",
+    );
   }
   const destinationPath = sourcePath ?? backup?.destinationPath;
   if (destinationPath === undefined) {
-    problem("restoreSourcePath", undefined, "is required to restore when backupDestinationPath is unset", "pulumi config set restoreSourcePath s3://<bucket>/<path>");
+    problem(
+      "restoreSourcePath",
+      undefined,
+      "is required to restore when backupDestinationPath is unset",
+      "pulumi config set restoreSourcePath s3://<bucket>/<path>",
+    );
   } else if (!S3_PATH.test(destinationPath) && !AZURE_PATH.test(destinationPath)) {
-    problem("restoreSourcePath", destinationPath, "is not an object store URL", "pulumi config set restoreSourcePath s3://<bucket>/<path>");
+    problem(
+      "restoreSourcePath",
+      destinationPath,
+      "is not an object store URL",
+      "pulumi config set restoreSourcePath s3://<bucket>/<path>",
+    );
   }
   if (backup && destinationPath === backup.destinationPath && serverName === clusterName) {
-    problem("postgresClusterName", clusterName, `equals restoreFromServerName in the same object store, so the restored cluster would archive WAL over the backups it restores from`, "give the new cluster another name, e.g. pulumi config set postgresClusterName nightscout-db-2");
+    problem(
+      "postgresClusterName",
+      clusterName,
+      `equals restoreFromServerName in the same object store, so the restored cluster would archive WAL over the backups it restores from`,
+      "give the new cluster another name, e.g. pulumi config set postgresClusterName nightscout-db-2",
+    );
   }
-  if (targetTime !== undefined && (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(targetTime) || Number.isNaN(Date.parse(targetTime)))) {
-    problem("restoreTargetTime", targetTime, "must be an RFC 3339 timestamp with a timezone", 'pulumi config set restoreTargetTime "2026-11-20T03:00:00Z"');
+  if (
+    targetTime !== undefined &&
+    (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(targetTime) ||
+      Number.isNaN(Date.parse(targetTime)))
+  ) {
+    problem(
+      "restoreTargetTime",
+      targetTime,
+      "must be an RFC 3339 timestamp with a timezone",
+      'pulumi config set restoreTargetTime "2026-11-20T03:00:00Z"',
+    );
   } else if (targetTime !== undefined && Date.parse(targetTime) > Date.now()) {
-    problem("restoreTargetTime", targetTime, "is in the future; recovery would wait for WAL that does not exist", "choose a time before now");
+    problem(
+      "restoreTargetTime",
+      targetTime,
+      "is in the future; recovery would wait for WAL that does not exist",
+      "choose a time before now",
+    );
   }
   const accessKeyId = backup?.accessKeyId ?? secret("backupAccessKeyId");
   const secretAccessKey = backup?.secretAccessKey ?? secret("backupSecretAccessKey");
   if (!backup && (accessKeyId === undefined || secretAccessKey === undefined)) {
-    problem("backupAccessKeyId", undefined, "restore needs object store credentials (backupAccessKeyId and backupSecretAccessKey)", "pulumi config set --secret backupAccessKeyId <value>; pulumi config set --secret backupSecretAccessKey <value>");
+    problem(
+      "backupAccessKeyId",
+      undefined,
+      "restore needs object store credentials (backupAccessKeyId and backupSecretAccessKey)",
+      "pulumi config set --secret backupAccessKeyId <value>; pulumi config set --secret backupSecretAccessKey <value>",
+    );
   }
   return {
     destinationPath: destinationPath ?? "",

@@ -43,7 +43,14 @@ const ferretArgs = (over: Partial<FerretDbArgs> = {}): FerretDbArgs => ({
   replicas: 1,
   poolSize: 20,
   resources,
-  database: { host: "db-rw", port: 5432, role: "nightscout", password: "pw", clientLabels: {}, endpoint },
+  database: {
+    host: "db-rw",
+    port: 5432,
+    role: "nightscout",
+    password: "pw",
+    clientLabels: {},
+    endpoint,
+  },
   ...over,
 });
 
@@ -57,7 +64,11 @@ const nightscoutArgs = (over: Partial<NightscoutArgs> = {}): NightscoutArgs => (
   database: { podSelector: { a: "b" }, port: 27017 },
   settings: { DISPLAY_UNITS: "mmol" },
   resources,
-  ingress: { className: "traefik", clusterIssuer: "letsencrypt", controllerNamespace: "kube-system" },
+  ingress: {
+    className: "traefik",
+    clusterIssuer: "letsencrypt",
+    controllerNamespace: "kube-system",
+  },
   allowInternetEgress: false,
   ...over,
 });
@@ -74,19 +85,43 @@ describe("PostgresCluster validates its args", () => {
     expect(() => new PostgresCluster("pg", postgresArgs())).not.toThrow();
   });
   test("instances", () =>
-    expectRejected(() => new PostgresCluster("bad", postgresArgs({ instances: 0 })), /PostgresCluster: args.instances = 0 is invalid. Use 1 for staging and 3 for production/));
+    expectRejected(
+      () => new PostgresCluster("bad", postgresArgs({ instances: 0 })),
+      /PostgresCluster: args.instances = 0 is invalid. Use 1 for staging and 3 for production/,
+    ));
   test("image must be pinned", () =>
-    expectRejected(() => new PostgresCluster("bad", postgresArgs({ image: "ghcr.io/ferretdb/postgres-documentdb:latest" })), /args.image = .*floating tag "latest"/));
+    expectRejected(
+      () =>
+        new PostgresCluster(
+          "bad",
+          postgresArgs({ image: "ghcr.io/ferretdb/postgres-documentdb:latest" }),
+        ),
+      /args.image = .*floating tag "latest"/,
+    ));
   test("image must be a DocumentDB image", () =>
-    expectRejected(() => new PostgresCluster("bad", postgresArgs({ image: "postgres:17.2" })), /args.image = "postgres:17.2".*postgres-documentdb/));
+    expectRejected(
+      () => new PostgresCluster("bad", postgresArgs({ image: "postgres:17.2" })),
+      /args.image = "postgres:17.2".*postgres-documentdb/,
+    ));
   test("appRole must be an SQL identifier", () =>
-    expectRejected(() => new PostgresCluster("bad", postgresArgs({ appRole: "night scout" })), /args.appRole = "night scout"/));
+    expectRejected(
+      () => new PostgresCluster("bad", postgresArgs({ appRole: "night scout" })),
+      /args.appRole = "night scout"/,
+    ));
   test("backup schedule has six fields", () =>
     expectRejected(
       () =>
         new PostgresCluster(
           "bad",
-          postgresArgs({ backup: { destinationPath: "s3://b", accessKeyId: "a", secretAccessKey: "s", retention: "30d", schedule: "0 3 * * *" } }),
+          postgresArgs({
+            backup: {
+              destinationPath: "s3://b",
+              accessKeyId: "a",
+              secretAccessKey: "s",
+              retention: "30d",
+              schedule: "0 3 * * *",
+            },
+          }),
         ),
       /args.backup.schedule = "0 3 \* \* \*".*six cron fields/,
     ));
@@ -98,7 +133,12 @@ test("PostgresCluster restores from another path through a second ObjectStore", 
     "two-stores",
     postgresArgs({
       clusterName: "db2",
-      backup: { ...store, destinationPath: "s3://b/new", retention: "30d", schedule: "0 0 3 * * *" },
+      backup: {
+        ...store,
+        destinationPath: "s3://b/new",
+        retention: "30d",
+        schedule: "0 0 3 * * *",
+      },
       restore: { ...store, destinationPath: "s3://b/old", serverName: "db" },
     }),
   );
@@ -114,13 +154,27 @@ describe("FerretDb validates its args", () => {
     expect(() => new FerretDb("f", ferretArgs())).not.toThrow();
   });
   test("image must be pinned", () =>
-    expectRejected(() => new FerretDb("bad", ferretArgs({ image: "ghcr.io/ferretdb/ferretdb" })), /FerretDb: args.image = .*no tag/));
+    expectRejected(
+      () => new FerretDb("bad", ferretArgs({ image: "ghcr.io/ferretdb/ferretdb" })),
+      /FerretDb: args.image = .*no tag/,
+    ));
   test("image must be FerretDB v2", () =>
-    expectRejected(() => new FerretDb("bad", ferretArgs({ image: "ghcr.io/ferretdb/ferretdb:1.24.2" })), /Use a FerretDB v2 image/));
-  test("replicas", () => expectRejected(() => new FerretDb("bad", ferretArgs({ replicas: 0 })), /args.replicas = 0/));
-  test("poolSize", () => expectRejected(() => new FerretDb("bad", ferretArgs({ poolSize: 2.5 })), /args.poolSize = 2.5/));
+    expectRejected(
+      () => new FerretDb("bad", ferretArgs({ image: "ghcr.io/ferretdb/ferretdb:1.24.2" })),
+      /Use a FerretDB v2 image/,
+    ));
+  test("replicas", () =>
+    expectRejected(() => new FerretDb("bad", ferretArgs({ replicas: 0 })), /args.replicas = 0/));
+  test("poolSize", () =>
+    expectRejected(
+      () => new FerretDb("bad", ferretArgs({ poolSize: 2.5 })),
+      /args.poolSize = 2.5/,
+    ));
   test("mongoDatabase", () =>
-    expectRejected(() => new FerretDb("bad", ferretArgs({ mongoDatabase: "night/scout" })), /args.mongoDatabase = "night\/scout"/));
+    expectRejected(
+      () => new FerretDb("bad", ferretArgs({ mongoDatabase: "night/scout" })),
+      /args.mongoDatabase = "night\/scout"/,
+    ));
 });
 
 describe("Nightscout validates its args", () => {
@@ -128,18 +182,43 @@ describe("Nightscout validates its args", () => {
     expect(() => new Nightscout("n", nightscoutArgs())).not.toThrow();
   });
   test("image must be pinned", () =>
-    expectRejected(() => new Nightscout("bad", nightscoutArgs({ image: "nightscout/cgm-remote-monitor:latest" })), /Nightscout: args.image/));
+    expectRejected(
+      () =>
+        new Nightscout("bad", nightscoutArgs({ image: "nightscout/cgm-remote-monitor:latest" })),
+      /Nightscout: args.image/,
+    ));
   test("hostname must be a DNS name", () =>
-    expectRejected(() => new Nightscout("bad", nightscoutArgs({ hostname: "https://ns.example.org" })), /args.hostname = "https:\/\/ns.example.org"/));
+    expectRejected(
+      () => new Nightscout("bad", nightscoutArgs({ hostname: "https://ns.example.org" })),
+      /args.hostname = "https:\/\/ns.example.org"/,
+    ));
   test("settings cannot override what the component owns", () =>
-    expectRejected(() => new Nightscout("bad", nightscoutArgs({ settings: { HOSTNAME: "pod" } })), /args.settings.HOSTNAME = "pod".*set by the component itself/));
+    expectRejected(
+      () => new Nightscout("bad", nightscoutArgs({ settings: { HOSTNAME: "pod" } })),
+      /args.settings.HOSTNAME = "pod".*set by the component itself/,
+    ));
   test("settings never carry secrets as literal env values, and the value is not echoed", async () => {
-    await expectRejected(() => new Nightscout("bad", nightscoutArgs({ settings: { PUSHOVER_API_TOKEN: "tok-123" } })), /args.settings.PUSHOVER_API_TOKEN = "\(hidden\)".*through a Secret/);
-    expect(() => new Nightscout("bad", nightscoutArgs({ settings: { PUSHOVER_API_TOKEN: "tok-123" } }))).toThrow(/^(?!.*tok-123)/s);
-    await expectRejected(() => new Nightscout("bad", nightscoutArgs({ settings: { MONGO: "mongodb://u:pw@h/db" } })), /args.settings.MONGO/);
+    await expectRejected(
+      () => new Nightscout("bad", nightscoutArgs({ settings: { PUSHOVER_API_TOKEN: "tok-123" } })),
+      /args.settings.PUSHOVER_API_TOKEN = "\(hidden\)".*through a Secret/,
+    );
+    expect(
+      () => new Nightscout("bad", nightscoutArgs({ settings: { PUSHOVER_API_TOKEN: "tok-123" } })),
+    ).toThrow(/^(?!.*tok-123)/s);
+    await expectRejected(
+      () => new Nightscout("bad", nightscoutArgs({ settings: { MONGO: "mongodb://u:pw@h/db" } })),
+      /args.settings.MONGO/,
+    );
   });
   test("a TLS source is required", () =>
-    expectRejected(() => new Nightscout("bad", nightscoutArgs({ ingress: { className: "traefik", controllerNamespace: "kube-system" } })), /args.ingress = "\(no TLS source\)"/));
+    expectRejected(
+      () =>
+        new Nightscout(
+          "bad",
+          nightscoutArgs({ ingress: { className: "traefik", controllerNamespace: "kube-system" } }),
+        ),
+      /args.ingress = "\(no TLS source\)"/,
+    ));
 });
 
 describe("nightscoutSettings renders what Nightscout parses", () => {
@@ -156,10 +235,27 @@ describe("nightscoutSettings renders what Nightscout parses", () => {
     expect(nightscoutSettings({ ...base, displayUnits: "mg/dL" }).DISPLAY_UNITS).toBe("mg/dl");
   });
   test("fact 22: mmol/L thresholds stay below 50 with one decimal; mg/dL ones are whole", () => {
-    const mmol = nightscoutSettings({ ...base, thresholds: { low: 3.5, targetBottom: 4, targetTop: 10, high: 14 } });
-    expect([mmol.BG_LOW, mmol.BG_TARGET_BOTTOM, mmol.BG_TARGET_TOP, mmol.BG_HIGH]).toEqual(["3.5", "4.0", "10.0", "14.0"]);
-    const mg = nightscoutSettings({ ...base, displayUnits: "mg/dL", thresholds: { low: 55, targetBottom: 70, targetTop: 180, high: 260 } });
-    expect([mg.BG_LOW, mg.BG_TARGET_BOTTOM, mg.BG_TARGET_TOP, mg.BG_HIGH]).toEqual(["55", "70", "180", "260"]);
+    const mmol = nightscoutSettings({
+      ...base,
+      thresholds: { low: 3.5, targetBottom: 4, targetTop: 10, high: 14 },
+    });
+    expect([mmol.BG_LOW, mmol.BG_TARGET_BOTTOM, mmol.BG_TARGET_TOP, mmol.BG_HIGH]).toEqual([
+      "3.5",
+      "4.0",
+      "10.0",
+      "14.0",
+    ]);
+    const mg = nightscoutSettings({
+      ...base,
+      displayUnits: "mg/dL",
+      thresholds: { low: 55, targetBottom: 70, targetTop: 180, high: 260 },
+    });
+    expect([mg.BG_LOW, mg.BG_TARGET_BOTTOM, mg.BG_TARGET_TOP, mg.BG_HIGH]).toEqual([
+      "55",
+      "70",
+      "180",
+      "260",
+    ]);
   });
   test("no thresholds: none rendered", () => {
     expect(Object.keys(nightscoutSettings(base)).filter((k) => k.startsWith("BG_"))).toEqual([]);

@@ -25,7 +25,10 @@ beforeAll(async () => {
         if (args.type === "pulumi:pulumi:StackReference") {
           referenced.push(args.inputs.name);
           const outputs = args.name === "incomplete" ? { url: exported.url } : exported;
-          return { id: args.inputs.name, state: { name: args.inputs.name, outputs, secretOutputNames: ["mongoUri"] } };
+          return {
+            id: args.inputs.name,
+            state: { name: args.inputs.name, outputs, secretOutputNames: ["mongoUri"] },
+          };
         }
         return { id: `${args.name}-id`, state: args.inputs };
       },
@@ -35,7 +38,9 @@ beforeAll(async () => {
     "dev",
     false,
   );
-  pulumi.runtime.setAllConfig({ "nightscout-consumer:nightscoutStack": "organization/nightscout/production" });
+  pulumi.runtime.setAllConfig({
+    "nightscout-consumer:nightscoutStack": "organization/nightscout/production",
+  });
   consumer = await import("../examples/consumer/index");
 });
 
@@ -45,8 +50,12 @@ test("references the configured stack", async () => {
 });
 
 test("derives its values from the referenced outputs", async () => {
-  expect((await outputValue(consumer.statusUrl)).value).toBe("https://ns.example.org/api/v1/status.json");
-  expect((await outputValue(consumer.nightscoutServiceAddress)).value).toBe("nightscout.nightscout.svc.cluster.local:80");
+  expect((await outputValue(consumer.statusUrl)).value).toBe(
+    "https://ns.example.org/api/v1/status.json",
+  );
+  expect((await outputValue(consumer.nightscoutServiceAddress)).value).toBe(
+    "nightscout.nightscout.svc.cluster.local:80",
+  );
   expect((await outputValue(consumer.units)).value).toBe("mmol/L");
 });
 

@@ -11,7 +11,10 @@ const deployment = (container: Record<string, unknown>) => ({
   metadata: { name: "web" },
   spec: {
     selector: { matchLabels: { app: "web" } },
-    template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx:1.27", ...container }] } },
+    template: {
+      metadata: { labels: { app: "web" } },
+      spec: { containers: [{ name: "web", image: "nginx:1.27", ...container }] },
+    },
   },
 });
 
@@ -34,7 +37,9 @@ describe("core kinds (kubernetes-models)", () => {
   test("a misspelled metadata field is rejected", () => {
     const d = deployment({});
     (d.metadata as Record<string, unknown>).label = { a: "b" };
-    expect(validator.validate(d)).toEqual(['Deployment web:/metadata/label: unknown field "label"']);
+    expect(validator.validate(d)).toEqual([
+      'Deployment web:/metadata/label: unknown field "label"',
+    ]);
   });
   test("labels and annotations take any key", () => {
     const d = deployment({});
@@ -46,21 +51,28 @@ describe("core kinds (kubernetes-models)", () => {
     expect(problems.join("\n")).toMatch(/containerPort/);
   });
   test("an unknown kind is an error, not a silent pass", () => {
-    expect(validator.validate({ apiVersion: "example.org/v1", kind: "Widget", metadata: { name: "w" } })).toEqual([
-      "Widget w: no schema known for example.org/v1 Widget",
-    ]);
+    expect(
+      validator.validate({ apiVersion: "example.org/v1", kind: "Widget", metadata: { name: "w" } }),
+    ).toEqual(["Widget w: no schema known for example.org/v1 Widget"]);
   });
 });
 
 describe("Traefik Middleware (@kubernetes-models/traefik)", () => {
-  const middleware = (spec: Record<string, unknown>) => ({ apiVersion: "traefik.io/v1alpha1", kind: "Middleware", metadata: { name: "m" }, spec });
+  const middleware = (spec: Record<string, unknown>) => ({
+    apiVersion: "traefik.io/v1alpha1",
+    kind: "Middleware",
+    metadata: { name: "m" },
+    spec,
+  });
   test("a redirect passes", () => {
-    expect(validator.validate(middleware({ redirectScheme: { scheme: "https", permanent: true } }))).toEqual([]);
+    expect(
+      validator.validate(middleware({ redirectScheme: { scheme: "https", permanent: true } })),
+    ).toEqual([]);
   });
   test("a misspelled field is rejected", () => {
-    expect(validator.validate(middleware({ redirectScheme: { scheme: "https", permanant: true } }))).toEqual([
-      'Middleware m:/spec/redirectScheme/permanant: unknown field "permanant"',
-    ]);
+    expect(
+      validator.validate(middleware({ redirectScheme: { scheme: "https", permanant: true } })),
+    ).toEqual(['Middleware m:/spec/redirectScheme/permanant: unknown field "permanant"']);
   });
 });
 
@@ -69,7 +81,9 @@ describe("CloudNative-PG and Barman Cloud CRDs (ajv over ../shared/schemas)", ()
     expect(validator.validate(cluster({ postgresUID: 999, postgresGID: 999 }))).toEqual([]);
   });
   test("a misspelled Cluster field is rejected (postgresUid)", () => {
-    expect(validator.validate(cluster({ postgresUid: 999 }))).toEqual(['Cluster db: /spec must NOT have additional properties "postgresUid"']);
+    expect(validator.validate(cluster({ postgresUid: 999 }))).toEqual([
+      'Cluster db: /spec must NOT have additional properties "postgresUid"',
+    ]);
   });
   test("a misspelled nested field is rejected", () => {
     expect(validator.validate(cluster({ bootstrap: { initdb: { postInitSql: [] } } }))).toEqual([
@@ -77,17 +91,26 @@ describe("CloudNative-PG and Barman Cloud CRDs (ajv over ../shared/schemas)", ()
     ]);
   });
   test("postgresql.parameters stays open (it is a map)", () => {
-    expect(validator.validate(cluster({ postgresql: { parameters: { "cron.host": "/controller/run" } } }))).toEqual([]);
+    expect(
+      validator.validate(
+        cluster({ postgresql: { parameters: { "cron.host": "/controller/run" } } }),
+      ),
+    ).toEqual([]);
   });
   test("a missing required field is rejected", () => {
-    expect(validator.validate({ apiVersion: "postgresql.cnpg.io/v1", kind: "Cluster", metadata: { name: "db" }, spec: {} })).toEqual([
-      "Cluster db: /spec must have required property 'instances'",
-    ]);
+    expect(
+      validator.validate({
+        apiVersion: "postgresql.cnpg.io/v1",
+        kind: "Cluster",
+        metadata: { name: "db" },
+        spec: {},
+      }),
+    ).toEqual(["Cluster db: /spec must have required property 'instances'"]);
   });
   test("metadata of a custom resource is held to ObjectMeta", () => {
-    expect(validator.validate({ ...cluster({}), metadata: { name: "db", namespce: "x" } })).toEqual([
-      'Cluster db: /metadata/namespce: unknown field "namespce"',
-    ]);
+    expect(validator.validate({ ...cluster({}), metadata: { name: "db", namespce: "x" } })).toEqual(
+      ['Cluster db: /metadata/namespce: unknown field "namespce"'],
+    );
   });
   test("ScheduledBackup: a wrong enum value is rejected", () => {
     const problems = validator.validate({
@@ -96,7 +119,9 @@ describe("CloudNative-PG and Barman Cloud CRDs (ajv over ../shared/schemas)", ()
       metadata: { name: "b" },
       spec: { schedule: "0 0 0 * * *", cluster: { name: "db" }, method: "plugins" },
     });
-    expect(problems.join("\n")).toMatch(/\/spec\/method must be equal to one of the allowed values/);
+    expect(problems.join("\n")).toMatch(
+      /\/spec\/method must be equal to one of the allowed values/,
+    );
   });
   test("ObjectStore: a misspelled field is rejected", () => {
     const problems = validator.validate({
@@ -105,7 +130,9 @@ describe("CloudNative-PG and Barman Cloud CRDs (ajv over ../shared/schemas)", ()
       metadata: { name: "s" },
       spec: { configuration: { destinationPath: "s3://b/p", endpointUrl: "https://s3" } },
     });
-    expect(problems).toEqual(['ObjectStore s: /spec/configuration must NOT have additional properties "endpointUrl"']);
+    expect(problems).toEqual([
+      'ObjectStore s: /spec/configuration must NOT have additional properties "endpointUrl"',
+    ]);
   });
 });
 
@@ -114,7 +141,11 @@ test("closeSchema closes objects with properties unless they preserve unknown fi
     type: "object",
     properties: {
       a: { type: "object", properties: { b: { type: "string" } } },
-      open: { type: "object", properties: { c: { type: "string" } }, "x-kubernetes-preserve-unknown-fields": true },
+      open: {
+        type: "object",
+        properties: { c: { type: "string" } },
+        "x-kubernetes-preserve-unknown-fields": true,
+      },
       map: { type: "object", additionalProperties: { type: "string" } },
     },
   }) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

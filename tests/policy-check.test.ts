@@ -4,29 +4,41 @@ import * as path from "path";
 // The gate runs in its own process, as CI runs it: the Pulumi runtime is process-global.
 const ROOT = path.resolve(__dirname, "..");
 function gate(...args: string[]) {
-  const result = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/policy-check.ts", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 120_000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/policy-check.ts", ...args],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 120_000,
+    },
+  );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 test.each(["staging", "production"])("%s passes the policy pack", (stack) => {
   const { status, stdout } = gate("--stack", stack);
   expect(stdout).toContain("✅ nightscout@v");
-  expect(stdout).toMatch(new RegExp(`checked for stack ${stack}: 0 mandatory, 0 advisory violation`));
+  expect(stdout).toMatch(
+    new RegExp(`checked for stack ${stack}: 0 mandatory, 0 advisory violation`),
+  );
   expect(status).toBe(0);
 });
 
 test("a broken production configuration gets exactly the expected violations and fails", () => {
   const { status, stdout } = gate(
-    "--stack", "production",
-    "--set", "protectDatabase=false",
-    "--set", "postgresInstances=1",
-    "--set", 'authDefaultRoles=["readable"]',
-    "--set", "backupDestinationPath=",
-    "--set", "backupEndpointUrl=",
+    "--stack",
+    "production",
+    "--set",
+    "protectDatabase=false",
+    "--set",
+    "postgresInstances=1",
+    "--set",
+    'authDefaultRoles=["readable"]',
+    "--set",
+    "backupDestinationPath=",
+    "--set",
+    "backupEndpointUrl=",
   );
   const violations = stdout.split("\n").filter((l) => l.trim().startsWith("- ["));
   expect(violations).toEqual([
@@ -46,7 +58,9 @@ test("a broken production configuration gets exactly the expected violations and
 
 test("an invalid config value fails with the program's own message, before any policy runs", () => {
   const { status, stderr, stdout } = gate("--stack", "staging", "--set", "postgresInstances=0");
-  expect(stderr).toContain('nightscout:postgresInstances = "0": must be a whole number from 1 to 9');
+  expect(stderr).toContain(
+    'nightscout:postgresInstances = "0": must be a whole number from 1 to 9',
+  );
   expect(stdout).not.toContain("Policies:");
   expect(status).toBe(2);
 });

@@ -5,7 +5,10 @@ import { SETTINGS } from "../config/settings";
 
 const ROOT = path.resolve(__dirname, "..");
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
-type ProjectConfig = Record<string, { type: string; default?: unknown; secret?: boolean; items?: { type: string } }>;
+type ProjectConfig = Record<
+  string,
+  { type: string; default?: unknown; secret?: boolean; items?: { type: string } }
+>;
 const project = yaml.load(read("Pulumi.yaml")) as { name: string; config: ProjectConfig };
 
 describe("Pulumi.yaml declares every setting, as config/settings.ts does", () => {
@@ -14,13 +17,16 @@ describe("Pulumi.yaml declares every setting, as config/settings.ts does", () =>
     expect(Object.keys(project.config).sort()).toEqual(declared.sort());
   });
 
-  test.each(SETTINGS.filter((s) => !s.optionalSecret).map((s) => [s.key, s] as const))("%s: type, default and secrecy match", (key, s) => {
-    const entry = project.config[key];
-    expect(entry.type).toBe(s.type);
-    expect(entry.default).toEqual(s.default);
-    expect(entry.secret ?? false).toBe(s.secret ?? false);
-    if (s.type === "array") expect(entry.items).toEqual({ type: "string" });
-  });
+  test.each(SETTINGS.filter((s) => !s.optionalSecret).map((s) => [s.key, s] as const))(
+    "%s: type, default and secrecy match",
+    (key, s) => {
+      const entry = project.config[key];
+      expect(entry.type).toBe(s.type);
+      expect(entry.default).toEqual(s.default);
+      expect(entry.secret ?? false).toBe(s.secret ?? false);
+      if (s.type === "array") expect(entry.items).toEqual({ type: "string" });
+    },
+  );
 
   test("a required secret has no default, so the engine demands it, encrypted", () => {
     expect(project.config.apiSecret).toMatchObject({ type: "string", secret: true });
@@ -47,5 +53,9 @@ describe.each(["staging", "production"])("Pulumi.%s.yaml", (stack) => {
 
 test("the README's configuration table lists every setting", () => {
   const readme = read("README.md");
-  for (const s of SETTINGS) expect({ key: s.key, listed: readme.includes(`| \`${s.key}\``) }).toEqual({ key: s.key, listed: true });
+  for (const s of SETTINGS)
+    expect({ key: s.key, listed: readme.includes(`| \`${s.key}\``) }).toEqual({
+      key: s.key,
+      listed: true,
+    });
 });

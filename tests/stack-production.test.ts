@@ -37,14 +37,20 @@ describe("production", () => {
     });
     expect(store.spec.retentionPolicy).toBe("30d");
     expect(props(T.cluster, "postgres-cluster").spec.plugins).toEqual([
-      { name: "barman-cloud.cloudnative-pg.io", isWALArchiver: true, parameters: { barmanObjectName: store.metadata.name } },
+      {
+        name: "barman-cloud.cloudnative-pg.io",
+        isWALArchiver: true,
+        parameters: { barmanObjectName: store.metadata.name },
+      },
     ]);
   });
 
   test("fact 8: object store credentials live in a Secret, referenced by key", () => {
     const store = props(T.objectStore, "postgres-backup");
     const creds = store.spec.configuration.s3Credentials;
-    const secret = ofType(T.secret).find((s) => (s.props as Props).metadata.name === creds.accessKeyId.name)!.props as Props;
+    const secret = ofType(T.secret).find(
+      (s) => (s.props as Props).metadata.name === creds.accessKeyId.name,
+    )!.props as Props;
     expect(secret.stringData[creds.accessKeyId.key]).toBe("TESTACCESSKEYID");
     expect(secret.stringData[creds.secretAccessKey.key]).toBe("test-secret-access-key-0123456789");
   });
@@ -69,12 +75,19 @@ describe("production", () => {
 
   test("fact 22: Nightscout reads the mmol/L thresholds as the same values", () => {
     const e = env(containerOf(props(T.deployment, "nightscout-deployment")));
-    expect([e.BG_LOW.value, e.BG_TARGET_BOTTOM.value, e.BG_TARGET_TOP.value, e.BG_HIGH.value]).toEqual(["3.5", "3.9", "10.0", "13.9"]);
+    expect([
+      e.BG_LOW.value,
+      e.BG_TARGET_BOTTOM.value,
+      e.BG_TARGET_TOP.value,
+      e.BG_HIGH.value,
+    ]).toEqual(["3.5", "3.9", "10.0", "13.9"]);
     // Nightscout converts the set only when units are mmol and BG_HIGH < 50, x 18.01559, rounded.
     const high = Number(e.BG_HIGH.value);
     expect(e.DISPLAY_UNITS.value).toContain("mmol");
     expect(high).toBeLessThan(50);
-    const mgdl = [e.BG_LOW, e.BG_TARGET_BOTTOM, e.BG_TARGET_TOP, e.BG_HIGH].map((v) => Math.round(Number(v.value) * MGDL_PER_MMOL));
+    const mgdl = [e.BG_LOW, e.BG_TARGET_BOTTOM, e.BG_TARGET_TOP, e.BG_HIGH].map((v) =>
+      Math.round(Number(v.value) * MGDL_PER_MMOL),
+    );
     expect(mgdl).toEqual([63, 70, 180, 250]);
   });
 
@@ -82,7 +95,9 @@ describe("production", () => {
     expect(props(T.deployment, "ferretdb-deployment").spec.replicas).toBe(2);
     expect(props(T.pdb, "ferretdb-pdb").spec).toEqual({
       minAvailable: 1,
-      selector: { matchLabels: props(T.deployment, "ferretdb-deployment").spec.selector.matchLabels },
+      selector: {
+        matchLabels: props(T.deployment, "ferretdb-deployment").spec.selector.matchLabels,
+      },
     });
   });
 

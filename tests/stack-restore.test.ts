@@ -22,7 +22,10 @@ test("fact 9: the cluster bootstraps by recovery from the origin's object store,
       name: "origin",
       plugin: {
         name: "barman-cloud.cloudnative-pg.io",
-        parameters: { barmanObjectName: props(T.objectStore, "postgres-backup").metadata.name, serverName: "nightscout-db" },
+        parameters: {
+          barmanObjectName: props(T.objectStore, "postgres-backup").metadata.name,
+          serverName: "nightscout-db",
+        },
       },
     },
   ]);
@@ -38,7 +41,9 @@ test("fact 4: recovery runs no postInitSQL (the restored catalog has the extensi
 test("the same object store serves restore and new backups: one ObjectStore, new server name", () => {
   expect(ofType(T.objectStore)).toHaveLength(1);
   expect(props(T.cluster, "postgres-cluster").metadata.name).toBe("nightscout-db-2");
-  expect(props(T.scheduledBackup, "postgres-scheduled-backup").spec.cluster.name).toBe("nightscout-db-2");
+  expect(props(T.scheduledBackup, "postgres-scheduled-backup").spec.cluster.name).toBe(
+    "nightscout-db-2",
+  );
 });
 
 test("the provider renders manifests instead of applying them", () => {
@@ -50,6 +55,8 @@ test("the restored cluster is still protected", () => {
 });
 
 test("every object still validates strictly", () => {
-  const problems = kubernetesObjects(program.resources()).flatMap((r) => manifestValidator().validate(r.props as Props));
+  const problems = kubernetesObjects(program.resources()).flatMap((r) =>
+    manifestValidator().validate(r.props as Props),
+  );
   expect(problems).toEqual([]);
 });

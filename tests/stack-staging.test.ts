@@ -5,7 +5,10 @@ import { T, containerOf, env, useProgram } from "./helpers/program";
 const program = useProgram("staging");
 const { props, ofType, one } = program;
 
-describeProgramInvariants(program, { namespace: "nightscout-staging", hostname: "ns-staging.example.org" });
+describeProgramInvariants(program, {
+  namespace: "nightscout-staging",
+  hostname: "ns-staging.example.org",
+});
 
 describe("staging", () => {
   test("fact 11: one instance, 5Gi", () => {
@@ -33,11 +36,14 @@ describe("staging", () => {
 
   test("without thresholds Nightscout keeps all four defaults (fact 22: none rather than some)", () => {
     const e = env(containerOf(props(T.deployment, "nightscout-deployment")));
-    for (const name of ["BG_HIGH", "BG_TARGET_TOP", "BG_TARGET_BOTTOM", "BG_LOW"]) expect(e[name]).toBeUndefined();
+    for (const name of ["BG_HIGH", "BG_TARGET_TOP", "BG_TARGET_BOTTOM", "BG_LOW"])
+      expect(e[name]).toBeUndefined();
   });
 
   test("the staging issuer signs the certificate", () => {
-    expect(props(T.ingress, "nightscout-ingress").metadata.annotations["cert-manager.io/cluster-issuer"]).toBe("letsencrypt-staging");
+    expect(
+      props(T.ingress, "nightscout-ingress").metadata.annotations["cert-manager.io/cluster-issuer"],
+    ).toBe("letsencrypt-staging");
   });
 
   test("the provider deploys to the current context and applies (no render directory)", () => {

@@ -73,7 +73,9 @@ export function stackConfig(
 /** Resolves Outputs (and Promises) inside a value, the way the engine serializes inputs. */
 async function resolveDeep(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
-    return resolveDeep(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)));
+    return resolveDeep(
+      await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)),
+    );
   }
   if (value instanceof Promise) return resolveDeep(await value);
   if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
@@ -131,7 +133,13 @@ export async function captureProgram(
   let outputs: Record<string, unknown> = {};
   await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
-      captured.push({ type: args.type, name: args.name, resource: args.resource, props: args.props, opts: args.opts });
+      captured.push({
+        type: args.type,
+        name: args.name,
+        resource: args.resource,
+        props: args.props,
+        opts: args.opts,
+      });
       return undefined;
     });
     outputs = await loadProgram();
@@ -147,9 +155,7 @@ export async function captureProgram(
     r ? await new Promise<string>((resolve) => r.urn.apply(resolve)) : undefined;
   const resources: CapturedResource[] = [];
   for (const c of captured) {
-    const dependsOn = c.opts.dependsOn
-      ? await resolveDeep(c.opts.dependsOn)
-      : [];
+    const dependsOn = c.opts.dependsOn ? await resolveDeep(c.opts.dependsOn) : [];
     const dependsOnList = (Array.isArray(dependsOn) ? dependsOn : [dependsOn]) as pulumi.Resource[];
     resources.push({
       type: c.type,
@@ -172,7 +178,9 @@ export async function captureProgram(
 }
 
 /** Reads an Output's value (and whether it is secret) under mocks. */
-export async function outputValue<T>(output: pulumi.Output<T>): Promise<{ value: T; secret: boolean }> {
+export async function outputValue<T>(
+  output: pulumi.Output<T>,
+): Promise<{ value: T; secret: boolean }> {
   const value = await new Promise<T>((resolve) => output.apply(resolve));
   const secret = await (output as unknown as { isSecret: Promise<boolean> }).isSecret;
   return { value, secret };

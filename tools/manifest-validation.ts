@@ -17,7 +17,8 @@ import * as ts from "typescript";
  *   compiled with ajv after closing every object schema that lists its properties.
  */
 const ROOT = path.resolve(__dirname, "..");
-export const SCHEMAS_DIR = process.env.NIGHTSCOUT_SCHEMAS_DIR ?? path.resolve(ROOT, "../shared/schemas");
+export const SCHEMAS_DIR =
+  process.env.NIGHTSCOUT_SCHEMAS_DIR ?? path.resolve(ROOT, "../shared/schemas");
 
 const CRD_FILES = [
   "postgresql.cnpg.io_clusters.yaml",
@@ -28,7 +29,8 @@ const CRD_FILES = [
 
 /** apiVersion/kind -> module exporting the kubernetes-models class and its I<Kind> interface. */
 function modelModule(apiVersion: string, kind: string): string | undefined {
-  if (apiVersion === "traefik.io/v1alpha1") return `@kubernetes-models/traefik/traefik.io/v1alpha1/${kind}`;
+  if (apiVersion === "traefik.io/v1alpha1")
+    return `@kubernetes-models/traefik/traefik.io/v1alpha1/${kind}`;
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
   const dir = group === "" ? version : `${group}/${version}`;
   const file = path.join(ROOT, "node_modules", "kubernetes-models", dir, `${kind}.js`);
@@ -74,7 +76,11 @@ export class ManifestValidator {
     for (const format of ["int32", "int64", "byte", "quantity"]) ajv.addFormat(format, true);
     for (const file of CRD_FILES) {
       const crd = yaml.load(fs.readFileSync(path.join(schemasDir, file), "utf8")) as {
-        spec: { group: string; names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: JsonSchema } }[] };
+        spec: {
+          group: string;
+          names: { kind: string };
+          versions: { name: string; schema: { openAPIV3Schema: JsonSchema } }[];
+        };
       };
       for (const version of crd.spec.versions) {
         const key = `${crd.spec.group}/${version.name}/${crd.spec.names.kind}`;
@@ -94,29 +100,42 @@ export class ManifestValidator {
       ["networking.k8s.io/v1", "NetworkPolicy"],
       ["traefik.io/v1alpha1", "Middleware"],
     ];
-    const lines: string[] = [`import type { IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";`, `export type T_ObjectMeta = IObjectMeta;`];
+    const lines: string[] = [
+      `import type { IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";`,
+      `export type T_ObjectMeta = IObjectMeta;`,
+    ];
     kinds.forEach(([apiVersion, kind], i) => {
       lines.push(`import type { I${kind} as M${i} } from "${modelModule(apiVersion, kind)}";`);
       lines.push(`export type T${i} = M${i};`);
     });
     const virtualFile = path.join(ROOT, "__manifest_types__.ts");
     const source = lines.join("\n");
-    const options: ts.CompilerOptions = { strict: true, noEmit: true, skipLibCheck: true, types: [], moduleResolution: ts.ModuleResolutionKind.Node10 };
+    const options: ts.CompilerOptions = {
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: [],
+      moduleResolution: ts.ModuleResolutionKind.Node10,
+    };
     const host = ts.createCompilerHost(options);
     const readFile = host.readFile.bind(host);
     const fileExists = host.fileExists.bind(host);
     host.readFile = (f) => (f === virtualFile ? source : readFile(f));
     host.fileExists = (f) => f === virtualFile || fileExists(f);
     const getSourceFile = host.getSourceFile.bind(host);
-    host.getSourceFile = (f, v) => (f === virtualFile ? ts.createSourceFile(f, source, v) : getSourceFile(f, v));
+    host.getSourceFile = (f, v) =>
+      f === virtualFile ? ts.createSourceFile(f, source, v) : getSourceFile(f, v);
     this.program = ts.createProgram([virtualFile], options, host);
     this.checker = this.program.getTypeChecker();
     const sf = this.program.getSourceFile(virtualFile)!;
     const aliases = new Map<string, ts.Type>();
     sf.forEachChild((node) => {
-      if (ts.isTypeAliasDeclaration(node)) aliases.set(node.name.text, this.checker.getTypeAtLocation(node.name));
+      if (ts.isTypeAliasDeclaration(node))
+        aliases.set(node.name.text, this.checker.getTypeAtLocation(node.name));
     });
-    kinds.forEach(([apiVersion, kind], i) => this.types.set(`${apiVersion}/${kind}`, aliases.get(`T${i}`)!));
+    kinds.forEach(([apiVersion, kind], i) =>
+      this.types.set(`${apiVersion}/${kind}`, aliases.get(`T${i}`)!),
+    );
     this.types.set("ObjectMeta", aliases.get("T_ObjectMeta")!);
   }
 
@@ -130,19 +149,30 @@ export class ManifestValidator {
       const errors: string[] = [];
       if (!crd(object)) {
         for (const e of crd.errors ?? []) {
-          const extra = e.keyword === "additionalProperties" ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"` : "";
+          const extra =
+            e.keyword === "additionalProperties"
+              ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"`
+              : "";
           errors.push(`${where}: ${e.instancePath || "/"} ${e.message}${extra}`);
         }
       }
       // CRDs leave metadata open; hold it to ObjectMeta like any other object.
-      errors.push(...this.unknownFields(object.metadata, this.types.get("ObjectMeta")!, `${where}: /metadata`));
+      errors.push(
+        ...this.unknownFields(
+          object.metadata,
+          this.types.get("ObjectMeta")!,
+          `${where}: /metadata`,
+        ),
+      );
       return errors;
     }
     const type = this.types.get(`${apiVersion}/${kind}`);
     const module = modelModule(apiVersion, kind);
     if (!type || !module) return [`${where}: no schema known for ${apiVersion} ${kind}`];
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Model = (require(module) as Record<string, new (data: unknown) => { validate(): void }>)[kind];
+    const Model = (require(module) as Record<string, new (data: unknown) => { validate(): void }>)[
+      kind
+    ];
     const errors: string[] = [];
     try {
       new Model(object).validate();
@@ -157,14 +187,18 @@ export class ManifestValidator {
     if (value === null || value === undefined || typeof value !== "object") return [];
     const checker = this.checker;
     const members = type.isUnion() ? type.types : [type];
-    const objectMembers = members.filter((t) => (t.flags & ts.TypeFlags.Object) !== 0 || t.isIntersection());
+    const objectMembers = members.filter(
+      (t) => (t.flags & ts.TypeFlags.Object) !== 0 || t.isIntersection(),
+    );
     if (objectMembers.length === 0) return [];
     if (Array.isArray(value)) {
       const errors: string[] = [];
       for (const member of objectMembers) {
         const element = checker.getIndexTypeOfType(member, ts.IndexKind.Number);
         if (element) {
-          value.forEach((item, i) => errors.push(...this.unknownFields(item, element, `${at}/${i}`)));
+          value.forEach((item, i) =>
+            errors.push(...this.unknownFields(item, element, `${at}/${i}`)),
+          );
           return errors;
         }
       }

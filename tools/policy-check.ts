@@ -8,7 +8,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { evaluatePolicies, hasMandatoryViolations, PolicyPackConfig, Violation } from "../policies/evaluate";
+import {
+  evaluatePolicies,
+  hasMandatoryViolations,
+  PolicyPackConfig,
+  Violation,
+} from "../policies/evaluate";
 import { CapturedResource, captureProgram, stackConfig } from "./capture";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -22,10 +27,14 @@ function parseArgs(argv: string[]): { stack: string; overrides: Record<string, s
       const [key, ...rest] = (argv[++i] ?? "").split("=");
       if (!key || rest.length === 0) throw new Error(`--set expects key=value, got "${argv[i]}"`);
       overrides[key] = rest.join("=");
-    } else throw new Error(`unknown argument "${argv[i]}"; usage: policy:check -- --stack <name> [--set key=value]`);
+    } else
+      throw new Error(
+        `unknown argument "${argv[i]}"; usage: policy:check -- --stack <name> [--set key=value]`,
+      );
   }
   if (!stack) throw new Error("missing --stack <name> (staging or production)");
-  if (!fs.existsSync(path.join(ROOT, `Pulumi.${stack}.yaml`))) throw new Error(`no Pulumi.${stack}.yaml for --stack ${stack}`);
+  if (!fs.existsSync(path.join(ROOT, `Pulumi.${stack}.yaml`)))
+    throw new Error(`no Pulumi.${stack}.yaml for --stack ${stack}`);
   return { stack, overrides };
 }
 
@@ -38,11 +47,15 @@ function describe(urn: string | undefined, resources: CapturedResource[]): strin
 
 export function formatViolations(violations: Violation[], resources: CapturedResource[]): string {
   const lines: string[] = [];
-  const pack = JSON.parse(fs.readFileSync(path.join(ROOT, "policies/package.json"), "utf8")) as { version: string };
+  const pack = JSON.parse(fs.readFileSync(path.join(ROOT, "policies/package.json"), "utf8")) as {
+    version: string;
+  };
   const mark = hasMandatoryViolations(violations) ? "❌" : violations.length > 0 ? "⚠️" : "✅";
   lines.push("Policies:", `    ${mark} nightscout@v${pack.version} (local: policies)`);
   for (const v of violations) {
-    lines.push(`        - [${v.enforcementLevel}]  ${v.policy}  (${describe(v.resourceUrn, resources)})`);
+    lines.push(
+      `        - [${v.enforcementLevel}]  ${v.policy}  (${describe(v.resourceUrn, resources)})`,
+    );
     for (const l of v.message.split("\n")) lines.push(`          ${l}`);
   }
   return lines.join("\n");
@@ -50,13 +63,24 @@ export function formatViolations(violations: Violation[], resources: CapturedRes
 
 async function main() {
   const { stack, overrides } = parseArgs(process.argv.slice(2));
-  const captured = await captureProgram(stack, stackConfig(stack, overrides), () => import("../index"));
-  const resources = captured.resources.map((r) => ({ ...r, opts: { ...r.opts, aliases: undefined } }));
-  const config = JSON.parse(fs.readFileSync(path.join(ROOT, `policies/config/${stack}.json`), "utf8")) as PolicyPackConfig;
+  const captured = await captureProgram(
+    stack,
+    stackConfig(stack, overrides),
+    () => import("../index"),
+  );
+  const resources = captured.resources.map((r) => ({
+    ...r,
+    opts: { ...r.opts, aliases: undefined },
+  }));
+  const config = JSON.parse(
+    fs.readFileSync(path.join(ROOT, `policies/config/${stack}.json`), "utf8"),
+  ) as PolicyPackConfig;
   const violations = await evaluatePolicies(resources, config);
   console.log(formatViolations(violations, captured.resources));
   const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
-  console.log(`\n${captured.resources.length} resources checked for stack ${stack}: ${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s).`);
+  console.log(
+    `\n${captured.resources.length} resources checked for stack ${stack}: ${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s).`,
+  );
   process.exit(mandatory > 0 ? 1 : 0);
 }
 

@@ -1,10 +1,23 @@
 import { SECRET_OUTPUTS } from "../../outputs";
-import { Props, T, containerOf, env, kubernetesObjects, manifestValidator, secretValues, selects, useProgram } from "./program";
+import {
+  Props,
+  T,
+  containerOf,
+  env,
+  kubernetesObjects,
+  manifestValidator,
+  secretValues,
+  selects,
+  useProgram,
+} from "./program";
 
 type Program = ReturnType<typeof useProgram>;
 
 /** What must hold for every stack: the domain facts the program encodes, secrets, schemas. */
-export function describeProgramInvariants(program: Program, expected: { namespace: string; hostname: string }) {
+export function describeProgramInvariants(
+  program: Program,
+  expected: { namespace: string; hostname: string },
+) {
   const { props, ofType, resources } = program;
   const cluster = () => props(T.cluster, "postgres-cluster");
   const ferretdb = () => props(T.deployment, "ferretdb-deployment");
@@ -12,7 +25,9 @@ export function describeProgramInvariants(program: Program, expected: { namespac
 
   describe("PostgreSQL cluster (facts 1-6)", () => {
     test("fact 1: the DocumentDB image is pinned to a full tag that pairs with FerretDB", () => {
-      expect(cluster().spec.imageName).toBe("ghcr.io/ferretdb/postgres-documentdb:17-0.107.0-ferretdb-2.7.0");
+      expect(cluster().spec.imageName).toBe(
+        "ghcr.io/ferretdb/postgres-documentdb:17-0.107.0-ferretdb-2.7.0",
+      );
       expect(containerOf(ferretdb()).image).toBe("ghcr.io/ferretdb/ferretdb:2.7.0");
     });
     test("fact 2: postgres runs as 999", () => {
@@ -20,13 +35,19 @@ export function describeProgramInvariants(program: Program, expected: { namespac
       expect(cluster().spec.postgresGID).toBe(999);
     });
     test("fact 3: preload libraries and cron database are declared", () => {
-      expect(cluster().spec.postgresql.shared_preload_libraries).toEqual(["pg_cron", "pg_documentdb_core", "pg_documentdb"]);
+      expect(cluster().spec.postgresql.shared_preload_libraries).toEqual([
+        "pg_cron",
+        "pg_documentdb_core",
+        "pg_documentdb",
+      ]);
       expect(cluster().spec.postgresql.parameters["cron.database_name"]).toBe("postgres");
     });
     test("fact 5: DocumentDB's internal connections go over the socket, mapped to the app role", () => {
       const pg = cluster().spec.postgresql;
       expect(pg.parameters["cron.host"]).toBe("/controller/run");
-      expect(pg.parameters["documentdb.localhost_connection_string"]).toBe("host=/controller/run user=postgres");
+      expect(pg.parameters["documentdb.localhost_connection_string"]).toBe(
+        "host=/controller/run user=postgres",
+      );
       expect(pg.pg_hba).toContain("local all nightscout peer map=documentdb");
       expect(pg.pg_ident).toContain("documentdb postgres nightscout");
     });
@@ -46,7 +67,9 @@ export function describeProgramInvariants(program: Program, expected: { namespac
     test("the app role's password comes from a generated, URI-safe secret", () => {
       const password = props(T.password, "postgres-app-password");
       expect(password).toMatchObject({ length: 32, special: false });
-      const secretName = cluster().spec.bootstrap.initdb?.secret?.name ?? cluster().spec.bootstrap.recovery?.secret?.name;
+      const secretName =
+        cluster().spec.bootstrap.initdb?.secret?.name ??
+        cluster().spec.bootstrap.recovery?.secret?.name;
       const secret = ofType(T.secret).find((s) => (s.props as Props).metadata.name === secretName);
       expect((secret!.props as Props).type).toBe("kubernetes.io/basic-auth");
       expect((secret!.props as Props).stringData.username).toBe("nightscout");
@@ -58,9 +81,12 @@ export function describeProgramInvariants(program: Program, expected: { namespac
       const url = env(containerOf(ferretdb())).FERRETDB_POSTGRESQL_URL;
       expect(url.value).toBeUndefined();
       const secretName = url.valueFrom.secretKeyRef.name;
-      const secret = ofType(T.secret).find((s) => (s.props as Props).metadata.name === secretName)!.props as Props;
+      const secret = ofType(T.secret).find((s) => (s.props as Props).metadata.name === secretName)!
+        .props as Props;
       expect(secret.stringData.FERRETDB_POSTGRESQL_URL).toMatch(
-        new RegExp(`^postgres://nightscout:[^@]+@nightscout-db-rw\\.${expected.namespace}\\.svc\\.cluster\\.local:5432/postgres\\?pool_max_conns=20$`),
+        new RegExp(
+          `^postgres://nightscout:[^@]+@nightscout-db-rw\\.${expected.namespace}\\.svc\\.cluster\\.local:5432/postgres\\?pool_max_conns=20$`,
+        ),
       );
     });
     test("fact 14: telemetry is off", () => {
@@ -73,7 +99,9 @@ export function describeProgramInvariants(program: Program, expected: { namespac
       expect(c.livenessProbe.httpGet.path).toBe("/debug/livez");
       const debugPort = c.ports.find((p: Props) => p.name === "debug");
       expect(debugPort.containerPort).toBe(8088);
-      expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(300);
+      expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(
+        300,
+      );
     });
     test("fact 12: /state is writable under a read-only root filesystem", () => {
       const c = containerOf(ferretdb());
@@ -99,7 +127,9 @@ export function describeProgramInvariants(program: Program, expected: { namespac
     test("fact 19: the MongoDB URI names the database and points at FerretDB", () => {
       const secret = props(T.secret, "nightscout-secrets");
       expect(secret.stringData.MONGODB_URI).toMatch(
-        new RegExp(`^mongodb://nightscout:[^@]+@ferretdb\\.${expected.namespace}\\.svc\\.cluster\\.local:27017/nightscout$`),
+        new RegExp(
+          `^mongodb://nightscout:[^@]+@ferretdb\\.${expected.namespace}\\.svc\\.cluster\\.local:27017/nightscout$`,
+        ),
       );
       expect(secret.stringData.API_SECRET).toBe("test-api-secret-0123456789");
     });
@@ -116,9 +146,14 @@ export function describeProgramInvariants(program: Program, expected: { namespac
       const c = containerOf(nightscout());
       for (const probe of [c.startupProbe, c.readinessProbe, c.livenessProbe]) {
         expect(probe.httpGet.path).toBe("/api/v1/verifyauth");
-        expect(probe.httpGet.httpHeaders).toContainEqual({ name: "X-Forwarded-Proto", value: "https" });
+        expect(probe.httpGet.httpHeaders).toContainEqual({
+          name: "X-Forwarded-Proto",
+          value: "https",
+        });
       }
-      expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(600);
+      expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(
+        600,
+      );
     });
     test("fact 28: one replica, Recreate", () => {
       expect(nightscout().spec.replicas).toBe(1);
@@ -128,7 +163,8 @@ export function describeProgramInvariants(program: Program, expected: { namespac
       const e = env(containerOf(nightscout()));
       expect(Number(e.DBSIZE_MAX.value)).toBeGreaterThan(496);
       expect(e.SHOW_PLUGINS.value.split(" ")).toContain("careportal");
-      for (const shown of e.SHOW_PLUGINS.value.split(" ")) expect(e.ENABLE.value.split(" ")).toContain(shown);
+      for (const shown of e.SHOW_PLUGINS.value.split(" "))
+        expect(e.ENABLE.value.split(" ")).toContain(shown);
       expect(e.BASE_URL.value).toBe(`https://${expected.hostname}`);
     });
     test("fact 22: ALARM_TYPES is explicit", () => {
@@ -152,27 +188,43 @@ export function describeProgramInvariants(program: Program, expected: { namespac
     });
     test("fact 34: TLS for the host, issued by cert-manager", () => {
       const ingress = props(T.ingress, "nightscout-ingress");
-      expect(ingress.spec.tls).toEqual([{ hosts: [expected.hostname], secretName: "nightscout-tls" }]);
-      expect(ingress.metadata.annotations["cert-manager.io/cluster-issuer"]).toMatch(/^letsencrypt-/);
+      expect(ingress.spec.tls).toEqual([
+        { hosts: [expected.hostname], secretName: "nightscout-tls" },
+      ]);
+      expect(ingress.metadata.annotations["cert-manager.io/cluster-issuer"]).toMatch(
+        /^letsencrypt-/,
+      );
       expect(ingress.spec.rules[0].host).toBe(expected.hostname);
-      expect(ingress.spec.rules[0].http.paths[0].backend.service.name).toBe(props(T.service, "nightscout-service").metadata.name);
+      expect(ingress.spec.rules[0].http.paths[0].backend.service.name).toBe(
+        props(T.service, "nightscout-service").metadata.name,
+      );
     });
   });
 
   describe("network policies (fact 35)", () => {
     const policies = () => ofType(T.networkPolicy).map((p) => p.props as Props);
-    const podLabels = (deployment: Props) => deployment.spec.template.metadata.labels as Record<string, string>;
-    const allowsIngress = (target: Record<string, string>, source: Record<string, string>, port: number) =>
+    const podLabels = (deployment: Props) =>
+      deployment.spec.template.metadata.labels as Record<string, string>;
+    const allowsIngress = (
+      target: Record<string, string>,
+      source: Record<string, string>,
+      port: number,
+    ) =>
       policies().some(
         (p) =>
           selects(p.spec.podSelector, target) &&
           (p.spec.ingress ?? []).some(
             (rule: Props) =>
-              (rule.from ?? []).some((peer: Props) => !peer.namespaceSelector && selects(peer.podSelector, source)) &&
-              (rule.ports ?? []).some((pt: Props) => pt.port === port),
+              (rule.from ?? []).some(
+                (peer: Props) => !peer.namespaceSelector && selects(peer.podSelector, source),
+              ) && (rule.ports ?? []).some((pt: Props) => pt.port === port),
           ),
       );
-    const allowsEgress = (source: Record<string, string>, target: Record<string, string>, port: number) =>
+    const allowsEgress = (
+      source: Record<string, string>,
+      target: Record<string, string>,
+      port: number,
+    ) =>
       policies().some(
         (p) =>
           selects(p.spec.podSelector, source) &&
@@ -188,8 +240,13 @@ export function describeProgramInvariants(program: Program, expected: { namespac
       const deny = props(T.networkPolicy, "nightscout-default-deny");
       expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
       const dns = program.one(T.networkPolicy, "nightscout-allow-dns");
-      expect(dns.opts.dependsOn).toContain(program.one(T.networkPolicy, "nightscout-default-deny").urn);
-      expect((dns.props as Props).spec.egress[0].ports).toEqual([{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }]);
+      expect(dns.opts.dependsOn).toContain(
+        program.one(T.networkPolicy, "nightscout-default-deny").urn,
+      );
+      expect((dns.props as Props).spec.egress[0].ports).toEqual([
+        { protocol: "UDP", port: 53 },
+        { protocol: "TCP", port: 53 },
+      ]);
     });
     test("Nightscout -> FerretDB on 27017, both directions of the policy", () => {
       expect(allowsEgress(podLabels(nightscout()), podLabels(ferretdb()), 27017)).toBe(true);
@@ -207,15 +264,27 @@ export function describeProgramInvariants(program: Program, expected: { namespac
       expect(allowsIngress(postgresLabels(), postgresLabels(), 5432)).toBe(true);
       const pg = policies().find((p) => p.spec.podSelector.matchLabels?.["cnpg.io/cluster"])!;
       const fromOperator = pg.spec.ingress.find((r: Props) => r.from[0].namespaceSelector);
-      expect(fromOperator.from[0].namespaceSelector.matchLabels).toEqual({ "kubernetes.io/metadata.name": "cnpg-system" });
+      expect(fromOperator.from[0].namespaceSelector.matchLabels).toEqual({
+        "kubernetes.io/metadata.name": "cnpg-system",
+      });
       expect(fromOperator.ports).toContainEqual({ protocol: "TCP", port: 8000 });
-      expect(pg.spec.egress.some((r: Props) => r.to[0].ipBlock && r.ports.some((p: Props) => p.port === 443))).toBe(true);
+      expect(
+        pg.spec.egress.some(
+          (r: Props) => r.to[0].ipBlock && r.ports.some((p: Props) => p.port === 443),
+        ),
+      ).toBe(true);
     });
     test("only the ingress controller's namespace reaches Nightscout", () => {
-      const ns = policies().find((p) => selects(p.spec.podSelector, podLabels(nightscout())) && p.spec.ingress)!;
+      const ns = policies().find(
+        (p) => selects(p.spec.podSelector, podLabels(nightscout())) && p.spec.ingress,
+      )!;
       expect(ns.spec.ingress).toEqual([
         {
-          from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
+          from: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+            },
+          ],
           ports: [{ protocol: "TCP", port: 1337 }],
         },
       ]);
@@ -226,7 +295,10 @@ export function describeProgramInvariants(program: Program, expected: { namespac
     test("meets the restricted profile and has requests and a memory limit", () => {
       for (const d of ofType(T.deployment)) {
         const spec = (d.props as Props).spec.template.spec;
-        expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+        expect(spec.securityContext).toMatchObject({
+          runAsNonRoot: true,
+          seccompProfile: { type: "RuntimeDefault" },
+        });
         for (const c of spec.containers) {
           expect(c.securityContext).toMatchObject({
             allowPrivilegeEscalation: false,
@@ -249,14 +321,19 @@ export function describeProgramInvariants(program: Program, expected: { namespac
       for (const r of resources()) {
         if (r.type === T.secret || r.type === T.password || !r.custom) continue;
         const text = JSON.stringify(r.props);
-        for (const s of secrets) expect({ resource: r.name, leaks: text.includes(s) }).toEqual({ resource: r.name, leaks: false });
+        for (const s of secrets)
+          expect({ resource: r.name, leaks: text.includes(s) }).toEqual({
+            resource: r.name,
+            leaks: false,
+          });
       }
     });
     test("outputs holding credentials are secret, the others are not", async () => {
       for (const name of Object.keys(program.outputs())) {
         const { value, secret } = await program.output(name);
         expect({ name, secret }).toEqual({ name, secret: SECRET_OUTPUTS.includes(name as never) });
-        if (!secret) for (const s of secretValues(resources())) expect(JSON.stringify(value)).not.toContain(s);
+        if (!secret)
+          for (const s of secretValues(resources())) expect(JSON.stringify(value)).not.toContain(s);
       }
     });
     test("components record no inputs, so no secret lands in their state", () => {
@@ -284,10 +361,17 @@ export function describeProgramInvariants(program: Program, expected: { namespac
       );
       expect((await program.output("namespace")).value).toBe(expected.namespace);
       expect((await program.output("url")).value).toBe(`https://${expected.hostname}`);
-      expect((await program.output("ferretdbHost")).value).toBe(`ferretdb.${expected.namespace}.svc.cluster.local`);
+      expect((await program.output("ferretdbHost")).value).toBe(
+        `ferretdb.${expected.namespace}.svc.cluster.local`,
+      );
       expect((await program.output("ferretdbPort")).value).toBe(27017);
-      expect((await program.output("nightscoutService")).value).toEqual({ name: "nightscout", port: 80 });
-      expect((await program.output("postgresReadWriteHost")).value).toBe(`nightscout-db-rw.${expected.namespace}.svc.cluster.local`);
+      expect((await program.output("nightscoutService")).value).toEqual({
+        name: "nightscout",
+        port: 80,
+      });
+      expect((await program.output("postgresReadWriteHost")).value).toBe(
+        `nightscout-db-rw.${expected.namespace}.svc.cluster.local`,
+      );
       expect((await program.output("displayUnits")).value).toBe("mmol/L");
     });
   });
@@ -295,7 +379,10 @@ export function describeProgramInvariants(program: Program, expected: { namespac
   describe("structure", () => {
     test("every Kubernetes object goes through the stack's provider, parented to a component", () => {
       for (const r of kubernetesObjects(resources())) {
-        expect({ name: r.name, parent: r.opts.parent }).toEqual({ name: r.name, parent: expect.stringMatching(/\$nightscout:[a-z]+:[A-Za-z]+::/) });
+        expect({ name: r.name, parent: r.opts.parent }).toEqual({
+          name: r.name,
+          parent: expect.stringMatching(/\$nightscout:[a-z]+:[A-Za-z]+::/),
+        });
       }
     });
     test("child names carry their component's name", () => {
@@ -303,7 +390,10 @@ export function describeProgramInvariants(program: Program, expected: { namespac
       expect(children.length).toBeGreaterThan(10);
       for (const r of children) {
         const parentName = r.opts.parent!.split("::").pop()!;
-        expect({ name: r.name, prefixed: r.name.startsWith(`${parentName}-`) }).toEqual({ name: r.name, prefixed: true });
+        expect({ name: r.name, prefixed: r.name.startsWith(`${parentName}-`) }).toEqual({
+          name: r.name,
+          prefixed: true,
+        });
       }
     });
     test("every object is in the stack's namespace", () => {
@@ -314,7 +404,9 @@ export function describeProgramInvariants(program: Program, expected: { namespac
       }
     });
     test("every Kubernetes object validates strictly against its schema", () => {
-      const problems = kubernetesObjects(resources()).flatMap((r) => manifestValidator().validate(r.props as Props));
+      const problems = kubernetesObjects(resources()).flatMap((r) =>
+        manifestValidator().validate(r.props as Props),
+      );
       expect(problems).toEqual([]);
     });
   });

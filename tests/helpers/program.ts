@@ -1,5 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CaptureResult, CapturedResource, TEST_SECRETS, captureProgram, outputValue, stackConfig } from "../../tools/capture";
+import {
+  CaptureResult,
+  CapturedResource,
+  TEST_SECRETS,
+  captureProgram,
+  outputValue,
+  stackConfig,
+} from "../../tools/capture";
 import { ManifestValidator } from "../../tools/manifest-validation";
 
 export type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -8,18 +15,26 @@ export type Props = Record<string, any>; // eslint-disable-line @typescript-esli
 export function useProgram(stack: string, overrides: Record<string, string | undefined> = {}) {
   let result: CaptureResult;
   beforeAll(async () => {
-    result = await captureProgram(stack, stackConfig(stack, overrides), () => import("../../index"));
+    result = await captureProgram(
+      stack,
+      stackConfig(stack, overrides),
+      () => import("../../index"),
+    );
   }, 60_000);
 
   const resources = () => result.resources;
   const ofType = (type: string) => result.resources.filter((r) => r.type === type);
   const one = (type: string, name: string): CapturedResource => {
     const found = result.resources.find((r) => r.type === type && r.name === name);
-    if (!found) throw new Error(`no ${type} named ${name}; have ${result.resources.map((r) => r.name).join(", ")}`);
+    if (!found)
+      throw new Error(
+        `no ${type} named ${name}; have ${result.resources.map((r) => r.name).join(", ")}`,
+      );
     return found;
   };
   const props = (type: string, name: string): Props => one(type, name).props as Props;
-  const output = async (name: string) => outputValue(result.outputs[name] as pulumi.Output<unknown>);
+  const output = async (name: string) =>
+    outputValue(result.outputs[name] as pulumi.Output<unknown>);
   return { resources, ofType, one, props, output, outputs: () => result.outputs };
 }
 
