@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { FerretDb } from "./components/ferretDb";
 import { AppNamespace } from "./components/namespace";
 import { INTERNET_PLUGINS, Nightscout, nightscoutSettings } from "./components/nightscout";
@@ -8,6 +9,7 @@ import { stackOutputs } from "./outputs";
 
 // Every setting is validated here, before any resource is registered.
 const config = loadStackConfig();
+config.warnings.forEach((warning) => pulumi.log.warn(warning));
 
 const provider = new k8s.Provider("k8s", {
   context: config.kubeContext,

@@ -30,6 +30,8 @@ export interface ObjectStoreSettings {
 }
 
 export interface StackConfig {
+  /** Accepted but risky settings, for the program to log as warnings. */
+  warnings: string[];
   kubeContext?: string;
   renderYamlToDirectory?: string;
   namespace: string;
@@ -352,7 +354,19 @@ export function parseStackConfig(
   // PostgreSQL.
   const postgresImage = image("postgresImage");
   const ferretdbImage = image("ferretdbImage");
-  checkVersionPairing(postgresImage, ferretdbImage, problem);
+  const warnings: string[] = [];
+  const upgradeInProgress = bool("upgradeInProgress");
+  checkVersionPairing(postgresImage, ferretdbImage, (k, value, why, fix) => {
+    // Mid-upgrade the two images differ by design (image first, extension, then FerretDB);
+    // a mismatch is then only a warning. A malformed tag stays an error.
+    if (upgradeInProgress && /works with DocumentDB|was built for FerretDB/.test(why)) {
+      warnings.push(
+        `${key(k)}: ${why} (accepted because upgradeInProgress is true; set it to false when the upgrade is done)`,
+      );
+    } else {
+      problem(k, value, why, fix);
+    }
+  });
 
   const clusterName = str("postgresClusterName") ?? "";
   if (!DNS_LABEL.test(clusterName) || clusterName.length > 50) {
@@ -471,6 +485,7 @@ export function parseStackConfig(
   const dbSizeMaxMiB = dbSizeMaxRaw > 0 ? dbSizeMaxRaw : Math.floor((storageMiB ?? 5120) * 0.8);
 
   const config: StackConfig = {
+    warnings,
     kubeContext: str("kubeContext"),
     renderYamlToDirectory,
     namespace,

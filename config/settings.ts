@@ -182,6 +182,13 @@ export const SETTINGS: readonly Setting[] = [
 
   // PostgreSQL (CloudNative-PG + DocumentDB).
   {
+    key: "upgradeInProgress",
+    type: "boolean",
+    default: false,
+    description:
+      "Let postgresImage and ferretdbImage differ during a DocumentDB + FerretDB upgrade (README: Upgrading); a warning instead of an error.",
+  },
+  {
     key: "postgresImage",
     type: "string",
     default: DEFAULT_IMAGES.postgres,

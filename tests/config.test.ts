@@ -265,6 +265,24 @@ describe("one clear error per bad value", () => {
       /FerretDB 2.5.0 works with DocumentDB 0.106.0, but postgresImage carries DocumentDB 0.107.0/,
       /upgrade both as a pair/,
     ));
+  test("during an upgrade a mismatched pair is a warning, not an error", () => {
+    const c = parse({
+      upgradeInProgress: "true",
+      postgresImage: "ghcr.io/ferretdb/postgres-documentdb:17-0.107.0-ferretdb-2.7.0",
+      ferretdbImage: "ghcr.io/ferretdb/ferretdb:2.5.0",
+    });
+    expect(c.warnings).toHaveLength(1);
+    expect(c.warnings[0]).toMatch(
+      /nightscout:ferretdbImage: FerretDB 2.5.0 works with DocumentDB 0.106.0.*upgradeInProgress/,
+    );
+    expect(parse().warnings).toEqual([]);
+  });
+  test("an upgrade does not excuse a malformed image tag", () =>
+    expectOneProblem(
+      { upgradeInProgress: "true", postgresImage: "postgres:17" },
+      "postgresImage",
+      /<pg>-<documentdb>-ferretdb-<ferretdb>/,
+    ));
   test("postgresImage must be a postgres-documentdb tag", () =>
     expectOneProblem(
       { postgresImage: "ghcr.io/cloudnative-pg/postgresql:17.2" },
