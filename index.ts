@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FerretDb } from "./components/ferretDb";
 import { AppNamespace } from "./components/namespace";
 import { INTERNET_PLUGINS, Nightscout, nightscoutSettings } from "./components/nightscout";
+import { PostDeployCheck } from "./components/postDeployCheck";
 import { PostgresCluster } from "./components/postgresCluster";
 import { loadStackConfig } from "./config";
 import { stackOutputs } from "./outputs";
@@ -83,6 +84,27 @@ const nightscout = new Nightscout(
   },
   { providers, dependsOn: [ferretdb.deployment] },
 );
+
+if (config.postDeployCheck.mode !== "off") {
+  // Proves the MongoDB path end to end once everything reports ready, and again on change.
+  const { mode, directUri, deadlineSeconds, checkPublicUrl } = config.postDeployCheck;
+  new PostDeployCheck(
+    "post-deploy-check",
+    {
+      mode,
+      mongoUri: mode === "direct" && directUri ? directUri : ferretdb.mongoUri,
+      namespace: appNamespace.name,
+      serviceName: ferretdb.serviceName,
+      servicePort: ferretdb.port,
+      kubeContext: config.kubeContext,
+      deadlineSeconds,
+      triggers: [ferretdb.deployment.spec, nightscout.deployment.spec, config.postgres.image],
+      nightscoutUrl: checkPublicUrl ? nightscout.url : undefined,
+      expectedUnits: checkPublicUrl ? config.nightscout.displayUnits : undefined,
+    },
+    { dependsOn: [ferretdb.deployment, nightscout.deployment] },
+  );
+}
 
 export const {
   namespace,

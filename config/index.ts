@@ -79,6 +79,7 @@ export interface StackConfig {
     mode: PostDeployCheckMode;
     directUri?: pulumi.Output<string>;
     deadlineSeconds: number;
+    checkPublicUrl: boolean;
   };
 }
 
@@ -529,7 +530,12 @@ export function parseStackConfig(
     cnpgOperatorNamespace: str("cnpgOperatorNamespace") ?? "",
     backup,
     restore,
-    postDeployCheck: { mode, directUri, deadlineSeconds },
+    postDeployCheck: {
+      mode,
+      directUri,
+      deadlineSeconds,
+      checkPublicUrl: bool("postDeployCheckPublicUrl"),
+    },
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

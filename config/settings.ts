@@ -396,6 +396,13 @@ export const SETTINGS: readonly Setting[] = [
     description: "MongoDB URI reachable from where pulumi runs (direct mode only).",
   },
   {
+    key: "postDeployCheckPublicUrl",
+    type: "boolean",
+    default: false,
+    description:
+      "Also check that https://<hostname>/api/v1/status.json answers with the configured units (needs DNS and TLS in place).",
+  },
+  {
     key: "postDeployCheckDeadlineSeconds",
     type: "integer",
     default: 180,

@@ -50,6 +50,10 @@ test("the provider renders manifests instead of applying them", () => {
   expect(props(T.provider, "k8s").renderYamlToDirectory).toBe("rendered/production");
 });
 
+test("postDeployCheck off registers no check", () => {
+  expect(ofType(T.command)).toEqual([]);
+});
+
 test("the restored cluster is still protected", () => {
   expect(one(T.cluster, "postgres-cluster").opts.protect).toBe(true);
 });

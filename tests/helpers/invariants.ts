@@ -320,7 +320,10 @@ export function describeProgramInvariants(
       const secrets = secretValues(resources());
       for (const r of resources()) {
         if (r.type === T.secret || r.type === T.password || !r.custom) continue;
-        const text = JSON.stringify(r.props);
+        // The post-deploy check gets the URI through its environment, a secret input
+        // (tests/postDeployCheck.test.ts asserts its secrecy); nowhere else may it appear.
+        const checked = r.type === T.command ? { ...r.props, environment: undefined } : r.props;
+        const text = JSON.stringify(checked);
         for (const s of secrets)
           expect({ resource: r.name, leaks: text.includes(s) }).toEqual({
             resource: r.name,
@@ -340,6 +343,33 @@ export function describeProgramInvariants(
       for (const r of resources().filter((r) => !r.custom && r.type.startsWith("nightscout:"))) {
         expect(r.props).toEqual({});
       }
+    });
+  });
+
+  describe("post-deploy check", () => {
+    test("port-forwards to the FerretDB Service after FerretDB and Nightscout are ready", () => {
+      const check = program.one(T.command, "post-deploy-check-run");
+      const environment = (check.props as Props).environment;
+      expect(environment).toMatchObject({
+        CHECK_PF_NAMESPACE: expected.namespace,
+        CHECK_PF_SERVICE: props(T.service, "ferretdb-service").metadata.name,
+        CHECK_PF_SERVICE_PORT: "27017",
+        CHECK_DEADLINE_MS: "180000",
+      });
+      expect(environment.MONGODB_URI).toBe(
+        props(T.secret, "nightscout-secrets").stringData.MONGODB_URI,
+      );
+      expect((check.props as Props).create).not.toContain("mongodb://");
+      expect(check.opts.dependsOn).toEqual(
+        expect.arrayContaining([
+          program.one(T.deployment, "ferretdb-deployment").urn,
+          program.one(T.deployment, "nightscout-deployment").urn,
+        ]),
+      );
+    });
+    test("re-runs when FerretDB, Nightscout or the PostgreSQL image change", () => {
+      const triggers = (program.one(T.command, "post-deploy-check-run").props as Props).triggers;
+      expect(triggers).toEqual([ferretdb().spec, nightscout().spec, cluster().spec.imageName]);
     });
   });
 

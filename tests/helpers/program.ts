@@ -52,6 +52,7 @@ export const T = {
   middleware: "kubernetes:traefik.io/v1alpha1:Middleware",
   password: "random:index/randomPassword:RandomPassword",
   provider: "pulumi:providers:kubernetes",
+  command: "command:local:Command",
 };
 
 /** Kubernetes objects among the captured resources (custom resources of the kubernetes provider). */

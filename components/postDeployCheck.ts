@@ -1,0 +1,214 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { FERRETDB_PORT } from "./domain";
+
+export type PostDeployCheckMode = "portForward" | "direct";
+export type ExpectedUnits = "mmol/L" | "mg/dL";
+
+export interface PostDeployCheckArgs {
+  /**
+   * `portForward` (default): `kubectl port-forward` to the FerretDB Service on a free local
+   * port, torn down on every exit path. `direct`: `mongoUri` is reachable from where
+   * `pulumi up` runs.
+   */
+  mode?: PostDeployCheckMode;
+  /**
+   * Secret. In `direct` mode the URI used as is; in `portForward` mode the in-cluster URI,
+   * whose host:port the check replaces with the forward's local end.
+   */
+  mongoUri: pulumi.Input<string>;
+  /** Namespace of the FerretDB Service (`portForward` only). */
+  namespace?: pulumi.Input<string>;
+  /** Name of the FerretDB Service (`portForward` only). */
+  serviceName?: pulumi.Input<string>;
+  /** Port of the FerretDB Service; default FERRETDB_PORT. */
+  servicePort?: number;
+  /** kubeconfig context for `kubectl port-forward`; default kubectl's current context. */
+  kubeContext?: string;
+  /** Overall deadline of one check run, port-forward setup included; default 120. */
+  deadlineSeconds?: number;
+  /** The check runs again whenever any of these change (images, rendered specs, ...). */
+  triggers: pulumi.Input<unknown>[];
+  /** Public Nightscout URL; when set, `/api/v1/status.json` must answer. */
+  nightscoutUrl?: pulumi.Input<string>;
+  /** Units Nightscout must show (needs `nightscoutUrl`). */
+  expectedUnits?: ExpectedUnits;
+}
+
+const COMPONENT = "PostDeployCheck";
+export const DEFAULT_DEADLINE_SECONDS = 120;
+/**
+ * The project root, where `check/` and `node_modules/` live: the nearest ancestor holding
+ * check/cli.ts, so a compiled copy of this file (bin/components/) finds it too.
+ */
+function projectDir(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "check", "cli.ts"))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, "..");
+  }
+}
+export const DIRECT_COMMAND = "node -r ts-node/register/transpile-only check/cli.ts";
+export const PORT_FORWARD_COMMAND = "bash check/port-forward.sh";
+
+function invalid(field: string, value: unknown, fix: string): Error {
+  return new Error(`${COMPONENT}: args.${field} = ${JSON.stringify(value)} is invalid. ${fix}`);
+}
+
+function isBlank(value: pulumi.Input<string> | undefined): boolean {
+  return value === undefined || (typeof value === "string" && value.trim() === "");
+}
+
+/** Throws on arguments that cannot work; only plain values can be checked before deploy. */
+export function validatePostDeployCheckArgs(args: PostDeployCheckArgs): void {
+  const mode = args.mode ?? "portForward";
+  if (mode !== "portForward" && mode !== "direct") {
+    throw invalid("mode", args.mode, 'Use "portForward" or "direct".');
+  }
+  if (isBlank(args.mongoUri)) {
+    throw invalid("mongoUri", "", "Pass the FerretDB URI as a secret Output.");
+  }
+  if (typeof args.mongoUri === "string") {
+    // Never echo the value: it carries the password.
+    if (!/^mongodb(\+srv)?:\/\//.test(args.mongoUri)) {
+      throw invalid("mongoUri", "<redacted>", "It must start with mongodb:// or mongodb+srv://.");
+    }
+    if (mode === "portForward" && args.mongoUri.startsWith("mongodb+srv://")) {
+      throw invalid(
+        "mongoUri",
+        "<redacted mongodb+srv URI>",
+        'portForward rewrites host:port, which a mongodb+srv URI does not have. Use a mongodb:// URI or mode "direct".',
+      );
+    }
+  }
+  if (mode === "portForward") {
+    if (isBlank(args.namespace)) {
+      throw invalid(
+        "namespace",
+        args.namespace,
+        'portForward needs the FerretDB Service\'s namespace; pass it, or use mode "direct".',
+      );
+    }
+    if (isBlank(args.serviceName)) {
+      throw invalid(
+        "serviceName",
+        args.serviceName,
+        'portForward needs the FerretDB Service\'s name; pass it, or use mode "direct".',
+      );
+    }
+  }
+  if (
+    args.servicePort !== undefined &&
+    (!Number.isInteger(args.servicePort) || args.servicePort < 1 || args.servicePort > 65535)
+  ) {
+    throw invalid(
+      "servicePort",
+      args.servicePort,
+      `Use an integer port 1-65535 (FerretDB listens on ${FERRETDB_PORT}).`,
+    );
+  }
+  if (args.kubeContext !== undefined && args.kubeContext.trim() === "") {
+    throw invalid(
+      "kubeContext",
+      args.kubeContext,
+      "Name a kubeconfig context, or leave it unset for the current one.",
+    );
+  }
+  if (
+    args.deadlineSeconds !== undefined &&
+    (!Number.isFinite(args.deadlineSeconds) || args.deadlineSeconds <= 0)
+  ) {
+    throw invalid(
+      "deadlineSeconds",
+      args.deadlineSeconds,
+      `Use a positive number of seconds (default ${DEFAULT_DEADLINE_SECONDS}).`,
+    );
+  }
+  if (!Array.isArray(args.triggers)) {
+    throw invalid(
+      "triggers",
+      args.triggers,
+      "Pass an array of what should re-run the check, e.g. the FerretDB and Nightscout images and specs.",
+    );
+  }
+  if (args.expectedUnits !== undefined) {
+    if (args.expectedUnits !== "mmol/L" && args.expectedUnits !== "mg/dL") {
+      throw invalid("expectedUnits", args.expectedUnits, 'Use "mmol/L" or "mg/dL".');
+    }
+    if (isBlank(args.nightscoutUrl)) {
+      throw invalid(
+        "expectedUnits",
+        args.expectedUnits,
+        "The units are read from Nightscout: also pass nightscoutUrl, or drop expectedUnits.",
+      );
+    }
+  }
+  if (typeof args.nightscoutUrl === "string" && !/^https?:\/\/[^/\s]+/.test(args.nightscoutUrl)) {
+    throw invalid("nightscoutUrl", args.nightscoutUrl, "Use the public http(s) URL of the site.");
+  }
+}
+
+/**
+ * Runs check/cli.ts (MongoDB ping and a marker round trip through FerretDB, optionally the
+ * Nightscout status) after its dependencies are ready, and again whenever `triggers`
+ * change. A failing check fails `pulumi up` with the check's one-line reason.
+ *
+ * Pass `dependsOn` (FerretDB and Nightscout) in `opts`.
+ */
+export class PostDeployCheck extends pulumi.ComponentResource {
+  /** The check's JSON line (timings of the last successful run), as a secret Output. */
+  public readonly result: pulumi.Output<string>;
+
+  constructor(name: string, args: PostDeployCheckArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Before super: invalid args must not leave a half-registered component behind.
+    validatePostDeployCheckArgs(args);
+    super("nightscout:check:PostDeployCheck", name, {}, opts);
+
+    const mode = args.mode ?? "portForward";
+    const deadlineMs = Math.round((args.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS) * 1000);
+    const environment: Record<string, pulumi.Input<string>> = {
+      // The only place the URI goes: never the command string, which Pulumi shows and stores
+      // in plain text, and which appears in the error of a failed run.
+      MONGODB_URI: pulumi.secret(args.mongoUri),
+      CHECK_DEADLINE_MS: String(deadlineMs),
+    };
+    if (mode === "portForward") {
+      environment.CHECK_PF_NAMESPACE = args.namespace as pulumi.Input<string>;
+      environment.CHECK_PF_SERVICE = args.serviceName as pulumi.Input<string>;
+      environment.CHECK_PF_SERVICE_PORT = String(args.servicePort ?? FERRETDB_PORT);
+      if (args.kubeContext !== undefined) environment.CHECK_KUBE_CONTEXT = args.kubeContext;
+    }
+    if (args.nightscoutUrl !== undefined) environment.NIGHTSCOUT_URL = args.nightscoutUrl;
+    if (args.expectedUnits !== undefined) environment.EXPECTED_UNITS = args.expectedUnits;
+
+    const run = new command.local.Command(
+      `${name}-run`,
+      {
+        create: mode === "portForward" ? PORT_FORWARD_COMMAND : DIRECT_COMMAND,
+        dir: projectDir(),
+        environment,
+        triggers: args.triggers,
+        // The check prints only redacted text, and a failed run's error carries stdout and
+        // stderr anyway. Streaming stdout shows the timings line in `pulumi up`; stderr
+        // (retry chatter, kubectl's log) stays out of the console unless the check fails.
+        logging: "stdout",
+        // Its previous output is of no use to the next run.
+        addPreviousOutputInEnv: false,
+      },
+      {
+        parent: this,
+        // Children do not inherit a component's dependsOn: repeat it so the check waits for
+        // FerretDB and Nightscout to be ready.
+        dependsOn: opts?.dependsOn,
+        additionalSecretOutputs: ["stdout", "stderr"],
+      },
+    );
+
+    // Stays secret, like every output of a command with a secret environment: the line holds
+    // only timings, but a consumer that wants it in plain text should say so (unsecret).
+    this.result = run.stdout;
+
+    this.registerOutputs({ result: this.result });
+  }
+}
