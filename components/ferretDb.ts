@@ -10,9 +10,11 @@ import {
   PodEndpoint,
   ResourceRequests,
   containerResources,
+  egressTo,
   invalidArg,
   restrictedContainerSecurity,
   restrictedPodSecurity,
+  tcpPorts,
 } from "./types";
 
 /** What FerretDB needs to know about the PostgreSQL cluster, all taken from its outputs. */
@@ -182,15 +184,10 @@ export class FerretDb extends pulumi.ComponentResource {
           ingress: [
             {
               from: [{ podSelector: { matchLabels: { [clientLabel]: "true" } } }],
-              ports: [{ protocol: "TCP", port: FERRETDB_PORT }],
+              ports: tcpPorts(FERRETDB_PORT),
             },
           ],
-          egress: [
-            {
-              to: [{ podSelector: { matchLabels: db.endpoint.podSelector } }],
-              ports: [{ protocol: "TCP", port: db.endpoint.port }],
-            },
-          ],
+          egress: [egressTo(db.endpoint)],
         },
       },
       { parent: this },

@@ -5,9 +5,12 @@ import {
   PodEndpoint,
   ResourceRequests,
   containerResources,
+  egressTo,
+  inNamespace,
   invalidArg,
   restrictedContainerSecurity,
   restrictedPodSecurity,
+  tcpPorts,
 } from "./types";
 
 export interface NightscoutIngressArgs {
@@ -207,30 +210,14 @@ export class Nightscout extends pulumi.ComponentResource {
           policyTypes: ["Ingress", "Egress"],
           ingress: [
             {
-              from: [
-                {
-                  namespaceSelector: {
-                    matchLabels: {
-                      "kubernetes.io/metadata.name": args.ingress.controllerNamespace,
-                    },
-                  },
-                },
-              ],
-              ports: [{ protocol: "TCP", port: NIGHTSCOUT_PORT }],
+              from: [inNamespace(args.ingress.controllerNamespace)],
+              ports: tcpPorts(NIGHTSCOUT_PORT),
             },
           ],
           egress: [
-            {
-              to: [{ podSelector: { matchLabels: args.database.podSelector } }],
-              ports: [{ protocol: "TCP", port: args.database.port }],
-            },
+            egressTo(args.database),
             ...(args.allowInternetEgress
-              ? [
-                  {
-                    to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
-                    ports: [{ protocol: "TCP", port: 443 }],
-                  },
-                ]
+              ? [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcpPorts(443) }]
               : []),
           ],
         },

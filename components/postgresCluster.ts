@@ -8,7 +8,14 @@ import {
   imagePinProblem,
   parseDocumentDbImageTag,
 } from "./domain";
-import { PodEndpoint, ResourceRequests, containerResources, invalidArg } from "./types";
+import {
+  PodEndpoint,
+  ResourceRequests,
+  containerResources,
+  inNamespace,
+  invalidArg,
+  tcpPorts,
+} from "./types";
 
 export interface ObjectStoreArgs {
   /** e.g. s3://bucket/nightscout */
@@ -283,48 +290,33 @@ export class PostgresCluster extends pulumi.ComponentResource {
             // Clients that carry this cluster's client label.
             {
               from: [{ podSelector: { matchLabels: { [clientLabel]: "true" } } }],
-              ports: [{ protocol: "TCP", port: POSTGRES_PORT }],
+              ports: tcpPorts(POSTGRES_PORT),
             },
             // Instances replicate from each other and report to each other's status port.
             {
               from: [{ podSelector: { matchLabels: podSelector } }],
-              ports: [
-                { protocol: "TCP", port: POSTGRES_PORT },
-                { protocol: "TCP", port: CNPG_STATUS_PORT },
-              ],
+              ports: tcpPorts(POSTGRES_PORT, CNPG_STATUS_PORT),
             },
             // The operator polls the instance manager.
             {
-              from: [
-                {
-                  namespaceSelector: {
-                    matchLabels: { "kubernetes.io/metadata.name": args.operatorNamespace },
-                  },
-                },
-              ],
-              ports: [
-                { protocol: "TCP", port: CNPG_STATUS_PORT },
-                { protocol: "TCP", port: POSTGRES_PORT },
-              ],
+              from: [inNamespace(args.operatorNamespace)],
+              ports: tcpPorts(CNPG_STATUS_PORT, POSTGRES_PORT),
             },
           ],
           egress: [
             {
               to: [{ podSelector: { matchLabels: podSelector } }],
-              ports: [
-                { protocol: "TCP", port: POSTGRES_PORT },
-                { protocol: "TCP", port: CNPG_STATUS_PORT },
-              ],
+              ports: tcpPorts(POSTGRES_PORT, CNPG_STATUS_PORT),
             },
             // The instance manager watches its Cluster through the Kubernetes API, and the
             // Barman Cloud sidecar ships WAL to the object store over HTTPS.
             {
               to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
-              ports: [
-                { protocol: "TCP", port: 443 },
-                { protocol: "TCP", port: 6443 },
+              ports: tcpPorts(
+                443,
+                6443,
                 ...objectStorePorts(needsObjectStore ? [args.backup, args.restore] : []),
-              ],
+              ),
             },
           ],
         },
@@ -361,7 +353,7 @@ function objectStorePorts(stores: (ObjectStoreArgs | undefined)[]) {
     const port = parsed.port ? Number(parsed.port) : parsed.protocol === "http:" ? 80 : 443;
     if (port !== 443 && port !== 6443) ports.add(port);
   }
-  return [...ports].map((port) => ({ protocol: "TCP", port }));
+  return [...ports];
 }
 
 function validate(args: PostgresClusterArgs) {

@@ -13,6 +13,24 @@ export interface PodEndpoint {
   port: number;
 }
 
+/** NetworkPolicy port entries for TCP ports. */
+export function tcpPorts(...ports: number[]) {
+  return ports.map((port) => ({ protocol: "TCP", port }));
+}
+
+/** A NetworkPolicy peer: every pod of one namespace. */
+export function inNamespace(name: pulumi.Input<string>) {
+  return { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } };
+}
+
+/** An egress rule that lets pods reach `endpoint`. */
+export function egressTo(endpoint: PodEndpoint) {
+  return {
+    to: [{ podSelector: { matchLabels: endpoint.podSelector } }],
+    ports: tcpPorts(endpoint.port),
+  };
+}
+
 export function containerResources(
   r: ResourceRequests,
 ): k8s.types.input.core.v1.ResourceRequirements {

@@ -7,6 +7,7 @@ import {
   parseDocumentDbImageTag,
   parseFerretDbImageVersion,
 } from "../components/domain";
+import { ObjectStoreArgs } from "../components/postgresCluster";
 import { ResourceRequests } from "../components/types";
 import { SETTINGS, Setting } from "./settings";
 
@@ -21,13 +22,7 @@ export interface Thresholds {
   high: number;
 }
 
-export interface ObjectStoreSettings {
-  destinationPath: string;
-  endpointUrl?: string;
-  region?: string;
-  accessKeyId: pulumi.Output<string>;
-  secretAccessKey: pulumi.Output<string>;
-}
+export type ObjectStoreSettings = ObjectStoreArgs;
 
 export interface StackConfig {
   /** Accepted but risky settings, for the program to log as warnings. */
