@@ -108,11 +108,13 @@ describe("failures", () => {
     expect(result.totalMs).toBeLessThanOrEqual(deadline + 1_000);
     expect(result.attempts).toBeGreaterThan(1);
 
+    // How many attempts fit depends on how long the process took to start (its deadline
+    // counts from process start); the retries themselves are asserted in-process above.
     const run = await cli(env);
     expect(run.code).toBe(EXIT_CODES.unreachable);
     expect(verdict(run)).toMatch(
       new RegExp(
-        `^post-deploy-check: unreachable: could not reach mongodb://\\*\\*\\*@127\\.0\\.0\\.1:${port}/nightscout within 4\\.0 s \\(\\d+ attempts\\): connect ECONNREFUSED`,
+        `^post-deploy-check: unreachable: could not reach mongodb://\\*\\*\\*@127\\.0\\.0\\.1:${port}/nightscout within 4\\.0 s \\(\\d+ attempts?\\): connect ECONNREFUSED`,
       ),
     );
     // The CLI's deadline counts from process start, module loading included.
