@@ -9,6 +9,49 @@ const { props, ofType, one } = program;
 describeProgramInvariants(program, { namespace: "nightscout", hostname: "ns.example.org" });
 
 describe("production", () => {
+  test("registers staging's resources plus backups and a PodDisruptionBudget", () => {
+    const staging = [
+      "command:local:Command::post-deploy-check-run",
+      "kubernetes:apps/v1:Deployment::ferretdb-deployment",
+      "kubernetes:apps/v1:Deployment::nightscout-deployment",
+      "kubernetes:core/v1:Namespace::nightscout-namespace",
+      "kubernetes:core/v1:Secret::ferretdb-postgres",
+      "kubernetes:core/v1:Secret::nightscout-secrets",
+      "kubernetes:core/v1:Secret::postgres-app",
+      "kubernetes:core/v1:Service::ferretdb-service",
+      "kubernetes:core/v1:Service::nightscout-service",
+      "kubernetes:networking.k8s.io/v1:Ingress::nightscout-ingress",
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy::ferretdb-network",
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy::nightscout-allow-dns",
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy::nightscout-default-deny",
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy::nightscout-network",
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy::postgres-network",
+      "kubernetes:postgresql.cnpg.io/v1:Cluster::postgres-cluster",
+      "kubernetes:traefik.io/v1alpha1:Middleware::nightscout-redirect-https",
+      "nightscout:app:Nightscout::nightscout",
+      "nightscout:check:PostDeployCheck::post-deploy-check",
+      "nightscout:database:PostgresCluster::postgres",
+      "nightscout:ferretdb:FerretDb::ferretdb",
+      "nightscout:network:AppNamespace::nightscout",
+      "pulumi:providers:kubernetes::k8s",
+      "random:index/randomPassword:RandomPassword::postgres-app-password",
+    ];
+    expect(
+      program
+        .resources()
+        .map((r) => `${r.type}::${r.name}`)
+        .sort(),
+    ).toEqual(
+      [
+        "kubernetes:barmancloud.cnpg.io/v1:ObjectStore::postgres-backup",
+        "kubernetes:core/v1:Secret::postgres-backup-credentials",
+        "kubernetes:policy/v1:PodDisruptionBudget::ferretdb-pdb",
+        "kubernetes:postgresql.cnpg.io/v1:ScheduledBackup::postgres-scheduled-backup",
+        ...staging,
+      ].sort(),
+    );
+  });
+
   test("fact 11: three instances, 10Gi each", () => {
     const spec = props(T.cluster, "postgres-cluster").spec;
     expect(spec.instances).toBe(3);
