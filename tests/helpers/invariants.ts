@@ -133,6 +133,24 @@ export function describeProgramInvariants(
       );
       expect(secret.stringData.API_SECRET).toBe("test-api-secret-0123456789");
     });
+    test("fact 18: the Nightscout image is pinned to 15.0.7", () => {
+      expect(containerOf(nightscout()).image).toBe("nightscout/cgm-remote-monitor:15.0.7");
+      expect(containerOf(nightscout()).ports).toEqual([{ name: "http", containerPort: 1337 }]);
+    });
+    test("fact 23: yes/no settings use only on, true, off or false", () => {
+      const e = env(containerOf(nightscout()));
+      const yesNo = Object.values(e).filter((v) =>
+        /^(yes|no|on|off|true|false|1|0|y|n)$/i.test(v.value ?? ""),
+      );
+      expect(yesNo.length).toBeGreaterThan(0);
+      for (const v of yesNo) expect(["on", "true", "off", "false"]).toContain(v.value);
+    });
+    test("fact 15: FerretDB authenticates clients: the MongoDB URI carries the role's credentials", () => {
+      expect(env(containerOf(ferretdb())).FERRETDB_AUTH).toBeUndefined(); // default: on
+      expect(props(T.secret, "nightscout-secrets").stringData.MONGODB_URI).toMatch(
+        /^mongodb:\/\/nightscout:[^@]+@/,
+      );
+    });
     test("fact 21: units are mmol/L", () => {
       expect(env(containerOf(nightscout())).DISPLAY_UNITS.value).toBe("mmol");
     });
