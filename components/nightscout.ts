@@ -163,6 +163,8 @@ export class Nightscout extends pulumi.ComponentResource {
       : this.createRedirectMiddleware(name, args.namespace, labels);
 
     const tlsSecretName = args.ingress.tlsSecretName ?? `${name}-tls`;
+    // Fact 28: socket.io needs WebSockets and uploads need bodies of 50 MB; Traefik passes
+    // both by default (no buffering middleware here), so the Ingress needs nothing more.
     this.ingress = new k8s.networking.v1.Ingress(
       `${name}-ingress`,
       {
