@@ -372,7 +372,8 @@ export const SETTINGS: readonly Setting[] = [
   {
     key: "restoreSourcePath",
     type: "string",
-    description: "Object store path to restore from (default: backupDestinationPath).",
+    default: "",
+    description: "Object store path to restore from (empty: backupDestinationPath).",
   },
   {
     key: "restoreTargetTime",

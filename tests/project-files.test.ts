@@ -33,6 +33,13 @@ describe("Pulumi.yaml declares every setting, as config/settings.ts does", () =>
     expect(withProjectConfig(read("Pulumi.yaml"))).toBe(read("Pulumi.yaml"));
   });
 
+  test("only hostname and apiSecret are required: the engine rejects a declared key without a default", () => {
+    const required = Object.entries(project.config).filter(
+      ([, entry]) => entry.default === undefined,
+    );
+    expect(required.map(([key]) => key).sort()).toEqual(["apiSecret", "hostname"]);
+  });
+
   test("a required secret has no default, so the engine demands it, encrypted", () => {
     expect(project.config.apiSecret).toMatchObject({ type: "string", secret: true });
     expect(project.config.apiSecret.default).toBeUndefined();
