@@ -1,0 +1,125 @@
+/**
+ * End-to-end with the real Pulumi engine, offline (`npm run test:e2e`): CLI v3.274.1, the
+ * Node.js language host, the Kubernetes provider 4.25.0 and the random stand-in built by
+ * tools/pulumi-toolchain.sh, on scratch stacks in a local file backend (tools/offline-engine.ts).
+ * Nothing reaches a cluster: `up` runs with renderYamlToDirectory.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import { ManifestValidator } from "../../tools/manifest-validation";
+import {
+  ensurePolicyPackDeps,
+  policyArgs,
+  RunResult,
+  ScratchStack,
+  scratchStack,
+  toolchainEnv,
+} from "../../tools/offline-engine";
+
+const STACKS = ["staging", "production"] as const;
+
+function expectOk(r: RunResult): void {
+  if (r.status !== 0) throw new Error(`pulumi exited ${r.status}:\n${r.output}`);
+}
+
+function walk(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? walk(p) : [p];
+  });
+}
+
+beforeAll(() => {
+  toolchainEnv();
+  ensurePolicyPackDeps();
+});
+
+describe.each(STACKS)("stack %s", (stack) => {
+  let s: ScratchStack;
+  let rendered: string;
+  let up: RunResult;
+
+  beforeAll(() => {
+    s = scratchStack(stack, { config: { postDeployCheck: "off" } });
+    rendered = path.join(s.base, "rendered");
+    expectOk(s.pulumi(["config", "set", "renderYamlToDirectory", rendered]));
+  });
+
+  test("preview passes the policy pack", () => {
+    const r = s.pulumi(["preview", ...policyArgs(stack)]);
+    expectOk(r);
+    expect(r.output).toContain("nightscout@v0.1.0 (local:");
+    expect(r.output).not.toContain("[mandatory]");
+  });
+
+  test("up writes the manifests", () => {
+    up = s.pulumi(["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
+    expectOk(up);
+    const files = walk(rendered).filter((f) => f.endsWith(".yaml"));
+    expect(files.length).toBeGreaterThan(10);
+    const kinds = files.flatMap((f) =>
+      yaml.loadAll(fs.readFileSync(f, "utf8")).map((o) => (o as { kind: string }).kind),
+    );
+    expect(kinds).toEqual(expect.arrayContaining(["Deployment", "Cluster", "Ingress", "Secret"]));
+  });
+
+  test("every rendered manifest validates", () => {
+    const validator = new ManifestValidator();
+    const problems: string[] = [];
+    for (const f of walk(rendered).filter((x) => x.endsWith(".yaml")))
+      for (const obj of yaml.loadAll(fs.readFileSync(f, "utf8")))
+        if (obj)
+          problems.push(
+            ...validator.validate(obj as Record<string, unknown>).map((p) => `${f}: ${p}`),
+          );
+    expect(problems).toEqual([]);
+  });
+
+  test("secrets are ciphertext in the stack file and absent from the state and output", () => {
+    const stackFile = fs.readFileSync(s.stackFile(), "utf8");
+    const state = fs.readFileSync(s.stateFile(), "utf8");
+    const config = (yaml.load(stackFile) as { config: Record<string, unknown> }).config;
+    for (const [key, value] of Object.entries(s.secrets)) {
+      expect(config[`nightscout:${key}`]).toEqual({ secure: expect.any(String) });
+      expect(stackFile).not.toContain(value);
+      expect(state).not.toContain(value);
+      expect(state).not.toContain(Buffer.from(value).toString("base64"));
+      expect(up.output).not.toContain(value);
+    }
+    // The generated database password: plaintext only in the rendered Secret (documented).
+    const appSecret = walk(rendered)
+      .map((f) => fs.readFileSync(f, "utf8"))
+      .find((t) => t.includes("kubernetes.io/basic-auth"));
+    // The provider renders stringData as base64 data.
+    const data = (yaml.load(appSecret ?? "") as { data?: Record<string, string> } | undefined)
+      ?.data;
+    const password = Buffer.from(data?.password ?? "", "base64").toString("utf8");
+    expect(password).toMatch(/^[A-Za-z0-9]{32}$/);
+    for (const form of [password, data?.password ?? ""]) {
+      expect(state).not.toContain(form);
+      expect(up.output).not.toContain(form);
+    }
+  });
+});
+
+test("a mandatory policy violation fails the preview with the policy's message", () => {
+  const s = scratchStack("production", {
+    name: "production-one-instance",
+    config: { postDeployCheck: "off", postgresInstances: "1" },
+  });
+  const r = s.pulumi(["preview", ...policyArgs("production")]);
+  expect(r.status).not.toBe(0);
+  expect(r.output).toContain("cnpg-min-instances");
+  expect(r.output).toContain("The Cluster runs 1 instance(s); at least 3 are required.");
+});
+
+test("an invalid config value fails with the program's own message", () => {
+  const s = scratchStack("staging", {
+    name: "staging-zero-instances",
+    config: { postDeployCheck: "off", postgresInstances: "0" },
+  });
+  const r = s.pulumi(["preview", ...policyArgs("staging")]);
+  expect(r.status).not.toBe(0);
+  expect(r.output).toContain("must be a whole number from 1 to 9");
+});

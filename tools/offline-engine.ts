@@ -1,0 +1,163 @@
+/**
+ * Runs the real Pulumi engine (built by tools/pulumi-toolchain.sh) on a scratch copy of this
+ * project: a local file backend, a test passphrase and test secrets, all under .cache/ (gitignored).
+ * The committed Pulumi.<stack>.yaml files are copied, never written. Used by tests/e2e and
+ * bench/preview.ts; tools/render.sh does the same in bash.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export const ROOT = path.resolve(__dirname, "..");
+export const PROJECT = "nightscout";
+
+/** Files of the program the scratch project links to (never copies, so edits show at once). */
+const LINKED = ["index.ts", "outputs.ts", "components", "config", "node_modules", "package.json"];
+
+let cachedEnv: NodeJS.ProcessEnv | undefined;
+
+/**
+ * The env of the offline engine: PATH, PULUMI_HOME and the no-download switches, from
+ * `tools/pulumi-toolchain.sh` (which builds what is missing first; a no-op when warm).
+ */
+export function toolchainEnv(): NodeJS.ProcessEnv {
+  if (cachedEnv) return cachedEnv;
+  const out = execFileSync("bash", [path.join(ROOT, "tools/pulumi-toolchain.sh")], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const line of out.split("\n")) {
+    const m = /^export ([A-Z_]+)="?(.*?)"?$/.exec(line.trim());
+    if (m) env[m[1]] = m[2].replace("$PATH", process.env.PATH ?? "");
+  }
+  delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
+  delete env.PULUMI_ACCESS_TOKEN;
+  return (cachedEnv = env);
+}
+
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr together, for messages that may land on either. */
+  output: string;
+  ms: number;
+}
+
+export interface ScratchStack {
+  stack: string;
+  /** The scratch area (.cache/<area>/<name>): project/, backend/, and room for output. */
+  base: string;
+  /** The scratch project directory (the engine's working directory). */
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  pulumi(args: string[]): RunResult;
+  /** The scratch copy of Pulumi.<stack>.yaml. */
+  stackFile(): string;
+  /** The stack's checkpoint in the local backend (after an update). */
+  stateFile(): string;
+  /** Test secrets set with `pulumi config set --secret`, by key. */
+  secrets: Record<string, string>;
+}
+
+export function testSecret(): string {
+  return `e2e-${randomBytes(15).toString("base64url")}`;
+}
+
+/**
+ * A fresh stack `<stack>` of this project on a local backend under .cache/<area>/<name>, with
+ * the committed stack file's values, generated secrets (apiSecret, and the backup credentials
+ * where the stack uses an object store) and `config` on top.
+ */
+export function scratchStack(
+  stack: string,
+  opts: { name?: string; area?: string; config?: Record<string, string> } = {},
+): ScratchStack {
+  const base = path.join(ROOT, ".cache", opts.area ?? "e2e", opts.name ?? stack);
+  const dir = path.join(base, "project");
+  fs.rmSync(base, { recursive: true, force: true });
+  fs.mkdirSync(path.join(base, "backend"), { recursive: true });
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of LINKED) fs.symlinkSync(path.join(ROOT, f), path.join(dir, f));
+  fs.copyFileSync(path.join(ROOT, "tsconfig.json"), path.join(dir, "tsconfig.json"));
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.copyFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
+
+  const env: NodeJS.ProcessEnv = {
+    ...toolchainEnv(),
+    PULUMI_BACKEND_URL: `file://${path.join(base, "backend")}`,
+    PULUMI_CONFIG_PASSPHRASE: `e2e-passphrase-${stack}`,
+  };
+  const pulumi = (args: string[]): RunResult => {
+    const start = Date.now();
+    const r = spawnSync("pulumi", [...args, "--non-interactive"], {
+      cwd: dir,
+      env,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (r.error) throw r.error;
+    return {
+      status: r.status,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      output: r.stdout + r.stderr,
+      ms: Date.now() - start,
+    };
+  };
+  const must = (args: string[]) => {
+    const r = pulumi(args);
+    if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} failed:\n${r.output}`);
+    return r;
+  };
+
+  must(["stack", "init", stack, "--secrets-provider", "passphrase"]);
+  const committed = fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
+  const secrets: Record<string, string> = { apiSecret: testSecret() };
+  if (/^\s*nightscout:(backupDestinationPath|restoreFromServerName):/m.test(committed)) {
+    secrets.backupAccessKeyId = testSecret();
+    secrets.backupSecretAccessKey = testSecret();
+  }
+  for (const [k, v] of Object.entries(secrets)) must(["config", "set", "--secret", k, v]);
+  for (const [k, v] of Object.entries(opts.config ?? {})) must(["config", "set", k, v]);
+
+  return {
+    stack,
+    base,
+    dir,
+    env,
+    pulumi,
+    secrets,
+    stackFile: () => path.join(dir, `Pulumi.${stack}.yaml`),
+    stateFile: () => {
+      const stacks = path.join(base, "backend", ".pulumi", "stacks");
+      for (const p of [
+        path.join(stacks, PROJECT, `${stack}.json`),
+        path.join(stacks, `${stack}.json`),
+      ])
+        if (fs.existsSync(p)) return p;
+      throw new Error(`no checkpoint for stack ${stack} under ${stacks}`);
+    },
+  };
+}
+
+/** The `--policy-pack` flags for a stack, as tools/render.sh and CI use them. */
+export function policyArgs(stack: string): string[] {
+  return [
+    "--policy-pack",
+    path.join(ROOT, "policies"),
+    "--policy-pack-config",
+    path.join(ROOT, "policies", "config", `${stack}.json`),
+  ];
+}
+
+/** `npm ci` in policies/ when the pack's dependencies are missing. */
+export function ensurePolicyPackDeps(): void {
+  if (fs.existsSync(path.join(ROOT, "policies/node_modules/@pulumi/policy"))) return;
+  execFileSync("npm", ["ci", "--no-audit", "--no-fund"], {
+    cwd: path.join(ROOT, "policies"),
+    stdio: "inherit",
+  });
+}
