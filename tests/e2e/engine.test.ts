@@ -4,11 +4,13 @@
  * tools/pulumi-toolchain.sh, on scratch stacks in a local file backend (tools/offline-engine.ts).
  * Nothing reaches a cluster: `up` runs with renderYamlToDirectory.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { ManifestValidator } from "../../tools/manifest-validation";
 import {
+  ROOT,
   ensurePolicyPackDeps,
   policyArgs,
   RunResult,
@@ -18,6 +20,8 @@ import {
 } from "../../tools/offline-engine";
 
 const STACKS = ["staging", "production"] as const;
+/** The scratch stacks after their `up`, for the consumer test. */
+const deployed: Partial<Record<(typeof STACKS)[number], ScratchStack>> = {};
 
 function expectOk(r: RunResult): void {
   if (r.status !== 0) throw new Error(`pulumi exited ${r.status}:\n${r.output}`);
@@ -56,6 +60,7 @@ describe.each(STACKS)("stack %s", (stack) => {
   test("up writes the manifests", () => {
     up = s.pulumi(["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
     expectOk(up);
+    deployed[stack] = s;
     const files = walk(rendered).filter((f) => f.endsWith(".yaml"));
     expect(files.length).toBeGreaterThan(10);
     const kinds = files.flatMap((f) =>
@@ -122,4 +127,43 @@ test("an invalid config value fails with the program's own message", () => {
   const r = s.pulumi(["preview", ...policyArgs("staging")]);
   expect(r.status).not.toBe(0);
   expect(r.output).toContain("must be a whole number from 1 to 9");
+});
+
+test("examples/consumer reads production's outputs through a real StackReference", () => {
+  const production = deployed.production;
+  if (!production) throw new Error("the production stack was not deployed by the tests above");
+  // The consumer project beside production's scratch project, on the same local backend and
+  // passphrase: a StackReference decrypts the referenced stack's secret outputs with it.
+  const dir = path.join(production.base, "consumer");
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir);
+  const example = path.join(ROOT, "examples", "consumer");
+  for (const f of ["index.ts", "nightscoutOutputs.ts", "package.json"])
+    fs.symlinkSync(path.join(example, f), path.join(dir, f));
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  fs.copyFileSync(path.join(example, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.copyFileSync(path.join(ROOT, "tsconfig.json"), path.join(dir, "tsconfig.json"));
+  const run = (args: string[]) => {
+    const r = spawnSync("pulumi", [...args, "--non-interactive"], {
+      cwd: dir,
+      env: production.env,
+      encoding: "utf8",
+    });
+    return { status: r.status, stdout: r.stdout, output: r.stdout + r.stderr } as RunResult;
+  };
+  expectOk(run(["stack", "init", "dev", "--secrets-provider", "passphrase"]));
+  expectOk(run(["config", "set", "nightscoutStack", "organization/nightscout/production"]));
+  expectOk(run(["up", "--yes", "--skip-preview"]));
+
+  const shown = JSON.parse(run(["stack", "output", "--json", "--show-secrets"]).stdout);
+  expect(shown.statusUrl).toBe("https://ns.example.org/api/v1/status.json");
+  expect(shown.nightscoutServiceAddress).toBe("nightscout.nightscout.svc.cluster.local:80");
+  expect(shown.units).toBe("mmol/L");
+  expect(shown.reportingMongoUri).toMatch(
+    /^mongodb:\/\/nightscout:[A-Za-z0-9]{32}@ferretdb\.nightscout\.svc\.cluster\.local:27017\/nightscout$/,
+  );
+  // Secret in production, still secret in the consumer.
+  const hidden = JSON.parse(run(["stack", "output", "--json"]).stdout);
+  expect(hidden.reportingMongoUri).toBe("[secret]");
+  expect(hidden.statusUrl).toBe(shown.statusUrl);
 });
