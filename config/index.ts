@@ -7,6 +7,7 @@ import {
   parseDocumentDbImageTag,
   parseFerretDbImageVersion,
 } from "../components/domain";
+import { NightscoutThresholds } from "../components/nightscout";
 import { ObjectStoreArgs } from "../components/postgresCluster";
 import { ResourceRequests } from "../components/types";
 import { SETTINGS, Setting } from "./settings";
@@ -15,14 +16,7 @@ export type DisplayUnits = "mmol/L" | "mg/dL";
 export type PostDeployCheckMode = "portForward" | "direct" | "off";
 
 /** The four Nightscout thresholds, as numbers in the display unit. */
-export interface Thresholds {
-  low: number;
-  targetBottom: number;
-  targetTop: number;
-  high: number;
-}
-
-export type ObjectStoreSettings = ObjectStoreArgs;
+export type Thresholds = NightscoutThresholds;
 
 export interface StackConfig {
   /** Accepted but risky settings, for the program to log as warnings. */
@@ -68,8 +62,8 @@ export interface StackConfig {
     controllerNamespace: string;
   };
   cnpgOperatorNamespace: string;
-  backup?: ObjectStoreSettings & { retention: string; schedule: string };
-  restore?: ObjectStoreSettings & { serverName: string; targetTime?: string };
+  backup?: ObjectStoreArgs & { retention: string; schedule: string };
+  restore?: ObjectStoreArgs & { serverName: string; targetTime?: string };
   postDeployCheck: {
     mode: PostDeployCheckMode;
     directUri?: pulumi.Output<string>;
@@ -548,7 +542,7 @@ function resources(prefix: string, quantity: (k: string) => string): ResourceReq
 }
 
 /** Size of a storage quantity in MiB, or undefined for units that make no sense for disks. */
-export function mebibytes(quantity: string): number | undefined {
+function mebibytes(quantity: string): number | undefined {
   const match = quantity.match(/^([0-9]+(?:\.[0-9]+)?)(Mi|Gi|Ti|M|G|T)$/);
   if (!match) return undefined;
   return Number(match[1]) * STORAGE_UNITS[match[2]];

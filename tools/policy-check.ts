@@ -45,7 +45,7 @@ function describe(urn: string | undefined, resources: CapturedResource[]): strin
   return r ? `${r.type}: ${r.name}` : urn;
 }
 
-export function formatViolations(violations: Violation[], resources: CapturedResource[]): string {
+function formatViolations(violations: Violation[], resources: CapturedResource[]): string {
   const lines: string[] = [];
   const pack = JSON.parse(fs.readFileSync(path.join(ROOT, "policies/package.json"), "utf8")) as {
     version: string;
