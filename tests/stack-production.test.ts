@@ -1,5 +1,5 @@
 import { describeProgramInvariants } from "./helpers/invariants";
-import { Props, T, containerOf, env, useProgram } from "./helpers/program";
+import { Props, STACK_CORE, T, containerOf, env, useProgram } from "./helpers/program";
 import { MGDL_PER_MMOL } from "../components/domain";
 
 // Evaluates the committed Pulumi.production.yaml with test secrets.
@@ -10,32 +10,6 @@ describeProgramInvariants(program, { namespace: "nightscout", hostname: "ns.exam
 
 describe("production", () => {
   test("registers staging's resources plus backups and a PodDisruptionBudget", () => {
-    const staging = [
-      "command:local:Command::post-deploy-check-run",
-      "kubernetes:apps/v1:Deployment::ferretdb-deployment",
-      "kubernetes:apps/v1:Deployment::nightscout-deployment",
-      "kubernetes:core/v1:Namespace::nightscout-namespace",
-      "kubernetes:core/v1:Secret::ferretdb-postgres",
-      "kubernetes:core/v1:Secret::nightscout-secrets",
-      "kubernetes:core/v1:Secret::postgres-app",
-      "kubernetes:core/v1:Service::ferretdb-service",
-      "kubernetes:core/v1:Service::nightscout-service",
-      "kubernetes:networking.k8s.io/v1:Ingress::nightscout-ingress",
-      "kubernetes:networking.k8s.io/v1:NetworkPolicy::ferretdb-network",
-      "kubernetes:networking.k8s.io/v1:NetworkPolicy::nightscout-allow-dns",
-      "kubernetes:networking.k8s.io/v1:NetworkPolicy::nightscout-default-deny",
-      "kubernetes:networking.k8s.io/v1:NetworkPolicy::nightscout-network",
-      "kubernetes:networking.k8s.io/v1:NetworkPolicy::postgres-network",
-      "kubernetes:postgresql.cnpg.io/v1:Cluster::postgres-cluster",
-      "kubernetes:traefik.io/v1alpha1:Middleware::nightscout-redirect-https",
-      "nightscout:app:Nightscout::nightscout",
-      "nightscout:check:PostDeployCheck::post-deploy-check",
-      "nightscout:database:PostgresCluster::postgres",
-      "nightscout:ferretdb:FerretDb::ferretdb",
-      "nightscout:network:AppNamespace::nightscout",
-      "pulumi:providers:kubernetes::k8s",
-      "random:index/randomPassword:RandomPassword::postgres-app-password",
-    ];
     expect(
       program
         .resources()
@@ -47,7 +21,7 @@ describe("production", () => {
         "kubernetes:core/v1:Secret::postgres-backup-credentials",
         "kubernetes:policy/v1:PodDisruptionBudget::ferretdb-pdb",
         "kubernetes:postgresql.cnpg.io/v1:ScheduledBackup::postgres-scheduled-backup",
-        ...staging,
+        ...STACK_CORE,
       ].sort(),
     );
   });

@@ -55,6 +55,34 @@ export const T = {
   command: "command:local:Command",
 };
 
+/** type::name of what every stack registers, whatever its backups and replicas. */
+export const STACK_CORE = [
+  "command:local:Command::post-deploy-check-run",
+  "kubernetes:apps/v1:Deployment::ferretdb-deployment",
+  "kubernetes:apps/v1:Deployment::nightscout-deployment",
+  "kubernetes:core/v1:Namespace::nightscout-namespace",
+  "kubernetes:core/v1:Secret::ferretdb-postgres",
+  "kubernetes:core/v1:Secret::nightscout-secrets",
+  "kubernetes:core/v1:Secret::postgres-app",
+  "kubernetes:core/v1:Service::ferretdb-service",
+  "kubernetes:core/v1:Service::nightscout-service",
+  "kubernetes:networking.k8s.io/v1:Ingress::nightscout-ingress",
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy::ferretdb-network",
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy::nightscout-allow-dns",
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy::nightscout-default-deny",
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy::nightscout-network",
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy::postgres-network",
+  "kubernetes:postgresql.cnpg.io/v1:Cluster::postgres-cluster",
+  "kubernetes:traefik.io/v1alpha1:Middleware::nightscout-redirect-https",
+  "nightscout:app:Nightscout::nightscout",
+  "nightscout:check:PostDeployCheck::post-deploy-check",
+  "nightscout:database:PostgresCluster::postgres",
+  "nightscout:ferretdb:FerretDb::ferretdb",
+  "nightscout:network:AppNamespace::nightscout",
+  "pulumi:providers:kubernetes::k8s",
+  "random:index/randomPassword:RandomPassword::postgres-app-password",
+];
+
 /** Kubernetes objects among the captured resources (custom resources of the kubernetes provider). */
 export function kubernetesObjects(resources: CapturedResource[]): CapturedResource[] {
   return resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
