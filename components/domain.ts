@@ -151,3 +151,32 @@ export const POSTGRES_PORT = 5432;
 export const CNPG_STATUS_PORT = 8000;
 /** Fact 8: the Barman Cloud plugin's name in `spec.plugins` and `pluginConfiguration`. */
 export const BARMAN_PLUGIN = "barman-cloud.cloudnative-pg.io";
+
+/**
+ * Env var names that hold secrets and so must come from a Secret, never a literal value
+ * (case-insensitive regular expressions). The program refuses them and the policy pack's
+ * no-literal-secrets uses them as its default, so the two cannot disagree.
+ */
+export const SENSITIVE_ENV_NAME_PATTERNS = [
+  "SECRET",
+  "PASSWORD",
+  "PASSWD",
+  "TOKEN",
+  "CREDENTIAL",
+  "(^|_)KEY$",
+];
+
+/** `scheme://user:password@host`: a URI that carries a password. */
+const CREDENTIAL_URI = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i;
+
+export function hasCredentialUri(value: string): boolean {
+  return CREDENTIAL_URI.test(value);
+}
+
+/** Whether an env var with this name or value may only come from a Secret. */
+export function isSecretLookingEnv(name: string, value: string): boolean {
+  return (
+    SENSITIVE_ENV_NAME_PATTERNS.some((p) => new RegExp(p, "i").test(name)) ||
+    hasCredentialUri(value)
+  );
+}

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NIGHTSCOUT_PORT, imagePinProblem } from "./domain";
+import { NIGHTSCOUT_PORT, imagePinProblem, isSecretLookingEnv } from "./domain";
 import {
   PodEndpoint,
   ResourceRequests,
@@ -45,8 +45,6 @@ export interface NightscoutArgs {
 
 /** Settings that must come from the component itself, never from `settings`. */
 const RESERVED_ENV = ["API_SECRET", "MONGODB_URI", "HOSTNAME", "PORT", "BASE_URL"];
-/** Settings that hold secrets and so may never be literal env values. */
-const SECRET_LOOKING = /(SECRET|PASSWORD|TOKEN|_KEY$)|:\/\/[^/\s:@]+:[^@\s]+@/;
 
 /**
  * Nightscout (cgm-remote-monitor 15.0.7): one replica with the Recreate strategy, secrets
@@ -274,7 +272,7 @@ function validate(args: NightscoutArgs) {
         `${key} is set by the component itself; remove it from settings.`,
       );
     }
-    if (SECRET_LOOKING.test(key) || SECRET_LOOKING.test(value)) {
+    if (isSecretLookingEnv(key, value)) {
       throw invalidArg(
         component,
         `settings.${key}`,

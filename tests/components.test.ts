@@ -209,6 +209,13 @@ describe("Nightscout validates its args", () => {
       () => new Nightscout("bad", nightscoutArgs({ settings: { MONGO: "mongodb://u:pw@h/db" } })),
       /args.settings.MONGO/,
     );
+    // The names the policy pack's no-literal-secrets refuses by default, in any case.
+    for (const name of ["Bridge_Passwd", "SHARE_CREDENTIALS", "SIGNING_KEY"]) {
+      await expectRejected(
+        () => new Nightscout("bad", nightscoutArgs({ settings: { [name]: "x" } })),
+        new RegExp(`args.settings.${name}`),
+      );
+    }
   });
   test("a TLS source is required", () =>
     expectRejected(

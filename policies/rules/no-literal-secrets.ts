@@ -13,6 +13,7 @@ import {
   podTemplateOf,
 } from "../lib/k8s";
 import { runChecks } from "../lib/unknowns";
+import { SENSITIVE_ENV_NAME_PATTERNS, hasCredentialUri } from "../../components/domain";
 
 interface Config {
   sensitiveNamePatterns: string[];
@@ -23,19 +24,15 @@ const configSchema: PolicyConfigSchema = {
     sensitiveNamePatterns: {
       type: "array",
       items: { type: "string" },
-      default: ["SECRET", "PASSWORD", "PASSWD", "TOKEN", "CREDENTIAL", "(^|_)KEY$"],
+      default: [...SENSITIVE_ENV_NAME_PATTERNS],
       description:
         "Case-insensitive regular expressions; an env var whose name matches must come from valueFrom.secretKeyRef.",
     },
   },
 };
 
-/** `scheme://user:password@host`: a URI that carries a password. */
-const CREDENTIAL_URI = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i;
-
-export function hasCredentialUri(value: string): boolean {
-  return CREDENTIAL_URI.test(value);
-}
+// Re-exported for the policy's spec, which tests the URI rule directly.
+export { hasCredentialUri };
 
 export const noLiteralSecrets: ResourceValidationPolicy = {
   name: "no-literal-secrets",
