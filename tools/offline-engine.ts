@@ -2,7 +2,7 @@
  * Runs the real Pulumi engine (built by tools/pulumi-toolchain.sh) on a scratch copy of this
  * project: a local file backend, a test passphrase and test secrets, all under .cache/ (gitignored).
  * The committed Pulumi.<stack>.yaml files are copied, never written. Used by tests/e2e and
- * bench/preview.ts; tools/render.sh does the same in bash.
+ * bench/preview.ts and tools/render.ts.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -143,7 +143,7 @@ export function scratchStack(
   };
 }
 
-/** The `--policy-pack` flags for a stack, as tools/render.sh and CI use them. */
+/** The `--policy-pack` flags for a stack, as render, the e2e tests and CI use them. */
 export function policyArgs(stack: string): string[] {
   return [
     "--policy-pack",
