@@ -5,7 +5,7 @@ import {
   FERRETDB_PORT,
   imagePinProblem,
   parseFerretDbImageVersion,
-} from "./domain";
+} from "../domain";
 import {
   PodEndpoint,
   ResourceRequests,

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NIGHTSCOUT_PORT, imagePinProblem, isSecretLookingEnv } from "./domain";
+import { NIGHTSCOUT_PORT, imagePinProblem, isSecretLookingEnv } from "../domain";
 import {
   PodEndpoint,
   ResourceRequests,

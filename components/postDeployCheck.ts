@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { FERRETDB_PORT } from "./domain";
+import { FERRETDB_PORT } from "../domain";
 
 export type PostDeployCheckMode = "portForward" | "direct";
 export type ExpectedUnits = "mmol/L" | "mg/dL";

@@ -7,7 +7,7 @@ import {
   POSTGRES_PORT,
   imagePinProblem,
   parseDocumentDbImageTag,
-} from "./domain";
+} from "../domain";
 import {
   PodEndpoint,
   ResourceRequests,

@@ -6,7 +6,7 @@ import {
   imagePinProblem,
   parseDocumentDbImageTag,
   parseFerretDbImageVersion,
-} from "../components/domain";
+} from "../domain";
 import { NightscoutThresholds } from "../components/nightscout";
 import { ObjectStoreArgs } from "../components/postgresCluster";
 import { ResourceRequests } from "../components/types";

@@ -4,6 +4,8 @@
  * rejects a missing or plaintext secret before the program runs, and the README's table is
  * checked against this list too.
  */
+import { DEFAULT_IMAGES } from "../domain";
+
 export type SettingType = "string" | "integer" | "boolean" | "array";
 
 export interface Setting {
@@ -22,12 +24,6 @@ export interface Setting {
    */
   optionalSecret?: true;
 }
-
-export const DEFAULT_IMAGES = {
-  postgres: "ghcr.io/ferretdb/postgres-documentdb:17-0.107.0-ferretdb-2.7.0",
-  ferretdb: "ghcr.io/ferretdb/ferretdb:2.7.0",
-  nightscout: "nightscout/cgm-remote-monitor:15.0.7",
-} as const;
 
 export const SETTINGS: readonly Setting[] = [
   // Where and how the stack is deployed.

@@ -1,6 +1,6 @@
 import { describeProgramInvariants } from "./helpers/invariants";
 import { Props, STACK_CORE, T, containerOf, env, useProgram } from "./helpers/program";
-import { MGDL_PER_MMOL } from "../components/domain";
+import { MGDL_PER_MMOL } from "../domain";
 
 // Evaluates the committed Pulumi.production.yaml with test secrets.
 const program = useProgram("production");

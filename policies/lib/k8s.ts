@@ -3,7 +3,7 @@
  * (and, under the engine, wrapped in a proxy that throws on values unknown during preview),
  * so every read goes through these narrowing helpers instead of `any`.
  */
-import { parseImage } from "../../components/domain";
+import { parseImage } from "../../domain";
 
 export type Obj = Record<string, unknown>;
 

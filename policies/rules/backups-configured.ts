@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { BARMAN_PLUGIN } from "../../components/domain";
+import { BARMAN_PLUGIN } from "../../domain";
 import { configOf } from "../lib/config";
 import { TYPES, asArr, asObj, asStr, at, nameOf, namespaceOf } from "../lib/k8s";
 import { runChecks } from "../lib/unknowns";

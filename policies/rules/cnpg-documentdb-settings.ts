@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { BARMAN_PLUGIN } from "../../components/domain";
+import { BARMAN_PLUGIN } from "../../domain";
 import { configOf } from "../lib/config";
 import { TYPES, asArr, asObj, asStr, at, isDocumentDbCluster } from "../lib/k8s";
 import { runChecks } from "../lib/unknowns";

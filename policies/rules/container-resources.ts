@@ -10,7 +10,7 @@ import {
   podTemplateOf,
   type Obj,
 } from "../lib/k8s";
-import { parseQuantity } from "../lib/quantity";
+import { parseQuantity } from "../../domain";
 import { runChecks } from "../lib/unknowns";
 
 interface Config {

@@ -3,7 +3,7 @@ import {
   documentDbFor,
   parseDocumentDbImageTag,
   parseFerretDbImageVersion,
-} from "../../components/domain";
+} from "../../domain";
 import { configOf } from "../lib/config";
 import {
   FERRETDB_REPOSITORY,

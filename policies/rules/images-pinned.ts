@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { imagePinProblem } from "../../components/domain";
+import { imagePinProblem } from "../../domain";
 import { configOf } from "../lib/config";
 import {
   TYPES,

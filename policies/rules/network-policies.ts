@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
-import { CNPG_STATUS_PORT, POSTGRES_PORT } from "../../components/domain";
+import { CNPG_STATUS_PORT, POSTGRES_PORT } from "../../domain";
 import { configOf } from "../lib/config";
 import {
   TYPES,

@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { NIGHTSCOUT_ROLES } from "../../components/domain";
+import { NIGHTSCOUT_ROLES } from "../../domain";
 import { configOf } from "../lib/config";
 import { NIGHTSCOUT_REPOSITORY, envOf, findContainer, isWorkload } from "../lib/k8s";
 

@@ -13,7 +13,7 @@ import {
   podTemplateOf,
 } from "../lib/k8s";
 import { runChecks } from "../lib/unknowns";
-import { SENSITIVE_ENV_NAME_PATTERNS, hasCredentialUri } from "../../components/domain";
+import { SENSITIVE_ENV_NAME_PATTERNS, hasCredentialUri } from "../../domain";
 
 interface Config {
   sensitiveNamePatterns: string[];

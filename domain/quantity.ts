@@ -1,3 +1,5 @@
+/** Kubernetes resource quantities (`100m`, `384Mi`, `1.5`, `2e3`), parsed once for everyone. */
+
 const SUFFIXES: Readonly<Record<string, number>> = {
   "": 1,
   m: 1e-3,
@@ -15,15 +17,17 @@ const SUFFIXES: Readonly<Record<string, number>> = {
   Ei: 2 ** 60,
 };
 
-/** A Kubernetes resource quantity (`100m`, `384Mi`, `1.5`, `2e3`) in base units, if valid. */
+const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?)$/;
+
+/** A quantity in base units (cores, bytes), or undefined when it is not a valid quantity. */
 export function parseQuantity(value: unknown): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
   if (typeof value !== "string") return undefined;
-  const match = value.match(
-    /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?)$/,
-  );
+  const match = value.match(QUANTITY);
   if (!match) return undefined;
   const number = Number(match[1]);
   if (match[2]) return number * 10 ** Number(match[2].slice(1));
   return number * SUFFIXES[match[3] ?? ""];
 }
+
+export const MEBIBYTE = 2 ** 20;

@@ -1,7 +1,17 @@
 /**
- * Domain knowledge shared by the program, the policy pack and the tests. Each constant
- * names the domain fact (../shared/docs/domain-facts.md) it encodes.
+ * Container images: how a reference is split, when it counts as pinned, and which FerretDB
+ * release pairs with which DocumentDB extension (fact 1, fact 12, fact 18).
  */
+
+/** The images a stack runs unless its config says otherwise; each pair below must hold. */
+export const DEFAULT_IMAGES = {
+  postgres: "ghcr.io/ferretdb/postgres-documentdb:17-0.107.0-ferretdb-2.7.0",
+  ferretdb: "ghcr.io/ferretdb/ferretdb:2.7.0",
+  nightscout: "nightscout/cgm-remote-monitor:15.0.7",
+} as const;
+
+/** The PostgreSQL major version the stack runs (the first field of the DocumentDB tag). */
+export const POSTGRES_MAJOR = "17";
 
 /** Fact 1: FerretDB releases and the DocumentDB extension release each one "works best with". */
 export const FERRETDB_DOCUMENTDB_PAIRS: Readonly<Record<string, string>> = {
@@ -85,98 +95,8 @@ export function parseFerretDbImageVersion(image: string): string | undefined {
   return match ? match[1] : undefined;
 }
 
-/** Fact 22: Nightscout's conversion factor from mmol/L to mg/dL. */
-export const MGDL_PER_MMOL = 18.01559;
-
-/** Fact 26: roles Nightscout ships with. */
-export const NIGHTSCOUT_ROLES = [
-  "admin",
-  "denied",
-  "status-only",
-  "readable",
-  "careportal",
-  "devicestatus-upload",
-  "activity",
-] as const;
-
-/** Plugins of cgm-remote-monitor 15.0.7 that can be named in ENABLE / SHOW_PLUGINS. */
-export const NIGHTSCOUT_PLUGINS = [
-  "ar2",
-  "basal",
-  "bage",
-  "boluscalc",
-  "bolus",
-  "bridge",
-  "bgnow",
-  "cage",
-  "careportal",
-  "cob",
-  "dbsize",
-  "delta",
-  "devicestatus",
-  "direction",
-  "errorcodes",
-  "food",
-  "iage",
-  "iob",
-  "loop",
-  "maker",
-  "mmconnect",
-  "openaps",
-  "profile",
-  "pump",
-  "pushover",
-  "rawbg",
-  "sage",
-  "simplealarms",
-  "speech",
-  "timeago",
-  "treatmentnotify",
-  "upbat",
-  "xdripjs",
-  "alexa",
-  "googlehome",
-  "cors",
-  "override",
-  "bwp",
-] as const;
-
-/** Fact 16 and 12: FerretDB ports (wire protocol, debug/probes). */
-export const FERRETDB_PORT = 27017;
-export const FERRETDB_DEBUG_PORT = 8088;
-/** Fact 18: Nightscout's listening port. */
-export const NIGHTSCOUT_PORT = 1337;
-/** Fact 35: PostgreSQL and the CNPG instance manager's status port. */
-export const POSTGRES_PORT = 5432;
-export const CNPG_STATUS_PORT = 8000;
-/** Fact 8: the Barman Cloud plugin's name in `spec.plugins` and `pluginConfiguration`. */
-export const BARMAN_PLUGIN = "barman-cloud.cloudnative-pg.io";
-
-/**
- * Env var names that hold secrets and so must come from a Secret, never a literal value
- * (case-insensitive regular expressions). The program refuses them and the policy pack's
- * no-literal-secrets uses them as its default, so the two cannot disagree.
- */
-export const SENSITIVE_ENV_NAME_PATTERNS = [
-  "SECRET",
-  "PASSWORD",
-  "PASSWD",
-  "TOKEN",
-  "CREDENTIAL",
-  "(^|_)KEY$",
-];
-
-/** `scheme://user:password@host`: a URI that carries a password. */
-const CREDENTIAL_URI = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i;
-
-export function hasCredentialUri(value: string): boolean {
-  return CREDENTIAL_URI.test(value);
-}
-
-/** Whether an env var with this name or value may only come from a Secret. */
-export function isSecretLookingEnv(name: string, value: string): boolean {
-  return (
-    SENSITIVE_ENV_NAME_PATTERNS.some((p) => new RegExp(p, "i").test(name)) ||
-    hasCredentialUri(value)
-  );
+/** Why FerretDB `image` is not a v2 release, or undefined when it is (fact 12). */
+export function ferretDbV2Problem(image: string): string | undefined {
+  const version = parseFerretDbImageVersion(image);
+  return version?.startsWith("2.") ? undefined : "is not a FerretDB v2 release tag";
 }

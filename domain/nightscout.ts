@@ -1,0 +1,99 @@
+/** What Nightscout (cgm-remote-monitor 15.0.7) accepts and how it reads it (facts 21-30). */
+
+export const DISPLAY_UNITS = ["mmol/L", "mg/dL"] as const;
+export type DisplayUnits = (typeof DISPLAY_UNITS)[number];
+
+/** Fact 22: Nightscout's conversion factor from mmol/L to mg/dL. */
+export const MGDL_PER_MMOL = 18.01559;
+
+/** The four alarm thresholds, in the display unit (fact 22). */
+export interface Thresholds {
+  low: number;
+  targetBottom: number;
+  targetTop: number;
+  high: number;
+}
+
+/**
+ * Plausible thresholds per unit. CGM sensors read about 2.2-22.2 mmol/L (40-400 mg/dL); the
+ * bounds leave a margin either side. The mmol/L top must stay below 50, where Nightscout
+ * stops treating the set as mmol/L (fact 22); 27 mmol/L is 486 mg/dL.
+ */
+export const THRESHOLD_RANGES: Readonly<Record<DisplayUnits, readonly [number, number]>> = {
+  "mmol/L": [1.5, 27],
+  "mg/dL": [27, 486],
+};
+
+/** Threshold keys in the order they must rise: low < target bottom < target top < high. */
+export const THRESHOLD_ORDER = ["low", "targetBottom", "targetTop", "high"] as const;
+
+/** Fact 26: roles Nightscout ships with; `readable` makes every CGM reading public. */
+export const NIGHTSCOUT_ROLES = [
+  "admin",
+  "denied",
+  "status-only",
+  "readable",
+  "careportal",
+  "devicestatus-upload",
+  "activity",
+] as const;
+export const PUBLIC_READ_ROLE = "readable";
+
+/** Fact 21-22: the alarm engines ALARM_TYPES can name. */
+export const ALARM_TYPES = ["simple", "predict"] as const;
+
+/** Plugins of cgm-remote-monitor 15.0.7 that can be named in ENABLE / SHOW_PLUGINS. */
+export const NIGHTSCOUT_PLUGINS = [
+  "ar2",
+  "basal",
+  "bage",
+  "boluscalc",
+  "bolus",
+  "bridge",
+  "bgnow",
+  "cage",
+  "careportal",
+  "cob",
+  "dbsize",
+  "delta",
+  "devicestatus",
+  "direction",
+  "errorcodes",
+  "food",
+  "iage",
+  "iob",
+  "loop",
+  "maker",
+  "mmconnect",
+  "openaps",
+  "profile",
+  "pump",
+  "pushover",
+  "rawbg",
+  "sage",
+  "simplealarms",
+  "speech",
+  "timeago",
+  "treatmentnotify",
+  "upbat",
+  "xdripjs",
+  "alexa",
+  "googlehome",
+  "cors",
+  "override",
+  "bwp",
+] as const;
+
+/** The names in `plugins` that Nightscout 15.0.7 does not know. */
+export function unknownPlugins(plugins: readonly string[]): string[] {
+  return plugins.filter((p) => !(NIGHTSCOUT_PLUGINS as readonly string[]).includes(p));
+}
+
+/** Plugins that call services on the internet and so need egress beyond the cluster. */
+export const INTERNET_PLUGINS = ["bridge", "mmconnect", "pushover", "loop"];
+
+/** Env the Nightscout component sets itself; a setting may never override them. */
+export const RESERVED_NIGHTSCOUT_ENV = ["API_SECRET", "MONGODB_URI", "HOSTNAME", "PORT", "BASE_URL"];
+
+/** Nightscout refuses to start with a shorter API_SECRET. */
+export const MIN_API_SECRET_LENGTH = 12;
