@@ -1,7 +1,9 @@
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { SETTINGS } from "../config/settings";
+import { CRD_FILES } from "../tools/manifest-validation";
 import { withProjectConfig, withTable } from "../tools/sync-settings";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -67,4 +69,65 @@ test("the README's configuration table is the one config/settings.ts describes",
   const readme = read("README.md");
   for (const s of SETTINGS) expect(readme).toContain(`| \`${s.key}\` |`);
   expect(withTable(readme)).toBe(readme);
+});
+
+describe("schemas/: the upstream CRDs live in the repository, with their provenance", () => {
+  const dir = path.join(ROOT, "schemas");
+  const readme = read("schemas/README.md");
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".yaml"));
+
+  test("the strict manifest check reads them from here unless NIGHTSCOUT_SCHEMAS_DIR says otherwise", () => {
+    const dirOf = (env: string | undefined) => {
+      const saved = process.env.NIGHTSCOUT_SCHEMAS_DIR;
+      if (env === undefined) delete process.env.NIGHTSCOUT_SCHEMAS_DIR;
+      else process.env.NIGHTSCOUT_SCHEMAS_DIR = env;
+      let loaded = "";
+      try {
+        jest.isolateModules(() => {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          loaded = (require("../tools/manifest-validation") as { SCHEMAS_DIR: string }).SCHEMAS_DIR;
+        });
+      } finally {
+        if (saved === undefined) delete process.env.NIGHTSCOUT_SCHEMAS_DIR;
+        else process.env.NIGHTSCOUT_SCHEMAS_DIR = saved;
+      }
+      return loaded;
+    };
+    expect(dirOf(undefined)).toBe(dir);
+    expect(dirOf("/elsewhere")).toBe("/elsewhere");
+  });
+
+  test("every CRD the check compiles is here", () => {
+    expect(files).toEqual(expect.arrayContaining([...CRD_FILES]));
+  });
+
+  test.each(files)("%s has a provenance row whose sha256 matches the file", (file) => {
+    const row = readme.split("\n").find((line) => line.startsWith(`| \`${file}\``));
+    expect(row).toBeDefined();
+    const sha256 = createHash("sha256")
+      .update(fs.readFileSync(path.join(dir, file)))
+      .digest("hex");
+    expect(row).toContain(`\`${sha256}\``);
+  });
+
+  test("no code or test reaches for ../shared, which a clone of the repository does not have", () => {
+    // A string literal that starts a path into the sibling folder, or builds it from segments.
+    const reach = /["'`]\.\.\/shared\/|["'`]\.\.["'`]\s*,\s*["'`]shared["'`]/;
+    const offenders: string[] = [];
+    const walk = (rel: string) => {
+      for (const entry of fs.readdirSync(path.join(ROOT, rel), { withFileTypes: true })) {
+        const child = path.join(rel, entry.name);
+        if (entry.isDirectory()) {
+          if (
+            !["node_modules", ".git", "rendered", ".cache", "coverage", "bin"].includes(entry.name)
+          )
+            walk(child);
+        } else if (/\.(ts|js|mjs|cjs|json)$/.test(entry.name)) {
+          if (reach.test(fs.readFileSync(path.join(ROOT, child), "utf8"))) offenders.push(child);
+        }
+      }
+    };
+    walk(".");
+    expect(offenders).toEqual([]);
+  });
 });

@@ -13,14 +13,15 @@ import * as ts from "typescript";
  * - Core kinds: kubernetes-models' validators, plus an unknown-field walk over the same
  *   package's type declarations.
  * - Traefik Middleware: @kubernetes-models/traefik, the same way.
- * - CloudNative-PG and Barman Cloud plugin kinds: the upstream CRDs in ../shared/schemas,
- *   compiled with ajv after closing every object schema that lists its properties.
+ * - CloudNative-PG and Barman Cloud plugin kinds: the upstream CRDs in schemas/ (copies kept in
+ *   the repository, provenance in schemas/README.md), compiled with ajv after closing every
+ *   object schema that lists its properties. NIGHTSCOUT_SCHEMAS_DIR points at another folder
+ *   with the same file names.
  */
 const ROOT = path.resolve(__dirname, "..");
-export const SCHEMAS_DIR =
-  process.env.NIGHTSCOUT_SCHEMAS_DIR ?? path.resolve(ROOT, "../shared/schemas");
+export const SCHEMAS_DIR = process.env.NIGHTSCOUT_SCHEMAS_DIR ?? path.join(ROOT, "schemas");
 
-const CRD_FILES = [
+export const CRD_FILES = [
   "postgresql.cnpg.io_clusters.yaml",
   "postgresql.cnpg.io_scheduledbackups.yaml",
   "postgresql.cnpg.io_backups.yaml",
