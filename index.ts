@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FerretDb } from "./components/ferretDb";
 import { AppNamespace } from "./components/namespace";
-import { INTERNET_PLUGINS, Nightscout, nightscoutSettings } from "./components/nightscout";
+import { Nightscout } from "./components/nightscout";
 import { PostDeployCheck } from "./components/postDeployCheck";
 import { PostgresCluster } from "./components/postgresCluster";
 import { loadStackConfig } from "./config";
@@ -12,49 +12,22 @@ import { stackOutputs } from "./outputs";
 const config = loadStackConfig();
 config.warnings.forEach((warning) => pulumi.log.warn(warning));
 
-const provider = new k8s.Provider("k8s", {
-  context: config.kubeContext,
-  renderYamlToDirectory: config.renderYamlToDirectory,
-});
+const provider = new k8s.Provider("k8s", config.provider);
 const providers = { kubernetes: provider };
 
-const appNamespace = new AppNamespace(
-  "nightscout",
-  {
-    name: config.namespace,
-    create: config.createNamespace,
-    retainOnDelete: config.protectDatabase,
-  },
-  { providers },
-);
+const appNamespace = new AppNamespace("nightscout", config.namespace, { providers });
 
 const database = new PostgresCluster(
   "postgres",
-  {
-    namespace: appNamespace.name,
-    clusterName: config.postgres.clusterName,
-    image: config.postgres.image,
-    instances: config.postgres.instances,
-    storageSize: config.postgres.storageSize,
-    storageClass: config.postgres.storageClass,
-    resources: config.postgres.resources,
-    maxConnections: config.postgres.maxConnections,
-    backup: config.backup,
-    restore: config.restore,
-    protect: config.protectDatabase,
-    operatorNamespace: config.cnpgOperatorNamespace,
-  },
+  { ...config.postgres, namespace: appNamespace.name },
   { providers, dependsOn: [appNamespace] },
 );
 
 const ferretdb = new FerretDb(
   "ferretdb",
   {
+    ...config.ferretdb,
     namespace: appNamespace.name,
-    image: config.ferretdb.image,
-    replicas: config.ferretdb.replicas,
-    poolSize: config.ferretdb.poolSize,
-    resources: config.ferretdb.resources,
     database: {
       host: database.readWriteHost,
       port: database.port,
@@ -70,22 +43,16 @@ const ferretdb = new FerretDb(
 const nightscout = new Nightscout(
   "nightscout",
   {
+    ...config.nightscout,
     namespace: appNamespace.name,
-    image: config.nightscout.image,
-    hostname: config.nightscout.hostname,
-    apiSecret: config.nightscout.apiSecret,
     mongoUri: ferretdb.mongoUri,
     databaseClientLabels: ferretdb.clientLabels,
     database: ferretdb.endpoint,
-    settings: nightscoutSettings(config.nightscout),
-    resources: config.nightscout.resources,
-    ingress: config.ingress,
-    allowInternetEgress: config.nightscout.enabledPlugins.some((p) => INTERNET_PLUGINS.includes(p)),
   },
   { providers, dependsOn: [ferretdb.deployment] },
 );
 
-if (config.postDeployCheck.mode !== "off") {
+if (config.postDeployCheck) {
   // Proves the MongoDB path end to end once everything reports ready, and again on change.
   const { mode, directUri, deadlineSeconds, checkPublicUrl } = config.postDeployCheck;
   new PostDeployCheck(
@@ -96,11 +63,11 @@ if (config.postDeployCheck.mode !== "off") {
       namespace: appNamespace.name,
       serviceName: ferretdb.serviceName,
       servicePort: ferretdb.port,
-      kubeContext: config.kubeContext,
+      kubeContext: config.provider.context,
       deadlineSeconds,
       triggers: [ferretdb.deployment.spec, nightscout.deployment.spec, config.postgres.image],
       nightscoutUrl: checkPublicUrl ? nightscout.url : undefined,
-      expectedUnits: checkPublicUrl ? config.nightscout.displayUnits : undefined,
+      expectedUnits: checkPublicUrl ? config.displayUnits : undefined,
     },
     { dependsOn: [ferretdb.deployment, nightscout.deployment] },
   );
@@ -127,6 +94,6 @@ export const {
   mongoUri: ferretdb.mongoUri,
   postgresClusterName: database.clusterName,
   postgresReadWriteHost: database.readWriteHost,
-  displayUnits: config.nightscout.displayUnits,
+  displayUnits: config.displayUnits,
   backupsEnabled: database.backupsEnabled,
 });

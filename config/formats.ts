@@ -1,0 +1,184 @@
+/**
+ * What each kind of string setting must look like. A check answers why a value is wrong
+ * (never echoing a credential) and, where it can, a corrected value to suggest.
+ */
+import {
+  ALARM_TYPES,
+  DNS_LABEL,
+  DNS_SUBDOMAIN,
+  MAX_CLUSTER_NAME_LENGTH,
+  MEBIBYTE,
+  hostnameProblem,
+  imagePinProblem,
+  parseQuantity,
+  sixFieldCronProblem,
+} from "../domain";
+
+export type StringFormat =
+  | "path"
+  | "namespace"
+  | "hostname"
+  | "decimal"
+  | "alarmTypes"
+  | "image"
+  | "clusterName"
+  | "quantity"
+  | "storage"
+  | "objectName"
+  | "middlewareRef"
+  | "objectStoreUrl"
+  | "endpointUrl"
+  | "retention"
+  | "cron"
+  | "timestamp"
+  | "mongoUri";
+
+export interface FormatProblem {
+  why: string;
+  /** A corrected value, when the mistake is recognisable (e.g. `1GB` for `1G`). */
+  suggestion?: string;
+  /** Show this instead of the value: it holds credentials. */
+  shownValue?: string;
+}
+
+/** A volume must hold WAL segments and a year of CGM data: 1 GiB is the least that does. */
+const MIN_STORAGE_MIB = 1024;
+
+type Check = (value: string) => FormatProblem | undefined;
+
+const CHECKS: Record<StringFormat, Check> = {
+  path: () => undefined,
+  namespace: (v) =>
+    DNS_LABEL.test(v)
+      ? undefined
+      : { why: "is not a valid namespace name (lowercase DNS label, at most 63 characters)" },
+  hostname: (v) => whyOnly(hostnameProblem(v)),
+  decimal: (v) => {
+    if (/^\d+,\d+$/.test(v.trim())) {
+      return { why: "uses a decimal comma", suggestion: v.trim().replace(",", ".") };
+    }
+    return /^\d+(\.\d+)?$/.test(v.trim()) ? undefined : { why: "is not a number" };
+  },
+  alarmTypes: (v) => {
+    const words = v.split(/\s+/).filter(Boolean);
+    const known = ALARM_TYPES as readonly string[];
+    return words.length > 0 && words.every((w) => known.includes(w))
+      ? undefined
+      : { why: 'must be simple, predict, or "simple predict"' };
+  },
+  image: (v) => {
+    const why = imagePinProblem(v);
+    return why ? { why: `image ${why}` } : undefined;
+  },
+  clusterName: (v) =>
+    DNS_LABEL.test(v) && v.length <= MAX_CLUSTER_NAME_LENGTH
+      ? undefined
+      : {
+          why: `must be a lowercase DNS label of at most ${MAX_CLUSTER_NAME_LENGTH} characters (CNPG derives longer names from it)`,
+        },
+  quantity: (v) => {
+    const n = parseQuantity(v);
+    if (n !== undefined && n > 0 && !/^[+-]/.test(v)) return undefined;
+    return { why: "is not a Kubernetes quantity", suggestion: quantitySuggestion(v) };
+  },
+  storage: (v) => {
+    const bytes = parseQuantity(v);
+    if (bytes === undefined || bytes <= 0 || /^[+-]/.test(v)) {
+      return { why: "is not a Kubernetes quantity", suggestion: quantitySuggestion(v) };
+    }
+    return bytes / MEBIBYTE < MIN_STORAGE_MIB
+      ? { why: "is below 1Gi, too small for WAL and a year of CGM data" }
+      : undefined;
+  },
+  objectName: (v) =>
+    DNS_SUBDOMAIN.test(v) ? undefined : { why: "is not a valid Kubernetes object name" },
+  middlewareRef: (v) =>
+    /^[a-z0-9-]+-[a-z0-9-]+@kubernetescrd$/.test(v)
+      ? undefined
+      : { why: "is not a Traefik CRD middleware reference" },
+  objectStoreUrl: (v) => urlProblem(v, ["s3:", "gs:", "http:", "https:"], true),
+  endpointUrl: (v) => urlProblem(v, ["http:", "https:"], false),
+  retention: (v) =>
+    /^[1-9][0-9]*[dwm]$/.test(v) ? undefined : { why: "must be a number followed by d, w or m" },
+  cron: (v) => whyOnly(sixFieldCronProblem(v)),
+  timestamp: (v) => whyOnly(timestampProblem(v)),
+  mongoUri: (v) =>
+    /^mongodb(\+srv)?:\/\//.test(v)
+      ? undefined
+      : { why: "does not start with mongodb:// or mongodb+srv://" },
+};
+
+export function formatProblem(format: StringFormat, value: string): FormatProblem | undefined {
+  return CHECKS[format](value);
+}
+
+function whyOnly(why: string | undefined): FormatProblem | undefined {
+  return why === undefined ? undefined : { why };
+}
+
+/** `1GB` and `512MB` are common slips for the decimal units `1G` and `512M`. */
+function quantitySuggestion(value: string): string | undefined {
+  const match = value.trim().match(/^(\d+(?:\.\d+)?)\s*([kKMGTPE])i?B$/);
+  if (!match) return undefined;
+  return `${match[1]}${match[2].toUpperCase()}i`;
+}
+
+/**
+ * Parsed with the WHATWG URL parser. Credentials in a URL would sit in plaintext in the
+ * ObjectStore spec and in the state: they belong in the secret backup settings, and the
+ * message shows the URL without them.
+ */
+function urlProblem(
+  value: string,
+  schemes: string[],
+  pathAllowed: boolean,
+): FormatProblem | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return {
+      why: pathAllowed ? "is not an object store URL" : "must be an http(s) URL with no path",
+    };
+  }
+  if (url.username || url.password) {
+    return {
+      why: "carries credentials in the URL, where they would be stored in plaintext",
+      shownValue: `${url.protocol}//<credentials>@${url.host}${url.pathname}`,
+    };
+  }
+  if (!schemes.includes(url.protocol) || !url.hostname) {
+    return {
+      why: pathAllowed ? "is not an object store URL" : "must be an http(s) URL with no path",
+    };
+  }
+  if (!pathAllowed && (url.pathname !== "/" || url.search || url.hash)) {
+    return { why: "must be an http(s) URL with no path" };
+  }
+  return undefined;
+}
+
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):?(\d{2}))$/i;
+
+/**
+ * RFC 3339 with an offset, checked field by field: Date.parse rolls 2025-02-30 over to
+ * March 2 instead of refusing it.
+ */
+function timestampProblem(value: string): string | undefined {
+  const match = value.match(RFC3339);
+  const invalid = "must be an RFC 3339 timestamp with a timezone";
+  if (!match) return invalid;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const offsetHour = match[9] === undefined ? 0 : Number(match[9]);
+  const offsetMinute = match[10] === undefined ? 0 : Number(match[10]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) {
+    return `${invalid}; ${match[1]}-${match[2]} has no day ${match[3]}`;
+  }
+  // 60 is a leap second, which RFC 3339 allows.
+  if (hour > 23 || minute > 59 || second > 60 || offsetHour > 23 || offsetMinute > 59) {
+    return `${invalid}; the time of day is out of range`;
+  }
+  return undefined;
+}

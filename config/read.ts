@@ -1,0 +1,242 @@
+/**
+ * Reading and coercion: every declared setting read once, typed, and checked against its own
+ * declaration (type, range, format, allowed values). Cross-field rules live in config/rules/.
+ * Problems are collected, not thrown, so one run reports them all.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { formatProblem } from "./formats";
+import { SETTINGS, Setting, SettingKey, settingOf } from "./settings";
+
+/** Reads one raw value: a string as stored in the stack file, or undefined when unset. */
+export type RawConfigReader = (key: string) => string | undefined;
+
+/** Every problem found, each naming the key, the value (secrets masked) and a fix. */
+export class Problems {
+  readonly messages: string[] = [];
+  constructor(private readonly project: string) {}
+
+  fullKey(key: SettingKey): string {
+    return `${this.project}:${key}`;
+  }
+
+  add(key: SettingKey, value: string | undefined, why: string, fix: string): void {
+    const shown = settingOf(key).secret ? "(secret)" : JSON.stringify(value);
+    this.messages.push(`${this.fullKey(key)} = ${shown}: ${why}. Fix: ${fix}`);
+  }
+}
+
+/** A valid example of `setting`, for a fix: its example, else its default. */
+export function exampleOf(setting: Setting): string {
+  if (setting.example !== undefined) return setting.example;
+  const d = setting.default;
+  return Array.isArray(d) ? d.join(" ") : String(d ?? "<value>");
+}
+
+/** The settings of one stack, read and coerced; invalid values are reported in `problems`. */
+export class Settings {
+  readonly problems: Problems;
+  private readonly invalid = new Set<SettingKey>();
+
+  constructor(
+    private readonly read: RawConfigReader,
+    project = "nightscout",
+    private readonly isSecret: (fullKey: string) => boolean = () => true,
+  ) {
+    this.problems = new Problems(project);
+    for (const setting of SETTINGS) this.check(setting);
+  }
+
+  /** Whether the setting was given (or has a non-empty default). */
+  isSet(key: SettingKey): boolean {
+    return this.raw(key) !== undefined;
+  }
+
+  /** Whether the setting passed its own checks, so rules can skip follow-on problems. */
+  isValid(key: SettingKey): boolean {
+    return !this.invalid.has(key);
+  }
+
+  /** A string setting, or undefined when unset. Invalid values are returned as given. */
+  text(key: SettingKey): string | undefined {
+    return this.raw(key);
+  }
+
+  /** An integer setting; NaN when invalid, so comparisons with it stay false. */
+  integer(key: SettingKey): number {
+    return this.isValid(key) ? Number(this.raw(key)) : NaN;
+  }
+
+  flag(key: SettingKey): boolean {
+    const value = this.raw(key);
+    return this.isValid(key) ? value === "true" : Boolean(settingOf(key).default);
+  }
+
+  /** A list setting; undefined when the value is not a list of strings. */
+  list(key: SettingKey): string[] | undefined {
+    try {
+      const parsed: unknown = JSON.parse(this.raw(key) ?? "[]");
+      if (Array.isArray(parsed) && parsed.every((x) => typeof x === "string")) return parsed;
+    } catch {
+      // Not JSON: reported by check().
+    }
+    return undefined;
+  }
+
+  /** A secret, wrapped in a secret Output the moment it is read; undefined when unset. */
+  secret(key: SettingKey): pulumi.Output<string> | undefined {
+    const value = this.read(this.problems.fullKey(key));
+    return value === undefined || value === "" ? undefined : pulumi.secret(value);
+  }
+
+  private raw(key: SettingKey): string | undefined {
+    const setting = settingOf(key);
+    const value = this.read(this.problems.fullKey(key));
+    if (value !== undefined && value !== "") return value;
+    if (setting.default === undefined || setting.default === "") return undefined;
+    return Array.isArray(setting.default)
+      ? JSON.stringify(setting.default)
+      : String(setting.default);
+  }
+
+  private fail(setting: Setting, value: string | undefined, why: string, fix: string) {
+    this.invalid.add(setting.key as SettingKey);
+    this.problems.add(setting.key as SettingKey, value, why, fix);
+  }
+
+  private failRequired(setting: Setting): void {
+    const flag = setting.secret ? "--secret " : "";
+    this.fail(
+      setting,
+      undefined,
+      `is required: ${setting.requiredBecause ?? "it has no default"}`,
+      `pulumi config set ${flag}${setting.key} ${exampleOf(setting)}`,
+    );
+  }
+
+  private check(setting: Setting): void {
+    const key = setting.key as SettingKey;
+    if (setting.secret) {
+      this.checkSecret(setting);
+      return;
+    }
+    const value = this.raw(key);
+    if (value === undefined) {
+      if (setting.default === undefined) this.failRequired(setting);
+      return;
+    }
+    const set = (example: string) => `pulumi config set ${key} ${example}`;
+    switch (setting.type) {
+      case "integer": {
+        const [min, max] = setting.range ?? [-Infinity, Infinity];
+        const n = Number(value);
+        if (!/^-?\d+$/.test(value.trim()) || n < min || n > max) {
+          this.fail(
+            setting,
+            value,
+            `must be a whole number from ${min} to ${max}`,
+            set(`<${min}..${max}>`),
+          );
+        }
+        return;
+      }
+      case "boolean":
+        if (value !== "true" && value !== "false") {
+          this.fail(setting, value, "must be true or false", set("true|false"));
+        }
+        return;
+      case "array":
+        return this.checkList(setting, value);
+      case "string":
+        return this.checkString(setting, value);
+    }
+  }
+
+  private checkString(setting: Setting, value: string): void {
+    const key = setting.key as SettingKey;
+    if (setting.oneOf && !setting.oneOf.includes(value)) {
+      const choices = setting.oneOf.join(", ").replace(/, ([^,]*)$/, " or $1");
+      this.fail(
+        setting,
+        value,
+        `must be ${choices}`,
+        `pulumi config set ${key} ${setting.default}`,
+      );
+      return;
+    }
+    if (!setting.format) return;
+    const problem = formatProblem(setting.format, value);
+    if (!problem) return;
+    const fix = `pulumi config set ${key} ${problem.suggestion ?? exampleOf(setting)}`;
+    this.invalid.add(key);
+    const shown = problem.shownValue ?? value;
+    this.problems.add(key, shown, problem.why, fix);
+  }
+
+  private checkList(setting: Setting, value: string): void {
+    const key = setting.key as SettingKey;
+    const entries = this.list(key);
+    if (entries === undefined) {
+      this.fail(
+        setting,
+        value,
+        "must be a list of strings",
+        `pulumi config set --path '${key}[0]' <value> (one entry per index)`,
+      );
+      return;
+    }
+    const noun = setting.itemsName ?? "entries";
+    const unknown = setting.items ? entries.filter((e) => !setting.items!.includes(e)) : [];
+    if (setting.minItems !== undefined && entries.length < setting.minItems) {
+      this.fail(
+        setting,
+        JSON.stringify(entries),
+        `must name at least ${setting.minItems} of: ${setting.items?.join(", ")}`,
+        `pulumi config set --path '${key}[0]' ${exampleOf(setting)}`,
+      );
+    } else if (unknown.length > 0) {
+      this.fail(
+        setting,
+        JSON.stringify(entries),
+        `names unknown ${noun}: ${unknown.join(", ")} (known: ${setting.items!.join(", ")})`,
+        `use only known ${noun}, e.g. pulumi config set --path '${key}[0]' ${setting.items![0]}`,
+      );
+    }
+  }
+
+  /**
+   * The engine only enforces encryption for secrets declared in Pulumi.yaml; the optional
+   * ones are checked here, and none of them may sit in a stack file in plaintext.
+   */
+  private checkSecret(setting: Setting): void {
+    const key = setting.key as SettingKey;
+    const full = this.problems.fullKey(key);
+    const value = this.read(full);
+    if (value === undefined || value === "") {
+      if (setting.default === undefined && !setting.optionalSecret) this.failRequired(setting);
+      return;
+    }
+    if (!this.isSecret(full)) {
+      this.fail(
+        setting,
+        undefined,
+        "is stored in plaintext in the stack configuration",
+        `pulumi config set --secret ${key} <value> (and rotate it: it was readable)`,
+      );
+    } else if (setting.minLength !== undefined && value.length < setting.minLength) {
+      this.fail(
+        setting,
+        undefined,
+        `is ${value.length} characters long; it needs at least ${setting.minLength}`,
+        `pulumi config set --secret ${key} <at least ${setting.minLength} characters>`,
+      );
+    } else if (setting.format && formatProblem(setting.format, value)) {
+      // The reason may quote the value, so only the kind of problem is named.
+      this.fail(
+        setting,
+        undefined,
+        "is not in the expected form",
+        `pulumi config set --secret ${key} ${exampleOf(setting)}`,
+      );
+    }
+  }
+}

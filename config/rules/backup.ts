@@ -1,0 +1,117 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ObjectStoreArgs } from "../../components/postgresCluster";
+import { Settings } from "../read";
+import type { SettingKey } from "../settings";
+
+export type BackupSettings = ObjectStoreArgs & { retention: string; schedule: string };
+export type RestoreSettings = ObjectStoreArgs & { serverName: string; targetTime?: string };
+
+const CREDENTIALS: SettingKey[] = ["backupAccessKeyId", "backupSecretAccessKey"];
+
+/** Fact 8-9: backups need a destination and credentials, or nothing at all. */
+export function backupRule(s: Settings): BackupSettings | undefined {
+  const destinationPath = s.text("backupDestinationPath");
+  if (destinationPath === undefined) {
+    const stray = (["backupEndpointUrl", ...CREDENTIALS] as SettingKey[]).find(
+      (k) => s.isSet(k) || s.secret(k) !== undefined,
+    );
+    if (stray) {
+      s.problems.add(
+        "backupDestinationPath",
+        undefined,
+        `is unset while ${stray} is set, so no backups would be taken`,
+        "pulumi config set backupDestinationPath s3://<bucket>/<path>",
+      );
+    }
+    return undefined;
+  }
+  for (const k of CREDENTIALS) {
+    if (s.secret(k) === undefined) {
+      s.problems.add(
+        k,
+        undefined,
+        "is required when backupDestinationPath is set",
+        `pulumi config set --secret ${k} <value>`,
+      );
+    }
+  }
+  return {
+    destinationPath,
+    endpointUrl: s.text("backupEndpointUrl"),
+    region: s.text("backupRegion"),
+    accessKeyId: s.secret("backupAccessKeyId") ?? pulumi.secret(""),
+    secretAccessKey: s.secret("backupSecretAccessKey") ?? pulumi.secret(""),
+    retention: s.text("backupRetention") ?? "",
+    schedule: s.text("backupSchedule") ?? "",
+  };
+}
+
+/** A point-in-time restore: a new cluster bootstrapped from an object store (README). */
+export function restoreRule(
+  s: Settings,
+  backup: BackupSettings | undefined,
+): RestoreSettings | undefined {
+  const serverName = s.text("restoreFromServerName");
+  const sourcePath = s.text("restoreSourcePath");
+  const targetTime = s.text("restoreTargetTime");
+  if (serverName === undefined) {
+    if (sourcePath !== undefined || targetTime !== undefined) {
+      s.problems.add(
+        "restoreFromServerName",
+        undefined,
+        `is unset while ${sourcePath !== undefined ? "restoreSourcePath" : "restoreTargetTime"} is set, so nothing would be restored`,
+        "pulumi config set restoreFromServerName <name of the backed-up cluster>",
+      );
+    }
+    return undefined;
+  }
+  const destinationPath = sourcePath ?? backup?.destinationPath;
+  if (destinationPath === undefined) {
+    s.problems.add(
+      "restoreSourcePath",
+      undefined,
+      "is required to restore when backupDestinationPath is unset",
+      "pulumi config set restoreSourcePath s3://<bucket>/<path>",
+    );
+  }
+  const clusterName = s.text("postgresClusterName");
+  if (backup && destinationPath === backup.destinationPath && serverName === clusterName) {
+    s.problems.add(
+      "postgresClusterName",
+      clusterName,
+      "equals restoreFromServerName in the same object store, so the restored cluster would archive WAL over the backups it restores from",
+      "give the new cluster another name, e.g. pulumi config set postgresClusterName nightscout-db-2",
+    );
+  }
+  if (
+    targetTime !== undefined &&
+    s.isValid("restoreTargetTime") &&
+    Date.parse(targetTime) > Date.now()
+  ) {
+    s.problems.add(
+      "restoreTargetTime",
+      targetTime,
+      "is in the future; recovery would wait for WAL that does not exist",
+      "choose a time before now",
+    );
+  }
+  const accessKeyId = backup?.accessKeyId ?? s.secret("backupAccessKeyId");
+  const secretAccessKey = backup?.secretAccessKey ?? s.secret("backupSecretAccessKey");
+  if (!backup && (accessKeyId === undefined || secretAccessKey === undefined)) {
+    s.problems.add(
+      "backupAccessKeyId",
+      undefined,
+      "restore needs object store credentials (backupAccessKeyId and backupSecretAccessKey)",
+      "pulumi config set --secret backupAccessKeyId <value>; pulumi config set --secret backupSecretAccessKey <value>",
+    );
+  }
+  return {
+    destinationPath: destinationPath ?? "",
+    endpointUrl: s.text("backupEndpointUrl"),
+    region: s.text("backupRegion"),
+    accessKeyId: accessKeyId ?? pulumi.secret(""),
+    secretAccessKey: secretAccessKey ?? pulumi.secret(""),
+    serverName,
+    targetTime,
+  };
+}

@@ -1,0 +1,67 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, StackConfig, parseStackConfig } from "../../config";
+
+/** The least a stack needs: parseStackConfig is pure, so tests give raw values as the engine would. */
+export const VALID: Readonly<Record<string, string>> = {
+  "nightscout:hostname": "ns.example.org",
+  "nightscout:apiSecret": "a-long-enough-secret",
+  "nightscout:tlsClusterIssuer": "letsencrypt-prod",
+};
+
+export const WITH_BACKUP = {
+  backupDestinationPath: "s3://b/p",
+  backupAccessKeyId: "AKID",
+  backupSecretAccessKey: "SAK",
+};
+
+export function parse(
+  overrides: Record<string, string | undefined> = {},
+  plaintext: string[] = [],
+): StackConfig {
+  const values: Record<string, string | undefined> = { ...VALID };
+  for (const [k, v] of Object.entries(overrides)) values[`nightscout:${k}`] = v;
+  return parseStackConfig(
+    (key) => values[key],
+    "nightscout",
+    (key) => !plaintext.includes(key),
+  );
+}
+
+export function problems(
+  overrides: Record<string, string | undefined>,
+  plaintext: string[] = [],
+): string[] {
+  let thrown: unknown;
+  try {
+    parse(overrides, plaintext);
+  } catch (e) {
+    thrown = e;
+  }
+  if (!(thrown instanceof ConfigError)) {
+    throw new Error(
+      `expected a ConfigError, got ${thrown === undefined ? "none" : String(thrown)}`,
+    );
+  }
+  return thrown.problems;
+}
+
+/** Asserts exactly one problem, naming the key, the value and a fix. */
+export function expectOneProblem(
+  overrides: Record<string, string | undefined>,
+  key: string,
+  ...fragments: (string | RegExp)[]
+) {
+  const found = problems(overrides);
+  expect(found).toHaveLength(1);
+  expect(found[0]).toContain(`nightscout:${key} = `);
+  expect(found[0]).toContain("Fix: ");
+  for (const f of fragments) expect(found[0]).toMatch(f);
+}
+
+export async function value<T>(o: pulumi.Input<T> | undefined): Promise<T> {
+  return new Promise((resolve) => pulumi.output(o as pulumi.Input<T>).apply(resolve));
+}
+
+export async function isSecret(o: unknown): Promise<boolean> {
+  return (o as { isSecret: Promise<boolean> }).isSecret;
+}

@@ -1,0 +1,150 @@
+import { expectOneProblem, parse, problems } from "./helpers";
+
+describe("each setting is checked against its own declaration", () => {
+  test("hostname is required", () =>
+    expectOneProblem(
+      { hostname: undefined },
+      "hostname",
+      /is required/,
+      /pulumi config set hostname/,
+    ));
+  test("apiSecret is required", () =>
+    expectOneProblem({ apiSecret: undefined }, "apiSecret", /is required/, /--secret apiSecret/));
+  test("apiSecret needs 12 characters, and its value is never shown", () => {
+    expectOneProblem(
+      { apiSecret: "short-pw" },
+      "apiSecret",
+      /8 characters long; it needs at least 12/,
+      /\(secret\)/,
+    );
+    expect(problems({ apiSecret: "short-pw" })[0].includes("short-pw")).toBe(false);
+  });
+  test("secrets in plaintext are refused", () => {
+    const found = problems({}, ["nightscout:apiSecret"]);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(
+      /nightscout:apiSecret = \(secret\): is stored in plaintext.*--secret apiSecret/,
+    );
+  });
+  test("an optional secret in plaintext is refused too", () => {
+    const found = problems(
+      { postDeployCheck: "direct", postDeployCheckUri: "mongodb://u:p@h/db" },
+      ["nightscout:postDeployCheckUri"],
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/postDeployCheckUri = \(secret\): is stored in plaintext/);
+    expect(found[0].includes("u:p@h")).toBe(false);
+  });
+  test("a secret URI in the wrong form is named without its value", () => {
+    const found = problems({ postDeployCheck: "direct", postDeployCheckUri: "http://u:hunter2@h" });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/postDeployCheckUri = \(secret\): is not in the expected form/);
+    expect(found[0].includes("hunter2")).toBe(false);
+  });
+  test("displayUnits is mmol/L or mg/dL", () =>
+    expectOneProblem({ displayUnits: "mmol" }, "displayUnits", /"mmol"/, /mmol\/L or mg\/dL/));
+  test("alarmTypes is simple and/or predict", () =>
+    expectOneProblem({ alarmTypes: "loud" }, "alarmTypes", /"loud"/));
+  test("alarmTypes accepts both", () =>
+    expect(parse({ alarmTypes: "simple  predict" }).nightscout.settings.ALARM_TYPES).toBe(
+      "simple predict",
+    ));
+  test("authDefaultRoles names known roles", () =>
+    expectOneProblem(
+      { authDefaultRoles: '["status-only","readonly"]' },
+      "authDefaultRoles",
+      /unknown roles: readonly/,
+      /status-only/,
+    ));
+  test("authDefaultRoles needs a role", () =>
+    expectOneProblem({ authDefaultRoles: "[]" }, "authDefaultRoles", /at least 1/));
+  test("authDefaultRoles must be a list", () =>
+    expectOneProblem({ authDefaultRoles: "readable" }, "authDefaultRoles", /list of strings/));
+  test("enabledPlugins names known plugins", () =>
+    expectOneProblem(
+      { enabledPlugins: '["careportal","iob","cobb"]', showPlugins: '["careportal"]' },
+      "enabledPlugins",
+      /unknown plugins: cobb/,
+    ));
+  test("showPlugins names known plugins", () =>
+    expectOneProblem(
+      { showPlugins: '["careportal","frobnicate"]' },
+      "showPlugins",
+      /unknown plugins: frobnicate/,
+    ));
+  test("images must not float to latest", () =>
+    expectOneProblem(
+      { nightscoutImage: "nightscout/cgm-remote-monitor:latest" },
+      "nightscoutImage",
+      /floating tag "latest"/,
+    ));
+  test("images need a tag or digest", () =>
+    expectOneProblem(
+      { nightscoutImage: "nightscout/cgm-remote-monitor" },
+      "nightscoutImage",
+      /no tag/,
+    ));
+  test("a malformed digest is refused", () =>
+    expectOneProblem(
+      { nightscoutImage: "nightscout/cgm-remote-monitor@sha256:abc" },
+      "nightscoutImage",
+      /malformed digest/,
+    ));
+  test("postgresInstances is a whole number in range", () =>
+    expectOneProblem({ postgresInstances: "0" }, "postgresInstances", /from 1 to 9/));
+  test("postgresInstances is not fractional", () =>
+    expectOneProblem({ postgresInstances: "1.5" }, "postgresInstances", /"1.5"/));
+  test("postgresStorageSize is a quantity", () =>
+    expectOneProblem(
+      { postgresStorageSize: "10GB" },
+      "postgresStorageSize",
+      /not a Kubernetes quantity/,
+      /10Gi/,
+    ));
+  test("postgresStorageSize has a floor", () =>
+    expectOneProblem({ postgresStorageSize: "512Mi" }, "postgresStorageSize", /below 1Gi/));
+  test("resources are quantities", () =>
+    expectOneProblem({ ferretdbMemoryLimit: "lots" }, "ferretdbMemoryLimit", /"lots"/));
+  test("a negative quantity is refused", () =>
+    expectOneProblem(
+      { ferretdbCpuRequest: "-100m" },
+      "ferretdbCpuRequest",
+      /not a Kubernetes quantity/,
+    ));
+  test("postgresMaxConnections has a floor", () =>
+    expectOneProblem(
+      { postgresMaxConnections: "5" },
+      "postgresMaxConnections",
+      /from 20 to 10000/,
+    ));
+  test("names are Kubernetes names", () =>
+    expectOneProblem(
+      { ingressClassName: "Traefik" },
+      "ingressClassName",
+      /not a valid Kubernetes object name/,
+    ));
+  test("redirectMiddleware is a CRD reference", () =>
+    expectOneProblem(
+      { redirectMiddleware: "redirect-https" },
+      "redirectMiddleware",
+      /<namespace>-<name>@kubernetescrd/,
+    ));
+  test("namespace is a DNS label", () =>
+    expectOneProblem({ namespace: "Night_Scout" }, "namespace", /"Night_Scout"/));
+  test("postgresClusterName is a short DNS label", () =>
+    expectOneProblem({ postgresClusterName: "x".repeat(51) }, "postgresClusterName", /at most 50/));
+  test("postDeployCheck mode is known", () =>
+    expectOneProblem(
+      { postDeployCheck: "always" },
+      "postDeployCheck",
+      /portForward, direct or off/,
+    ));
+  test("the check's deadline is in range", () =>
+    expectOneProblem(
+      { postDeployCheckDeadlineSeconds: "5" },
+      "postDeployCheckDeadlineSeconds",
+      /from 10 to 3600/,
+    ));
+  test("booleans are true or false", () =>
+    expectOneProblem({ protectDatabase: "yes" }, "protectDatabase", /true or false/));
+});
