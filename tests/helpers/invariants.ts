@@ -1,3 +1,8 @@
+import {
+  DEFAULT_CHECK_DEADLINE_SECONDS,
+  FERRETDB_ROLLOUT_SURGE,
+  ferretDbConnectionBudget,
+} from "../../domain";
 import { SECRET_OUTPUTS } from "../../outputs";
 import {
   Props,
@@ -57,9 +62,10 @@ export function describeProgramInvariants(
     test("fact 17: max_connections is set and the FerretDB pools fit in it", () => {
       const max = Number(cluster().spec.postgresql.parameters.max_connections);
       const pool = Number(ferretdb().metadata.annotations["nightscout.dev/pool-size"]);
+      const surge = ferretdb().spec.strategy.rollingUpdate.maxSurge;
       expect(max).toBe(100);
-      expect(ferretdb().spec.strategy.rollingUpdate.maxSurge).toBe(1);
-      expect((ferretdb().spec.replicas + 1) * pool + 13).toBeLessThanOrEqual(max);
+      expect(surge).toBe(FERRETDB_ROLLOUT_SURGE);
+      expect(ferretDbConnectionBudget(ferretdb().spec.replicas, pool, max, surge).fits).toBe(true);
     });
     test("other resources wait for the cluster to be Ready", () => {
       expect(cluster().metadata.annotations["pulumi.com/waitFor"]).toBe("condition=Ready");
@@ -372,7 +378,7 @@ export function describeProgramInvariants(
         CHECK_PF_NAMESPACE: expected.namespace,
         CHECK_PF_SERVICE: props(T.service, "ferretdb-service").metadata.name,
         CHECK_PF_SERVICE_PORT: "27017",
-        CHECK_DEADLINE_MS: "180000",
+        CHECK_DEADLINE_MS: String(DEFAULT_CHECK_DEADLINE_SECONDS * 1000),
       });
       expect(environment.MONGODB_URI).toBe(
         props(T.secret, "nightscout-secrets").stringData.MONGODB_URI,
