@@ -10,15 +10,16 @@ import { DisplayUnits, INTERNET_PLUGINS, MEBIBYTE, parseQuantity } from "../doma
 import { NightscoutArgs, nightscoutSettings } from "../components/nightscout";
 import type { PostgresClusterArgs } from "../components/postgresCluster";
 import type { ResourceRequests } from "../components/types";
-import { RawConfigReader, Settings } from "./read";
+import { ConfigSource, Settings } from "./read";
 import { backupRule, restoreRule } from "./rules/backup";
 import { PostDeployCheckSettings, postDeployCheckRule } from "./rules/check";
 import { connectionBudgetRule } from "./rules/connections";
 import { imagePairingRule } from "./rules/images";
 import { shownPluginsEnabledRule, tlsSourceRule } from "./rules/nightscout";
+import { memoryLimitRule, productionRule, systemNamespaceRule } from "./rules/safety";
 import { thresholdsRule } from "./rules/thresholds";
 
-export type { RawConfigReader } from "./read";
+export type { ConfigSource, RawConfigReader } from "./read";
 export type { PostDeployCheckSettings } from "./rules/check";
 
 /** What each component gets from the config; the rest of its Args are other components' outputs. */
@@ -51,12 +52,9 @@ export class ConfigError extends Error {
  * ConfigError listing every problem with the key, the bad value and the fix. Secrets are
  * wrapped in secret Outputs as soon as they are read; their values never appear in a message.
  */
-export function parseStackConfig(
-  read: RawConfigReader,
-  project = "nightscout",
-  isSecret: (key: string) => boolean = () => true,
-): StackConfig {
-  const s = new Settings(read, project, isSecret);
+export function parseStackConfig(source: ConfigSource): StackConfig {
+  const s = new Settings(source);
+  systemNamespaceRule(s);
   const displayUnits = s.text("displayUnits") as DisplayUnits;
   const thresholds = s.isValid("displayUnits") ? thresholdsRule(s, displayUnits) : undefined;
   shownPluginsEnabledRule(s);
@@ -66,6 +64,8 @@ export function parseStackConfig(
   const backup = backupRule(s);
   const restore = restoreRule(s, backup);
   const postDeployCheck = postDeployCheckRule(s);
+  memoryLimitRule(s);
+  productionRule(s);
   if (s.problems.messages.length > 0) throw new ConfigError(s.problems.messages);
 
   const enabledPlugins = s.list("enabledPlugins")!;
@@ -154,9 +154,10 @@ export function loadStackConfig(): StackConfig {
   const runtime = pulumi.runtime as typeof pulumi.runtime & {
     isConfigSecret?: (key: string) => boolean;
   };
-  return parseStackConfig(
-    (k) => pulumi.runtime.getConfig(k),
-    pulumi.getProject(),
-    (k) => runtime.isConfigSecret?.(k) ?? true,
-  );
+  return parseStackConfig({
+    read: (k) => pulumi.runtime.getConfig(k),
+    project: pulumi.getProject(),
+    isSecret: (k) => runtime.isConfigSecret?.(k) ?? true,
+    keys: Object.keys(pulumi.runtime.allConfig()),
+  });
 }

@@ -10,6 +10,17 @@ import { SETTINGS, Setting, SettingKey, settingOf } from "./settings";
 /** Reads one raw value: a string as stored in the stack file, or undefined when unset. */
 export type RawConfigReader = (key: string) => string | undefined;
 
+/** Where the settings come from: the engine, or a test. */
+export interface ConfigSource {
+  read: RawConfigReader;
+  /** The project's name, the namespace of its keys. */
+  project?: string;
+  /** Whether the stack stores `fullKey` encrypted; plaintext secrets are refused. */
+  isSecret?: (fullKey: string) => boolean;
+  /** Every key the stack's configuration holds, to catch misspelled ones. */
+  keys?: readonly string[];
+}
+
 /** Every problem found, each naming the key, the value (secrets masked) and a fix. */
 export class Problems {
   readonly messages: string[] = [];
@@ -37,12 +48,14 @@ export class Settings {
   readonly problems: Problems;
   private readonly invalid = new Set<SettingKey>();
 
-  constructor(
-    private readonly read: RawConfigReader,
-    project = "nightscout",
-    private readonly isSecret: (fullKey: string) => boolean = () => true,
-  ) {
-    this.problems = new Problems(project);
+  private readonly read: RawConfigReader;
+  private readonly isSecret: (fullKey: string) => boolean;
+
+  constructor(source: ConfigSource) {
+    this.read = source.read;
+    this.isSecret = source.isSecret ?? (() => true);
+    this.problems = new Problems(source.project ?? "nightscout");
+    this.checkUndeclared(source.project ?? "nightscout", source.keys ?? []);
     for (const setting of SETTINGS) this.check(setting);
   }
 
@@ -101,6 +114,23 @@ export class Settings {
   private fail(setting: Setting, value: string | undefined, why: string, fix: string) {
     this.invalid.add(setting.key as SettingKey);
     this.problems.add(setting.key as SettingKey, value, why, fix);
+  }
+
+  /** A key in the project's namespace that no setting declares is a typo until shown otherwise. */
+  private checkUndeclared(project: string, keys: readonly string[]): void {
+    const declared = SETTINGS.map((s) => s.key as string);
+    for (const full of keys) {
+      if (!full.startsWith(`${project}:`)) continue;
+      const key = full.slice(project.length + 1);
+      if (declared.includes(key)) continue;
+      const near = closest(key, declared);
+      this.problems.messages.push(
+        `${full}: is not a setting of this project, so it would be ignored. Fix: ` +
+          (near
+            ? `did you mean ${near}? pulumi config mv ${key} ${near}`
+            : `pulumi config rm ${key}`),
+      );
+    }
   }
 
   private failRequired(setting: Setting): void {
@@ -239,4 +269,30 @@ export class Settings {
       );
     }
   }
+}
+
+/** The declared key nearest to `key` (edit distance at most 3, or differing only in case). */
+function closest(key: string, candidates: string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of candidates) {
+    const distance = editDistance(key.toLowerCase(), name.toLowerCase());
+    if (distance <= 3 && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

@@ -8,6 +8,7 @@ import {
   DEFAULT_CHECK_DEADLINE_SECONDS,
   DEFAULT_IMAGES,
   DISPLAY_UNITS,
+  ENVIRONMENTS,
   MAX_CHECK_DEADLINE_SECONDS,
   MIN_API_SECRET_LENGTH,
   MIN_CHECK_DEADLINE_SECONDS,
@@ -56,6 +57,14 @@ export interface Setting {
 export const SETTINGS = [
   // Where and how the stack is deployed.
   {
+    key: "environment",
+    type: "string",
+    oneOf: ENVIRONMENTS,
+    default: "production",
+    description:
+      "production: at least 3 PostgreSQL instances, a protected database, backups, and no public glucose data unless acknowledged; staging relaxes these.",
+  },
+  {
     key: "kubeContext",
     example: "<context>",
     type: "string",
@@ -90,6 +99,13 @@ export const SETTINGS = [
     default: true,
     description:
       "Protect the database cluster from deletion and replacement, and keep it when the stack is destroyed.",
+  },
+  {
+    key: "allowSystemNamespace",
+    type: "boolean",
+    default: false,
+    description:
+      "Allow a namespace the cluster's own workloads use (default, kube-system, ...); its default-deny NetworkPolicy would cut them off.",
   },
 
   // Nightscout.
@@ -155,6 +171,13 @@ export const SETTINGS = [
     type: "string",
     default: "simple",
     description: "ALARM_TYPES: simple, predict, or both separated by a space.",
+  },
+  {
+    key: "acknowledgePublicGlucoseData",
+    type: "boolean",
+    default: false,
+    description:
+      "In production, allow authDefaultRoles to include readable, which lets anyone with the URL read every glucose value.",
   },
   {
     key: "authDefaultRoles",

@@ -36,3 +36,12 @@ export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube
  * name; 50 characters leave room for them inside a 63-character label.
  */
 export const MAX_CLUSTER_NAME_LENGTH = 50;
+
+/**
+ * What a stack is for. Production holds a family's history: at least three instances, a
+ * protected database, backups. Staging may be torn down at will.
+ */
+export const ENVIRONMENTS = ["production", "staging"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+/** Two replicas survive the loss of the primary and one more failure during its replacement. */
+export const PRODUCTION_MIN_INSTANCES = 3;

@@ -3,6 +3,7 @@ import { ConfigError, StackConfig, parseStackConfig } from "../../config";
 
 /** The least a stack needs: parseStackConfig is pure, so tests give raw values as the engine would. */
 export const VALID: Readonly<Record<string, string>> = {
+  "nightscout:environment": "staging",
   "nightscout:hostname": "ns.example.org",
   "nightscout:apiSecret": "a-long-enough-secret",
   "nightscout:tlsClusterIssuer": "letsencrypt-prod",
@@ -20,11 +21,12 @@ export function parse(
 ): StackConfig {
   const values: Record<string, string | undefined> = { ...VALID };
   for (const [k, v] of Object.entries(overrides)) values[`nightscout:${k}`] = v;
-  return parseStackConfig(
-    (key) => values[key],
-    "nightscout",
-    (key) => !plaintext.includes(key),
-  );
+  return parseStackConfig({
+    read: (key) => values[key],
+    project: "nightscout",
+    isSecret: (key) => !plaintext.includes(key),
+    keys: Object.keys(values).filter((key) => values[key] !== undefined),
+  });
 }
 
 export function problems(
@@ -59,7 +61,8 @@ export function expectOneProblem(
 }
 
 export async function value<T>(o: pulumi.Input<T> | undefined): Promise<T> {
-  return new Promise((resolve) => pulumi.output(o as pulumi.Input<T>).apply(resolve));
+  const output = pulumi.output(o) as unknown as pulumi.Output<T>;
+  return new Promise((resolve) => output.apply((v) => resolve(v)));
 }
 
 export async function isSecret(o: unknown): Promise<boolean> {

@@ -1,0 +1,95 @@
+import { expectOneProblem, parse, problems, WITH_BACKUP } from "./helpers";
+
+/** A production stack that passes: three instances, protected, backed up. */
+const PRODUCTION = { environment: "production", postgresInstances: "3", ...WITH_BACKUP };
+
+describe("productionRule: what the pack requires of production, refused without the pack", () => {
+  test("a complete production stack passes", () =>
+    expect(parse(PRODUCTION).postgres).toMatchObject({ instances: 3, protect: true }));
+  test("production is the default environment", () =>
+    expect(problems({ environment: undefined }).map((p) => p.split(" = ")[0])).toEqual([
+      "nightscout:postgresInstances",
+      "nightscout:backupDestinationPath",
+    ]));
+  test("three instances", () =>
+    expectOneProblem(
+      { ...PRODUCTION, postgresInstances: "1" },
+      "postgresInstances",
+      /at least 3/,
+      /environment staging/,
+    ));
+  test("a protected database", () =>
+    expectOneProblem(
+      { ...PRODUCTION, protectDatabase: "false" },
+      "protectDatabase",
+      /must be protected/,
+    ));
+  test("backups", () =>
+    expectOneProblem(
+      { environment: "production", postgresInstances: "3" },
+      "backupDestinationPath",
+      /production needs backups/,
+    ));
+  test("public glucose data needs its own acknowledgement", () => {
+    expectOneProblem(
+      { ...PRODUCTION, authDefaultRoles: '["readable"]' },
+      "authDefaultRoles",
+      /read every glucose value/,
+      /acknowledgePublicGlucoseData true/,
+    );
+    expect(
+      parse({
+        ...PRODUCTION,
+        authDefaultRoles: '["readable"]',
+        acknowledgePublicGlucoseData: "true",
+      }).nightscout.settings.AUTH_DEFAULT_ROLES,
+    ).toBe("readable");
+  });
+  test("staging may run public, single-instance and unprotected", () =>
+    expect(
+      parse({ authDefaultRoles: '["readable"]', protectDatabase: "false" }).namespace
+        .retainOnDelete,
+    ).toBe(false));
+});
+
+describe("systemNamespaceRule", () => {
+  test.each(["kube-system", "default", "kube-public", "kube-node-lease"])(
+    "%s is refused",
+    (namespace) =>
+      expectOneProblem(
+        { namespace, createNamespace: "false" },
+        "namespace",
+        /default-deny NetworkPolicy/,
+        /allowSystemNamespace true/,
+      ),
+  );
+  test("unless the dedicated setting says so", () =>
+    expect(parse({ namespace: "default", allowSystemNamespace: "true" }).namespace.name).toBe(
+      "default",
+    ));
+});
+
+describe("memoryLimitRule", () => {
+  test("a limit below the request", () =>
+    expectOneProblem(
+      { postgresMemoryLimit: "256Mi" },
+      "postgresMemoryLimit",
+      /below postgresMemoryRequest \(384Mi\)/,
+      /384Mi or more/,
+    ));
+  test("a limit equal to the request passes", () =>
+    expect(parse({ nightscoutMemoryLimit: "256Mi" }).nightscout.resources.memoryLimit).toBe(
+      "256Mi",
+    ));
+});
+
+describe("undeclared keys in the project's namespace", () => {
+  test("a typo is named with the setting it probably meant", () => {
+    const found = problems({ hostnme: "ns.example.org" });
+    expect(found).toEqual([
+      "nightscout:hostnme: is not a setting of this project, so it would be ignored. Fix: did you mean hostname? pulumi config mv hostnme hostname",
+    ]);
+  });
+  test("a key with no near setting", () =>
+    expect(problems({ frobnicate: "1" })[0]).toMatch(/Fix: pulumi config rm frobnicate$/));
+});
