@@ -130,7 +130,8 @@ export function describeProgramInvariants(
         expect(e[name].valueFrom.secretKeyRef.key).toBe(name);
       }
     });
-    test("fact 19: the MongoDB URI names the database and points at FerretDB", () => {
+    // Fact 37: no query string at all, so no authMechanism for Nightscout's old URI parser to crash on.
+    test("facts 19 and 37: the MongoDB URI names the database, points at FerretDB, has no options", () => {
       const secret = props(T.secret, "nightscout-secrets");
       expect(secret.stringData.MONGODB_URI).toMatch(
         new RegExp(
