@@ -1,40 +1,15 @@
 /**
  * Runs the pack's policies outside the Pulumi engine, against resources captured from the
- * program under mocks. It mirrors what the engine's analyzer host does (enforcement levels,
- * config, not-applicable, unknown values), so the offline gate and `pulumi preview
- * --policy-pack` agree. Never import index.ts here: constructing the pack starts a server.
+ * program under mocks. It mirrors what the engine's analyzer host does, so the offline gate and
+ * `pulumi preview --policy-pack` agree: enforcement levels and config are resolved here, each
+ * policy runs through lib/host.ts (as in the specs). Never import index.ts here: constructing
+ * the pack starts a server.
  */
-import {
-  unknownCheckingProxy,
-  type EnforcementLevel,
-  type Policies,
-  type PolicyConfigSchema,
-  type PolicyResource,
-  type PolicyResourceOptions,
-  type ResourceValidationArgs,
-  type ResourceValidationPolicy,
-  type StackValidationArgs,
-  type StackValidationPolicy,
-} from "@pulumi/policy";
+import type { EnforcementLevel, Policies, PolicyConfigSchema } from "@pulumi/policy";
 import { schemaDefaults } from "./lib/config";
-import { isUnknownValueError } from "./lib/unknowns";
+import { runPolicy, type Policy } from "./lib/host";
+import type { CapturedResource } from "./lib/resource";
 import { allPolicies } from "./policies";
-
-export interface CapturedResource {
-  type: string;
-  name: string;
-  urn: string;
-  props: Record<string, unknown>;
-  opts?: {
-    protect?: boolean;
-    parent?: string;
-    dependsOn?: string[];
-    ignoreChanges?: string[];
-    aliases?: string[];
-    deleteBeforeReplace?: boolean;
-    additionalSecretOutputs?: string[];
-  };
-}
 
 /** What the engine reports: remediate counts as mandatory, disabled policies never report. */
 export type ReportedLevel = "advisory" | "mandatory";
@@ -67,14 +42,6 @@ export interface ResolvedPolicyConfig {
 
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 const PACK_DEFAULT_LEVEL: EnforcementLevel = "advisory";
-
-function isResourcePolicy(p: Policies[number]): p is ResourceValidationPolicy {
-  return (p as ResourceValidationPolicy).validateResource !== undefined;
-}
-
-function isStackPolicy(p: Policies[number]): p is StackValidationPolicy {
-  return typeof (p as StackValidationPolicy).validateStack === "function";
-}
 
 function typeProblem(schema: unknown, value: unknown): string | undefined {
   const type = (schema as { type?: string }).type;
@@ -145,7 +112,7 @@ export function validatePolicyPackConfig(
 
 /** The level and properties a policy runs with: config over `all` over the policy over the pack. */
 export function resolvePolicyConfig(
-  policy: Policies[number],
+  policy: Policy,
   config: PolicyPackConfig,
 ): ResolvedPolicyConfig {
   const levelOf = (entry: PolicyPackConfig[string] | undefined) =>
@@ -160,73 +127,6 @@ export function resolvePolicyConfig(
       levelOf(entry) ?? levelOf(config["all"]) ?? policy.enforcementLevel ?? PACK_DEFAULT_LEVEL,
     properties: { ...schemaDefaults(policy.configSchema), ...properties },
   };
-}
-
-/**
- * A copy in this realm: the unknown-checking proxy wraps only `instanceof Object` values, which
- * objects from another realm (jest's vm, structuredClone) are not. Also keeps policies from
- * mutating what the gate captured.
- */
-function copy(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(copy);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)]));
-  }
-  return value;
-}
-
-function checkedProps(props: Record<string, unknown>): Record<string, unknown> {
-  return unknownCheckingProxy(copy(props) as Record<string, unknown>);
-}
-
-class NotApplicable extends Error {}
-
-function notApplicable(reason?: string): never {
-  throw new NotApplicable(reason);
-}
-
-function policyOptions(opts: CapturedResource["opts"]): PolicyResourceOptions {
-  return {
-    protect: opts?.protect ?? false,
-    ignoreChanges: opts?.ignoreChanges ?? [],
-    aliases: opts?.aliases ?? [],
-    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-    additionalSecretOutputs: opts?.additionalSecretOutputs ?? [],
-    ...(opts?.deleteBeforeReplace !== undefined
-      ? { deleteBeforeReplace: opts.deleteBeforeReplace }
-      : {}),
-    ...(opts?.parent !== undefined ? { parent: opts.parent } : {}),
-  };
-}
-
-/** Type checks by class never match here: the pack identifies resources by type token. */
-const noClassMatch = () => false;
-
-function stackResources(resources: readonly CapturedResource[]): PolicyResource[] {
-  const byUrn = new Map<string, PolicyResource>();
-  const result = resources.map((r) => {
-    const resource: PolicyResource = {
-      type: r.type,
-      name: r.name,
-      urn: r.urn,
-      props: checkedProps(r.props),
-      opts: policyOptions(r.opts),
-      dependencies: [],
-      propertyDependencies: {},
-      isType: noClassMatch,
-      asType: () => undefined,
-    };
-    byUrn.set(r.urn, resource);
-    return resource;
-  });
-  resources.forEach((r, i) => {
-    const parent = r.opts?.parent !== undefined ? byUrn.get(r.opts.parent) : undefined;
-    if (parent) result[i].parent = parent;
-    result[i].dependencies = (r.opts?.dependsOn ?? [])
-      .map((urn) => byUrn.get(urn))
-      .filter((d): d is PolicyResource => d !== undefined);
-  });
-  return result;
 }
 
 /**
@@ -248,82 +148,31 @@ export async function evaluatePolicies(
   const problems = validatePolicyPackConfig(config, known);
   if (problems.length > 0)
     throw new Error(`Invalid policy pack config:\n  ${problems.join("\n  ")}`);
-  const stackTags = options.stackTags ?? new Map<string, string>();
   const unknownLevel = options.unknownValueLevel ?? "advisory";
   const violations: Violation[] = [];
-
-  const run = async (
-    policy: Policies[number],
-    level: ReportedLevel,
-    defaultUrn: string | undefined,
-    validate: (report: (message: string, urn?: string) => void) => Promise<void> | void,
-  ) => {
-    const report = (message: string, urn?: string) => {
-      violations.push({
-        policy: policy.name,
-        enforcementLevel: level,
-        resourceUrn: defaultUrn ?? urn,
-        message,
-      });
-    };
-    try {
-      await validate(report);
-    } catch (error) {
-      if (error instanceof NotApplicable) return;
-      if (!isUnknownValueError(error)) {
-        throw new Error(
-          `Policy ${policy.name} failed${defaultUrn ? ` on ${defaultUrn}` : ""}: ${String(error)}`,
-          {
-            cause: error,
-          },
-        );
-      }
-      violations.push({
-        policy: policy.name,
-        enforcementLevel: unknownLevel,
-        resourceUrn: defaultUrn,
-        message: `can't run policy '${policy.name}' during preview: ${error.message}`,
-      });
-    }
-  };
-
   for (const policy of policies) {
-    const resolved = resolvePolicyConfig(policy, config);
-    if (resolved.enforcementLevel === "disabled") continue;
-    const level: ReportedLevel =
-      resolved.enforcementLevel === "advisory" ? "advisory" : "mandatory";
-    const getConfig = <T extends object>() => ({ ...resolved.properties }) as T;
-
-    if (isResourcePolicy(policy) && policy.validateResource) {
-      const validations = Array.isArray(policy.validateResource)
-        ? policy.validateResource
-        : [policy.validateResource];
-      for (const r of resources) {
-        for (const validation of validations) {
-          const props = checkedProps(r.props);
-          const args: ResourceValidationArgs = {
-            type: r.type,
-            name: r.name,
-            urn: r.urn,
-            props,
-            opts: policyOptions(r.opts),
-            stackTags,
-            isType: noClassMatch,
-            asType: () => undefined,
-            getConfig,
-            notApplicable,
-          };
-          await run(policy, level, r.urn, (report) => validation(args, report));
-        }
+    const { enforcementLevel, properties } = resolvePolicyConfig(policy, config);
+    if (enforcementLevel === "disabled") continue;
+    const level: ReportedLevel = enforcementLevel === "advisory" ? "advisory" : "mandatory";
+    const runs = await runPolicy(policy, resources, { properties, stackTags: options.stackTags });
+    for (const run of runs) {
+      for (const { message, urn } of run.reports) {
+        violations.push({
+          policy: policy.name,
+          enforcementLevel: level,
+          resourceUrn: urn,
+          message,
+        });
       }
-    } else if (isStackPolicy(policy)) {
-      const args: StackValidationArgs = {
-        resources: stackResources(resources),
-        stackTags,
-        getConfig,
-        notApplicable,
-      };
-      await run(policy, level, undefined, (report) => policy.validateStack(args, report));
+      // The engine reports a value unknown during preview as an advisory of its own.
+      if (run.unknown !== undefined) {
+        violations.push({
+          policy: policy.name,
+          enforcementLevel: unknownLevel,
+          resourceUrn: run.resource?.urn,
+          message: `can't run policy '${policy.name}' during preview: ${run.unknown}`,
+        });
+      }
     }
   }
   return violations;

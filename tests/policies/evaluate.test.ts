@@ -6,9 +6,9 @@ import {
   hasMandatoryViolations,
   resolvePolicyConfig,
   validatePolicyPackConfig,
-  type CapturedResource,
   type PolicyPackConfig,
 } from "../../policies/evaluate";
+import type { CapturedResource } from "../../policies/lib/resource";
 import { allPolicies } from "../../policies/policies";
 import {
   documentdbCluster,
@@ -20,17 +20,7 @@ import {
   redirectMiddleware,
   scheduledBackup,
 } from "./fixtures";
-import { UNKNOWN_STRING, set, urnOf, type TestResource } from "./helpers";
-
-function capture(resources: TestResource[]): CapturedResource[] {
-  return resources.map((r, i) => ({
-    type: r.type,
-    name: r.name ?? `res-${i}`,
-    urn: urnOf(r, i),
-    props: r.props,
-    opts: { protect: r.protect },
-  }));
-}
+import { UNKNOWN_STRING, captured, set, urnOf } from "./helpers";
 
 const compliantStack = () => [
   nightscoutDeployment(),
@@ -81,13 +71,13 @@ const stackEcho: StackValidationPolicy = {
 
 describe("evaluatePolicies", () => {
   it("finds no violation in a compliant stack with either stack config", async () => {
-    const resources = capture(compliantStack());
+    const resources = captured(compliantStack());
     expect(await evaluatePolicies(resources, loadConfig("production"))).toEqual([]);
     expect(await evaluatePolicies(resources, loadConfig("staging"))).toEqual([]);
   });
 
   it("reports resource and stack policy violations with their levels and URNs", async () => {
-    const resources = capture([
+    const resources = captured([
       { ...documentdbCluster(), protect: false },
       set(nightscoutDeployment(), "spec.replicas", 2),
     ]);
@@ -120,7 +110,7 @@ describe("evaluatePolicies", () => {
   });
 
   it("applies stack config: minInstances 3 in production, 1 in staging", async () => {
-    const resources = capture([set(documentdbCluster(), "spec.instances", 1)]);
+    const resources = captured([set(documentdbCluster(), "spec.instances", 1)]);
     const policies = allPolicies.filter((p) => p.name === "cnpg-min-instances");
     expect(await evaluatePolicies(resources, loadConfig("production"), { policies })).toEqual([
       expect.objectContaining({
@@ -131,7 +121,7 @@ describe("evaluatePolicies", () => {
   });
 
   it("merges config over schema defaults, leaving enforcementLevel out", async () => {
-    const resources = capture([ferretdbDeployment()]);
+    const resources = captured([ferretdbDeployment()]);
     const [v] = await evaluatePolicies(
       resources,
       { echo: { enforcementLevel: "mandatory", size: 5 } },
@@ -150,7 +140,7 @@ describe("evaluatePolicies", () => {
   });
 
   it("resolves enforcement levels: policy config over all over the policy's own", async () => {
-    const resources = capture([ferretdbDeployment()]);
+    const resources = captured([ferretdbDeployment()]);
     const levels = async (config: PolicyPackConfig) =>
       (await evaluatePolicies(resources, config, { policies: [echo] })).map(
         (v) => v.enforcementLevel,
@@ -164,19 +154,27 @@ describe("evaluatePolicies", () => {
   });
 
   it("skips not-applicable resources without reporting", async () => {
-    const resources = capture([ingress(), documentdbCluster()]);
+    const resources = captured([ingress(), documentdbCluster()]);
     expect(await evaluatePolicies(resources, {}, { policies: [echo] })).toEqual([]);
   });
 
   it("passes options, parents and dependencies to stack policies", async () => {
     const resources: CapturedResource[] = [
-      { type: "nightscout:index:Stack", name: "parent", urn: "urn:p", props: {} },
+      {
+        type: "nightscout:index:Stack",
+        name: "parent",
+        urn: "urn:p",
+        props: {},
+        opts: { dependsOn: [] },
+        custom: false,
+      },
       {
         type: "kubernetes:core/v1:Secret",
         name: "child",
         urn: "urn:c",
         props: {},
         opts: { protect: true, parent: "urn:p", dependsOn: ["urn:p", "urn:missing"] },
+        custom: true,
       },
     ];
     expect(await evaluatePolicies(resources, {}, { policies: [stackEcho] })).toEqual([
@@ -196,7 +194,7 @@ describe("evaluatePolicies", () => {
   });
 
   it("reports an unknown value as the engine does, or as mandatory when asked", async () => {
-    const resources = capture([set(documentdbCluster(), "spec.instances", UNKNOWN_STRING)]);
+    const resources = captured([set(documentdbCluster(), "spec.instances", UNKNOWN_STRING)]);
     const policies = allPolicies.filter((p) => p.name === "cnpg-min-instances");
     const [advisory] = await evaluatePolicies(resources, {}, { policies });
     expect(advisory).toEqual({
@@ -224,7 +222,7 @@ describe("evaluatePolicies", () => {
       },
     };
     await expect(
-      evaluatePolicies(capture([ingress()]), {}, { policies: [broken] }),
+      evaluatePolicies(captured([ingress()]), {}, { policies: [broken] }),
     ).rejects.toThrow(`Policy broken failed on ${urnOf(ingress())}: Error: boom`);
   });
 
@@ -237,7 +235,7 @@ describe("evaluatePolicies", () => {
         (args.props.metadata as Record<string, unknown>).name = "changed";
       },
     };
-    const resources = capture([ingress()]);
+    const resources = captured([ingress()]);
     await evaluatePolicies(resources, {}, { policies: [mutating] });
     expect((resources[0].props.metadata as { name: string }).name).toBe("nightscout");
   });

@@ -1,17 +1,11 @@
 /**
- * Builds the arguments the engine passes to a policy and records what it reports, so each
- * spec runs one policy module directly (never the pack, whose constructor starts a server).
+ * Runs one policy module directly (never the pack, whose constructor starts a server) through
+ * the same host as the offline evaluator (policies/lib/host.ts), and records what it reported.
  */
-import {
-  unknownCheckingProxy,
-  type PolicyResource,
-  type PolicyResourceOptions,
-  type ResourceValidationArgs,
-  type ResourceValidationPolicy,
-  type StackValidationArgs,
-  type StackValidationPolicy,
-} from "@pulumi/policy";
-import { isUnknownValueError } from "../../policies/lib/unknowns";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { resolvePolicyConfig, validatePolicyPackConfig } from "../../policies/evaluate";
+import { runPolicy, type Policy } from "../../policies/lib/host";
+import type { CapturedResource } from "../../policies/lib/resource";
 
 /** The engine's sentinel for a string input not known during preview. */
 export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -31,64 +25,48 @@ export interface Outcome {
   unknown?: string;
 }
 
-class NotApplicableError extends Error {}
-
-function options(protect = false): PolicyResourceOptions {
-  return {
-    protect,
-    ignoreChanges: [],
-    aliases: [],
-    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-    additionalSecretOutputs: [],
-  };
-}
-
 export function urnOf(r: TestResource, index = 0): string {
   return `urn:pulumi:test::nightscout::${r.type}::${r.name ?? `res-${index}`}`;
 }
 
-async function collect(
-  run: (report: (message: string, urn?: string) => void) => unknown,
-): Promise<Outcome> {
-  const outcome: Outcome = { violations: [], urns: [] };
-  try {
-    await run((message, urn) => {
-      outcome.violations.push(message);
-      outcome.urns.push(urn);
-    });
-  } catch (error) {
-    if (error instanceof NotApplicableError) outcome.notApplicable = error.message;
-    else if (isUnknownValueError(error)) outcome.unknown = error.message;
-    else throw error;
-  }
-  return outcome;
+/** Test resources as a host receives them: custom resources without parents or dependencies. */
+export function captured(resources: readonly TestResource[]): CapturedResource[] {
+  return resources.map((r, i) => ({
+    type: r.type,
+    name: r.name ?? `res-${i}`,
+    urn: urnOf(r, i),
+    props: r.props,
+    opts: { protect: r.protect, dependsOn: [] },
+    custom: true,
+  }));
 }
 
-const notApplicable = (reason?: string): never => {
-  throw new NotApplicableError(reason ?? "not applicable");
-};
+/** Runs `policy` with `config` as its properties, checked against its schema as the engine does. */
+async function run(
+  policy: Policy,
+  resources: readonly TestResource[],
+  config: Record<string, unknown>,
+): Promise<Outcome> {
+  const packConfig = { [policy.name]: config };
+  const problems = validatePolicyPackConfig(packConfig, [policy]);
+  if (problems.length > 0) throw new Error(`Invalid config for the spec: ${problems.join("; ")}`);
+  const { properties } = resolvePolicyConfig(policy, packConfig);
+  const runs = await runPolicy(policy, captured(resources), { properties });
+  const reports = runs.flatMap((r) => r.reports);
+  return {
+    violations: reports.map((r) => r.message),
+    urns: reports.map((r) => r.urn),
+    notApplicable: runs.find((r) => r.notApplicable !== undefined)?.notApplicable,
+    unknown: runs.find((r) => r.unknown !== undefined)?.unknown,
+  };
+}
 
 export function runResourcePolicy(
   policy: ResourceValidationPolicy,
   resource: TestResource,
   config: Record<string, unknown> = {},
 ): Promise<Outcome> {
-  const args: ResourceValidationArgs = {
-    type: resource.type,
-    name: resource.name ?? "res-0",
-    urn: urnOf(resource),
-    props: unknownCheckingProxy(resource.props),
-    opts: options(resource.protect),
-    stackTags: new Map(),
-    isType: () => false,
-    asType: () => undefined,
-    getConfig: <T extends object>() => config as T,
-    notApplicable,
-  };
-  const validations = [policy.validateResource ?? []].flat();
-  return collect(async (report) => {
-    for (const validate of validations) await validate(args, report);
-  });
+  return run(policy, [resource], config);
 }
 
 export function runStackPolicy(
@@ -96,24 +74,7 @@ export function runStackPolicy(
   resources: TestResource[],
   config: Record<string, unknown> = {},
 ): Promise<Outcome> {
-  const policyResources: PolicyResource[] = resources.map((r, i) => ({
-    type: r.type,
-    name: r.name ?? `res-${i}`,
-    urn: urnOf(r, i),
-    props: unknownCheckingProxy(r.props),
-    opts: options(r.protect),
-    dependencies: [],
-    propertyDependencies: {},
-    isType: () => false,
-    asType: () => undefined,
-  }));
-  const args: StackValidationArgs = {
-    resources: policyResources,
-    stackTags: new Map(),
-    getConfig: <T extends object>() => config as T,
-    notApplicable,
-  };
-  return collect((report) => policy.validateStack(args, report));
+  return run(policy, resources, config);
 }
 
 /**
