@@ -13,8 +13,8 @@ async function main() {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require("@pulumi/pulumi");
   } else if (mode === "stack" && stack) {
-    const { captureProgram, stackConfig } = await import("../tools/capture");
-    const result = await captureProgram(stack, stackConfig(stack), () => import("../index"));
+    const { captureStack } = await import("../tools/capture");
+    const result = await captureStack(stack);
     resources = result.resources.length;
   } else {
     throw new Error("usage: child sdk | child stack <name>");

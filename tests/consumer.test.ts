@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { outputValue } from "../tools/capture";
+import { capture, outputValue, type MockRegistration } from "../tools/capture";
 
 // examples/consumer under mocks: the StackReference answers with what the nightscout stack
 // exports (secret outputs flagged as the engine does).
@@ -15,38 +15,34 @@ const exported: Record<string, unknown> = {
   displayUnits: "mmol/L",
   backupsEnabled: true,
 };
-const referenced: string[] = [];
+const STACK_REFERENCE = "pulumi:pulumi:StackReference";
 
 let consumer: Record<string, pulumi.Output<unknown>>;
+let registrations: MockRegistration[];
 beforeAll(async () => {
-  pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        if (args.type === "pulumi:pulumi:StackReference") {
-          referenced.push(args.inputs.name);
-          const outputs = args.name === "incomplete" ? { url: exported.url } : exported;
-          return {
-            id: args.inputs.name,
-            state: { name: args.inputs.name, outputs, secretOutputNames: ["mongoUri"] },
-          };
-        }
-        return { id: `${args.name}-id`, state: args.inputs };
-      },
-      call: (args) => args.inputs,
+  ({ outputs: consumer, registrations } = await capture({
+    project: "nightscout-consumer",
+    stack: "dev",
+    configuration: {
+      config: { "nightscout-consumer:nightscoutStack": "organization/nightscout/production" },
+      secretKeys: [],
     },
-    "nightscout-consumer",
-    "dev",
-    false,
-  );
-  pulumi.runtime.setAllConfig({
-    "nightscout-consumer:nightscoutStack": "organization/nightscout/production",
-  });
-  consumer = await import("../examples/consumer/index");
+    respond(args) {
+      if (args.type !== STACK_REFERENCE) return undefined;
+      const outputs = args.name === "incomplete" ? { url: exported.url } : exported;
+      return {
+        id: args.inputs.name,
+        state: { name: args.inputs.name, outputs, secretOutputNames: ["mongoUri"] },
+      };
+    },
+    loadProgram: () =>
+      import("../examples/consumer/index") as Promise<Record<string, pulumi.Output<unknown>>>,
+  }));
 });
 
-test("references the configured stack", async () => {
-  await outputValue(consumer.statusUrl);
-  expect(referenced).toContain("organization/nightscout/production");
+test("references the configured stack", () => {
+  const referenced = registrations.filter((r) => r.type === STACK_REFERENCE);
+  expect(referenced.map((r) => r.inputs.name)).toEqual(["organization/nightscout/production"]);
 });
 
 test("derives its values from the referenced outputs", async () => {

@@ -1,33 +1,21 @@
+/**
+ * The repository's one Pulumi mock harness. It evaluates a program (or builds a single
+ * component) under mocks, inside a Stack so stack transformations see each resource's options,
+ * which mocks alone never receive, and captures every resource as the policy pack's
+ * CapturedResource. The offline policy gate, the stack tests, the component tests, the
+ * consumer test and the benchmark all capture through here.
+ */
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
+import type { CapturedResource } from "../policies/lib/resource";
 
-/** One resource the program registered, with its resolved inputs and the options that matter. */
-export interface CapturedResource {
-  type: string;
-  name: string;
-  urn: string;
-  /** Inputs as the engine would receive them, Outputs resolved. */
-  props: Record<string, unknown>;
-  opts: {
-    protect?: boolean;
-    retainOnDelete?: boolean;
-    parent?: string;
-    dependsOn: string[];
-    aliases: number;
-  };
-  custom: boolean;
-}
-
-export interface CaptureResult {
-  resources: CapturedResource[];
-  /** The program's module exports (stack outputs), still as Outputs. */
-  outputs: Record<string, unknown>;
-}
+export type { CapturedResource };
 
 export const PROJECT = "nightscout";
 const ROOT = path.resolve(__dirname, "..");
+const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 
 /** Values that stand in for the secrets an operator sets with `pulumi config set --secret`. */
 export const TEST_SECRETS: Readonly<Record<string, string>> = {
@@ -36,6 +24,12 @@ export const TEST_SECRETS: Readonly<Record<string, string>> = {
   backupSecretAccessKey: "test-secret-access-key-0123456789",
 };
 
+/** Configuration as `pulumi up` hands it to the program: full keys, and which are secret. */
+export interface StackConfiguration {
+  config: Record<string, string>;
+  secretKeys: string[];
+}
+
 /**
  * The committed stack file's configuration, plus the secrets it cannot hold in plaintext,
  * plus overrides: the same values `pulumi up` would pass the program.
@@ -43,7 +37,7 @@ export const TEST_SECRETS: Readonly<Record<string, string>> = {
 export function stackConfig(
   stack: string,
   overrides: Record<string, string | undefined> = {},
-): { config: Record<string, string>; secretKeys: string[] } {
+): StackConfiguration {
   const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
   const parsed = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
   const config: Record<string, string> = {};
@@ -70,6 +64,47 @@ export function stackConfig(
   return { config, secretKeys };
 }
 
+/** What the mocks answer for one registration: its id and its state (the outputs). */
+export interface MockResponse {
+  id?: string;
+  state: Record<string, unknown>;
+}
+
+/**
+ * Answers a registration the default (state = inputs) can't, e.g. a StackReference's outputs
+ * or a command's stdout; undefined keeps the default.
+ */
+export type MockResponder = (args: pulumi.runtime.MockResourceArgs) => MockResponse | undefined;
+
+/** One registration as the engine would receive it. */
+export interface MockRegistration {
+  type: string;
+  name: string;
+  custom: boolean;
+  /** Serialized inputs: a secret is still wrapped (read it with `secretInput`). */
+  inputs: Record<string, unknown>;
+}
+
+export interface CaptureOptions<T> {
+  /** Registers the resources: imports a program, or constructs one component. */
+  loadProgram: () => T | Promise<T>;
+  project?: string;
+  stack?: string;
+  configuration?: StackConfiguration;
+  respond?: MockResponder;
+}
+
+export interface CaptureResult<T> {
+  /** Every resource registered, in registration order. */
+  resources: CapturedResource[];
+  /** What loadProgram returned: a program's module exports (the stack outputs), as Outputs. */
+  outputs: T;
+  /** What the mocks received during the capture, in arrival order. */
+  registrations: MockRegistration[];
+  /** The result the mocks generated for each RandomPassword, by resource name. */
+  generatedPasswords: ReadonlyMap<string, string>;
+}
+
 /** Resolves Outputs (and Promises) inside a value, the way the engine serializes inputs. */
 async function resolveDeep(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
@@ -90,91 +125,169 @@ async function resolveDeep(value: unknown): Promise<unknown> {
   return value;
 }
 
+/** The stand-in a RandomPassword generates: stable per name, so runs compare equal. */
+function mockPassword(name: string): string {
+  return "mock-password-" + name.replace(/[^a-z0-9]/gi, "").slice(-12);
+}
+
+const urnOf = (r: pulumi.Resource): Promise<string> =>
+  new Promise<string>((resolve) => r.urn.apply(resolve));
+
+/** How long registrations may take to reach the mocks once the program returned. */
+const SETTLE_DEADLINE_MS = 30_000;
+
 /**
- * Evaluates the program for a stack under Pulumi mocks and captures every resource it
- * registers. Runs the program inside a Stack so stack transformations see each resource's
- * options, which mocks alone never receive.
- *
- * Must be called once per process (or per jest module registry): the runtime is global.
+ * A registration completes when its URN resolves, which is when the mocks answered it: once
+ * every resource the program constructed has one, nothing more can arrive.
  */
-export async function captureProgram(
-  stack: string,
-  configuration: { config: Record<string, string>; secretKeys: string[] },
-  loadProgram: () => Promise<Record<string, unknown>>,
-): Promise<CaptureResult> {
-  const registered = new Map<string, Record<string, unknown>>();
-  pulumi.runtime.setMocks(
+async function settled(
+  resources: readonly { type: string; name: string; resource: pulumi.Resource }[],
+) {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const names = resources.map((r) => `${r.type}::${r.name}`).join(", ");
+      reject(
+        new Error(
+          `registrations did not reach the mocks within ${SETTLE_DEADLINE_MS} ms: ${names}`,
+        ),
+      );
+    }, SETTLE_DEADLINE_MS);
+    timer.unref();
+  });
+  try {
+    await Promise.race([Promise.all(resources.map((r) => urnOf(r.resource))), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+let capturing = false;
+
+/**
+ * Evaluates `loadProgram` under mocks and captures every resource it registers. Rethrows what
+ * loadProgram throws, once whatever it registered before has settled. One capture at a time:
+ * the Pulumi runtime is process-global. A program module runs once per module registry (per
+ * process, or per jest test file).
+ */
+export async function capture<T>(options: CaptureOptions<T>): Promise<CaptureResult<T>> {
+  if (capturing) throw new Error("capture: another capture is running; the runtime is global");
+  capturing = true;
+  try {
+    return await captureAlone(options);
+  } finally {
+    capturing = false;
+  }
+}
+
+async function captureAlone<T>(options: CaptureOptions<T>): Promise<CaptureResult<T>> {
+  const registrations: MockRegistration[] = [];
+  const generatedPasswords = new Map<string, string>();
+  await pulumi.runtime.setMocks(
     {
       newResource(args) {
+        registrations.push({
+          type: args.type,
+          name: args.name,
+          custom: args.custom ?? false,
+          inputs: args.inputs,
+        });
+        const answer = options.respond?.(args);
+        if (answer) return { id: answer.id ?? `${args.name}-id`, state: answer.state };
         const state: Record<string, unknown> = { ...args.inputs };
-        if (args.type === "random:index/randomPassword:RandomPassword") {
-          state.result = "mock-password-" + args.name.replace(/[^a-z0-9]/gi, "").slice(-12);
+        if (args.type === RANDOM_PASSWORD) {
+          state.result = mockPassword(args.name);
+          generatedPasswords.set(args.name, mockPassword(args.name));
         }
-        registered.set(`${args.type}::${args.name}`, args.inputs);
         return { id: `${args.name}-id`, state };
       },
       call(args) {
         return args.inputs;
       },
     },
-    PROJECT,
-    stack,
+    options.project ?? PROJECT,
+    options.stack ?? "test",
     false,
   );
+  const configuration = options.configuration ?? { config: {}, secretKeys: [] };
   pulumi.runtime.setAllConfig(configuration.config, configuration.secretKeys);
 
-  const captured: {
+  const constructed: {
     type: string;
     name: string;
     resource: pulumi.Resource;
     props: pulumi.Inputs;
-    opts: pulumi.ResourceOptions;
+    opts: pulumi.CustomResourceOptions;
   }[] = [];
-  let outputs: Record<string, unknown> = {};
-  await pulumi.runtime.runInPulumiStack(async () => {
-    pulumi.runtime.registerStackTransformation((args) => {
-      captured.push({
-        type: args.type,
-        name: args.name,
-        resource: args.resource,
-        props: args.props,
-        opts: args.opts,
+  let outputs: T | undefined;
+  let programError: unknown;
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      pulumi.runtime.registerStackTransformation((args) => {
+        constructed.push({ ...args, opts: args.opts as pulumi.CustomResourceOptions });
+        return undefined;
       });
+      outputs = await options.loadProgram();
       return undefined;
     });
-    outputs = await loadProgram();
-    return undefined;
-  });
-
-  // Registrations finish asynchronously; wait until every captured resource reached the mocks.
-  for (let i = 0; i < 2000 && captured.some((c) => !registered.has(`${c.type}::${c.name}`)); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 1));
+  } catch (error) {
+    programError = error;
   }
+  await settled(constructed);
+  if (programError !== undefined) throw programError;
 
-  const urnOf = async (r: pulumi.Resource | undefined) =>
-    r ? await new Promise<string>((resolve) => r.urn.apply(resolve)) : undefined;
   const resources: CapturedResource[] = [];
-  for (const c of captured) {
-    const dependsOn = c.opts.dependsOn ? await resolveDeep(c.opts.dependsOn) : [];
-    const dependsOnList = (Array.isArray(dependsOn) ? dependsOn : [dependsOn]) as pulumi.Resource[];
-    resources.push({
-      type: c.type,
-      name: c.name,
-      urn: (await urnOf(c.resource)) ?? "",
-      props: ((await resolveDeep(c.props)) ?? {}) as Record<string, unknown>,
-      opts: {
-        protect: c.opts.protect,
-        retainOnDelete: c.opts.retainOnDelete,
-        parent: await urnOf(c.opts.parent),
-        dependsOn: (await Promise.all(dependsOnList.map((d) => urnOf(d)))).filter(
-          (u): u is string => u !== undefined,
-        ),
-        aliases: c.opts.aliases?.length ?? 0,
-      },
-      custom: pulumi.CustomResource.isInstance(c.resource),
-    });
-  }
-  return { resources, outputs };
+  for (const c of constructed) resources.push(await captured(c));
+  return {
+    resources,
+    outputs: outputs as T,
+    registrations: [...registrations],
+    generatedPasswords: new Map(generatedPasswords),
+  };
+}
+
+async function captured(c: {
+  type: string;
+  name: string;
+  resource: pulumi.Resource;
+  props: pulumi.Inputs;
+  opts: pulumi.CustomResourceOptions;
+}): Promise<CapturedResource> {
+  const dependsOn = c.opts.dependsOn ? await resolveDeep(c.opts.dependsOn) : [];
+  const dependsOnList = (Array.isArray(dependsOn) ? dependsOn : [dependsOn]).filter(
+    (d): d is pulumi.Resource => pulumi.Resource.isInstance(d),
+  );
+  // The SDK keeps a resource's aliases as URNs; the engine hands policies the same.
+  const aliases = (c.resource as unknown as { __aliases?: pulumi.Input<string>[] }).__aliases;
+  return {
+    type: c.type,
+    name: c.name,
+    urn: await urnOf(c.resource),
+    props: ((await resolveDeep(c.props)) ?? {}) as Record<string, unknown>,
+    opts: {
+      protect: c.opts.protect,
+      retainOnDelete: c.opts.retainOnDelete,
+      parent: c.opts.parent ? await urnOf(c.opts.parent) : undefined,
+      dependsOn: await Promise.all(dependsOnList.map(urnOf)),
+      aliases: (await resolveDeep(aliases ?? [])) as string[],
+      ignoreChanges: c.opts.ignoreChanges,
+      deleteBeforeReplace: c.opts.deleteBeforeReplace,
+      additionalSecretOutputs: c.opts.additionalSecretOutputs,
+    },
+    custom: pulumi.CustomResource.isInstance(c.resource),
+  };
+}
+
+/** Evaluates the program (index.ts) for a stack: its committed config, test secrets, overrides. */
+export function captureStack(
+  stack: string,
+  overrides: Record<string, string | undefined> = {},
+): Promise<CaptureResult<Record<string, unknown>>> {
+  return capture({
+    stack,
+    configuration: stackConfig(stack, overrides),
+    loadProgram: () => import("../index") as Promise<Record<string, unknown>>,
+  });
 }
 
 /** Reads an Output's value (and whether it is secret) under mocks. */
@@ -184,4 +297,13 @@ export async function outputValue<T>(
   const value = await new Promise<T>((resolve) => output.apply(resolve));
   const secret = await (output as unknown as { isSecret: Promise<boolean> }).isSecret;
   return { value, secret };
+}
+
+/** A registration's input as the engine receives it: the value, and whether it was secret. */
+export function secretInput(input: unknown): { secret: boolean; value: unknown } {
+  const wrapped = input as Record<string, unknown> | undefined;
+  if (wrapped?.[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) {
+    return { secret: true, value: wrapped.value };
+  }
+  return { secret: false, value: input };
 }

@@ -8,30 +8,42 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { parseArgs } from "node:util";
 import {
   evaluatePolicies,
   hasMandatoryViolations,
-  PolicyPackConfig,
-  Violation,
+  type PolicyPackConfig,
+  type Violation,
 } from "../policies/evaluate";
-import { CapturedResource, captureProgram, stackConfig } from "./capture";
+import { captureStack, type CapturedResource } from "./capture";
 
 const ROOT = path.resolve(__dirname, "..");
 
-function parseArgs(argv: string[]): { stack: string; overrides: Record<string, string> } {
-  let stack: string | undefined;
-  const overrides: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--stack") stack = argv[++i];
-    else if (argv[i] === "--set") {
-      const [key, ...rest] = (argv[++i] ?? "").split("=");
-      if (!key || rest.length === 0) throw new Error(`--set expects key=value, got "${argv[i]}"`);
-      overrides[key] = rest.join("=");
-    } else
-      throw new Error(
-        `unknown argument "${argv[i]}"; usage: policy:check -- --stack <name> [--set key=value]`,
-      );
+const USAGE = "usage: policy:check -- --stack <name> [--set key=value]";
+
+/** Lenient parsing, so that unknown arguments get this gate's own message rather than node's. */
+function parseCommandLine(argv: string[]): { stack: string; overrides: Record<string, string> } {
+  const { values, tokens } = parseArgs({
+    args: argv,
+    options: { stack: { type: "string" }, set: { type: "string", multiple: true } },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind === "positional") throw new Error(`unknown argument "${token.value}"; ${USAGE}`);
+    if (token.kind === "option" && token.name !== "stack" && token.name !== "set")
+      throw new Error(`unknown argument "${token.rawName}"; ${USAGE}`);
   }
+  const overrides: Record<string, string> = {};
+  for (const assignment of values.set ?? []) {
+    // A --set without a value comes back as true.
+    const text = typeof assignment === "string" ? assignment : "";
+    const [key, ...rest] = text.split("=");
+    if (!key || rest.length === 0) throw new Error(`--set expects key=value, got "${text}"`);
+    overrides[key] = rest.join("=");
+  }
+  const stack = typeof values.stack === "string" ? values.stack : undefined;
   if (!stack) throw new Error("missing --stack <name> (staging or production)");
   if (!fs.existsSync(path.join(ROOT, `Pulumi.${stack}.yaml`)))
     throw new Error(`no Pulumi.${stack}.yaml for --stack ${stack}`);
@@ -62,20 +74,12 @@ function formatViolations(violations: Violation[], resources: CapturedResource[]
 }
 
 async function main() {
-  const { stack, overrides } = parseArgs(process.argv.slice(2));
-  const captured = await captureProgram(
-    stack,
-    stackConfig(stack, overrides),
-    () => import("../index"),
-  );
-  const resources = captured.resources.map((r) => ({
-    ...r,
-    opts: { ...r.opts, aliases: undefined },
-  }));
+  const { stack, overrides } = parseCommandLine(process.argv.slice(2));
+  const captured = await captureStack(stack, overrides);
   const config = JSON.parse(
     fs.readFileSync(path.join(ROOT, `policies/config/${stack}.json`), "utf8"),
   ) as PolicyPackConfig;
-  const violations = await evaluatePolicies(resources, config);
+  const violations = await evaluatePolicies(captured.resources, config);
   console.log(formatViolations(violations, captured.resources));
   const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
   console.log(

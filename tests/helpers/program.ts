@@ -1,11 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
-  CaptureResult,
-  CapturedResource,
   TEST_SECRETS,
-  captureProgram,
+  captureStack,
   outputValue,
-  stackConfig,
+  type CaptureResult,
+  type CapturedResource,
 } from "../../tools/capture";
 import { ManifestValidator } from "../../tools/manifest-validation";
 
@@ -13,13 +12,13 @@ export type Props = Record<string, any>; // eslint-disable-line @typescript-esli
 
 /** Evaluates the program once for this test file (the Pulumi runtime is process-global). */
 export function useProgram(stack: string, overrides: Record<string, string | undefined> = {}) {
-  let result: CaptureResult;
+  let result: CaptureResult<Record<string, unknown>>;
   beforeAll(async () => {
-    result = await captureProgram(
-      stack,
-      stackConfig(stack, overrides),
-      () => import("../../index"),
-    );
+    result = await captureStack(stack, overrides);
+    for (const r of result.resources) {
+      const password = result.generatedPasswords.get(r.name);
+      if (r.type === T.password && password !== undefined) generatedPassword.set(r, password);
+    }
   }, 60_000);
 
   const resources = () => result.resources;
@@ -88,11 +87,18 @@ export function kubernetesObjects(resources: CapturedResource[]): CapturedResour
   return resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
 }
 
-/** Every string value of the test secrets and of the generated passwords. */
+/** What the mocks generated for each captured RandomPassword. */
+const generatedPassword = new WeakMap<CapturedResource, string>();
+
+/** Every string value of the test secrets and of the passwords generated for these resources. */
 export function secretValues(resources: CapturedResource[]): string[] {
   const generated = resources
     .filter((r) => r.type === T.password)
-    .map((r) => "mock-password-" + r.name.replace(/[^a-z0-9]/gi, "").slice(-12));
+    .map((r) => {
+      const password = generatedPassword.get(r);
+      if (password === undefined) throw new Error(`no password was generated for ${r.urn}`);
+      return password;
+    });
   return [...Object.values(TEST_SECRETS), ...generated];
 }
 
