@@ -64,3 +64,19 @@ test("an invalid config value fails with the program's own message, before any p
   expect(stdout).not.toContain("Policies:");
   expect(status).toBe(2);
 });
+
+test.each([
+  [["--stack", "staging", "extra"], 'unknown argument "extra"; usage: policy:check'],
+  [["--stack", "staging", "--verbose"], 'unknown argument "--verbose"; usage: policy:check'],
+  [
+    ["--stack", "staging", "--set", "postgresInstances"],
+    '--set expects key=value, got "postgresInstances"',
+  ],
+  [["--set", "postgresInstances=3"], "missing --stack <name> (staging or production)"],
+  [["--stack", "nowhere"], "no Pulumi.nowhere.yaml for --stack nowhere"],
+])("refuses the command line %j before evaluating anything", (args, message) => {
+  const { status, stderr, stdout } = gate(...args);
+  expect(stderr).toContain(message);
+  expect(stdout).toBe("");
+  expect(status).toBe(2);
+});
