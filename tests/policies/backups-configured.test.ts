@@ -10,7 +10,9 @@ describe("backups-configured", () => {
   });
 
   it("is not applicable without Clusters or ScheduledBackups", async () => {
-    expect((await runStackPolicy(policy, [ferretdbDeployment()])).notApplicable).toBeDefined();
+    expect((await runStackPolicy(policy, [ferretdbDeployment()])).notApplicable).toBe(
+      "The stack has no CNPG Cluster or ScheduledBackup",
+    );
   });
 
   it("reports a Cluster without ScheduledBackup, ObjectStore or plugin", async () => {

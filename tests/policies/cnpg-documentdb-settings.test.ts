@@ -10,13 +10,17 @@ describe("cnpg-documentdb-settings", () => {
   });
 
   it("is not applicable to other types or to plain PostgreSQL Clusters", async () => {
-    expect((await runResourcePolicy(policy, ferretdbDeployment())).notApplicable).toBeDefined();
+    expect((await runResourcePolicy(policy, ferretdbDeployment())).notApplicable).toBe(
+      "Policy only applies to kubernetes:postgresql.cnpg.io/v1:Cluster",
+    );
     const plain = set(
       documentdbCluster(),
       "spec.imageName",
       "ghcr.io/cloudnative-pg/postgresql:17.5",
     );
-    expect((await runResourcePolicy(policy, plain)).notApplicable).toBeDefined();
+    expect((await runResourcePolicy(policy, plain)).notApplicable).toBe(
+      "The Cluster does not run a postgres-documentdb image",
+    );
   });
 
   it.each([

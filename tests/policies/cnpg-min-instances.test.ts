@@ -12,7 +12,9 @@ describe("cnpg-min-instances", () => {
   });
 
   it("is not applicable to other types", async () => {
-    expect((await runResourcePolicy(policy, ferretdbDeployment())).notApplicable).toBeDefined();
+    expect((await runResourcePolicy(policy, ferretdbDeployment())).notApplicable).toBe(
+      "Policy only applies to kubernetes:postgresql.cnpg.io/v1:Cluster",
+    );
   });
 
   it("reports too few instances for the configured minimum", async () => {

@@ -10,7 +10,9 @@ describe("container-resources", () => {
   });
 
   it("is not applicable to other types", async () => {
-    expect((await runResourcePolicy(policy, ingress())).notApplicable).toBeDefined();
+    expect((await runResourcePolicy(policy, ingress())).notApplicable).toBe(
+      "Policy only applies to workloads and CNPG Clusters",
+    );
   });
 
   it.each([

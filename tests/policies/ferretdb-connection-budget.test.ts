@@ -20,8 +20,12 @@ describe("ferretdb-connection-budget", () => {
   });
 
   it("is not applicable without FerretDB or a DocumentDB Cluster", async () => {
-    expect((await runStackPolicy(policy, [documentdbCluster()])).notApplicable).toBeDefined();
-    expect((await runStackPolicy(policy, [ferretdbDeployment()])).notApplicable).toBeDefined();
+    expect((await runStackPolicy(policy, [documentdbCluster()])).notApplicable).toBe(
+      "The stack has no FerretDB Deployment or no postgres-documentdb Cluster",
+    );
+    expect((await runStackPolicy(policy, [ferretdbDeployment()])).notApplicable).toBe(
+      "The stack has no FerretDB Deployment or no postgres-documentdb Cluster",
+    );
   });
 
   it("reports the default pool of 50 that overflows max_connections", async () => {
@@ -45,13 +49,15 @@ describe("ferretdb-connection-budget", () => {
       ...params,
       superuser_reserved_connections: "40",
     });
-    expect(
-      (await runStackPolicy(policy, [ferretdbDeployment(), reserved])).violations,
-    ).toHaveLength(1);
+    expect((await runStackPolicy(policy, [ferretdbDeployment(), reserved])).violations).toEqual([
+      'Cluster "postgres" allows max_connections=100, but FerretDB may open 60 (3 pod(s) × 20, counting rolling-update surge) + headroom 10 + 40 reserved = 110. Raise max_connections or lower the pool size.',
+    ]);
     expect(
       (await runStackPolicy(policy, [ferretdbDeployment(), documentdbCluster()], { headroom: 40 }))
         .violations,
-    ).toHaveLength(1);
+    ).toEqual([
+      'Cluster "postgres" allows max_connections=100, but FerretDB may open 60 (3 pod(s) × 20, counting rolling-update surge) + headroom 40 + 3 reserved = 103. Raise max_connections or lower the pool size.',
+    ]);
     expect(
       (
         await runStackPolicy(policy, [withPool(REMOVE), documentdbCluster()], {

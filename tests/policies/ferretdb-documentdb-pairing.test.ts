@@ -18,10 +18,12 @@ describe("ferretdb-documentdb-pairing", () => {
   });
 
   it("is not applicable without both FerretDB and a DocumentDB Cluster", async () => {
-    expect(
-      (await runStackPolicy(policy, [ferretdbDeployment(), ingress()])).notApplicable,
-    ).toBeDefined();
-    expect((await runStackPolicy(policy, [documentdbCluster()])).notApplicable).toBeDefined();
+    expect((await runStackPolicy(policy, [ferretdbDeployment(), ingress()])).notApplicable).toBe(
+      "The stack has no FerretDB workload or no postgres-documentdb Cluster",
+    );
+    expect((await runStackPolicy(policy, [documentdbCluster()])).notApplicable).toBe(
+      "The stack has no FerretDB workload or no postgres-documentdb Cluster",
+    );
   });
 
   it("reports a DocumentDB version FerretDB does not pair with", async () => {

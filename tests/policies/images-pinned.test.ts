@@ -18,7 +18,9 @@ describe("images-pinned", () => {
   });
 
   it("is not applicable to other types", async () => {
-    expect((await runResourcePolicy(policy, ingress())).notApplicable).toBeDefined();
+    expect((await runResourcePolicy(policy, ingress())).notApplicable).toBe(
+      "Policy only applies to workloads and CNPG Clusters",
+    );
   });
 
   it("reports the latest tag", async () => {

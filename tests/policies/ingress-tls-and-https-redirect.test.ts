@@ -16,7 +16,9 @@ describe("ingress-tls-and-https-redirect", () => {
 
   it("is not applicable to other types", async () => {
     const outcome = await runResourcePolicy(policy, nightscoutDeployment());
-    expect(outcome.notApplicable).toBeDefined();
+    expect(outcome.notApplicable).toBe(
+      "Policy only applies to kubernetes:networking.k8s.io/v1:Ingress",
+    );
     expect(outcome.violations).toEqual([]);
   });
 
@@ -76,14 +78,18 @@ describe("ingress-tls-and-https-redirect", () => {
       "spec.ingressClassName",
       REMOVE,
     );
-    expect((await runResourcePolicy(policy, r)).violations).toHaveLength(1);
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([
+      'Traefik ingress without the "traefik.ingress.kubernetes.io/router.middlewares" annotation: plain HTTP is served instead of redirected. Reference a redirectScheme middleware as <namespace>-<name>@kubernetescrd.',
+    ]);
   });
 
   it("ignores ingresses of another class, and honours configured class names", async () => {
     const nginx = set(annotations({}), "spec.ingressClassName", "nginx");
     expect((await runResourcePolicy(policy, nginx)).violations).toEqual([]);
     const custom = await runResourcePolicy(policy, nginx, { traefikIngressClasses: ["nginx"] });
-    expect(custom.violations).toHaveLength(1);
+    expect(custom.violations).toEqual([
+      'Traefik ingress without the "traefik.ingress.kubernetes.io/router.middlewares" annotation: plain HTTP is served instead of redirected. Reference a redirectScheme middleware as <namespace>-<name>@kubernetescrd.',
+    ]);
     const off = await runResourcePolicy(policy, annotations({}), {
       requireRedirectMiddleware: false,
     });

@@ -21,9 +21,9 @@ describe("network-policies", () => {
   });
 
   it("is not applicable without workloads", async () => {
-    expect(
-      (await runStackPolicy(policy, [ingress(), ...networkPolicySet()])).notApplicable,
-    ).toBeDefined();
+    expect((await runStackPolicy(policy, [ingress(), ...networkPolicySet()])).notApplicable).toBe(
+      "The stack has no workloads",
+    );
   });
 
   it("reports a namespace without default deny", async () => {
@@ -36,13 +36,13 @@ describe("network-policies", () => {
 
   it("does not count a one-way or rule-carrying policy as default deny", async () => {
     const ingressOnly = replace("default-deny", (p) => set(p, "spec.policyTypes", ["Ingress"]));
-    expect(
-      (await runStackPolicy(policy, [...workloads(), ...ingressOnly])).violations,
-    ).toHaveLength(1);
+    expect((await runStackPolicy(policy, [...workloads(), ...ingressOnly])).violations).toEqual([
+      'Namespace "nightscout" has no default-deny NetworkPolicy (podSelector: {}, policyTypes: [Ingress, Egress], no rules).',
+    ]);
     const withRule = replace("default-deny", (p) => set(p, "spec.ingress", [{}]));
-    expect((await runStackPolicy(policy, [...workloads(), ...withRule])).violations).toHaveLength(
-      1,
-    );
+    expect((await runStackPolicy(policy, [...workloads(), ...withRule])).violations).toEqual([
+      'Namespace "nightscout" has no default-deny NetworkPolicy (podSelector: {}, policyTypes: [Ingress, Egress], no rules).',
+    ]);
   });
 
   it("reports a workload no ingress allow policy selects", async () => {

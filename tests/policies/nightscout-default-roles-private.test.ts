@@ -14,7 +14,9 @@ describe("nightscout-default-roles-private", () => {
   });
 
   it("is not applicable to other workloads", async () => {
-    expect((await runResourcePolicy(policy, ferretdbDeployment())).notApplicable).toBeDefined();
+    expect((await runResourcePolicy(policy, ferretdbDeployment())).notApplicable).toBe(
+      "The workload does not run Nightscout",
+    );
   });
 
   it("reports the unset default, which is readable", async () => {

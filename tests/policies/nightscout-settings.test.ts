@@ -30,8 +30,12 @@ describe("nightscout-settings", () => {
   });
 
   it("is not applicable to other workloads or types", async () => {
-    expect((await runResourcePolicy(policy, ferretdbDeployment())).notApplicable).toBeDefined();
-    expect((await runResourcePolicy(policy, ingress())).notApplicable).toBeDefined();
+    expect((await runResourcePolicy(policy, ferretdbDeployment())).notApplicable).toBe(
+      "The workload does not run Nightscout",
+    );
+    expect((await runResourcePolicy(policy, ingress())).notApplicable).toBe(
+      "Policy only applies to workloads",
+    );
   });
 
   it("reports API_SECRET missing or literal", async () => {
@@ -117,7 +121,9 @@ describe("nightscout-settings", () => {
     ]);
     const low = withThresholds({ ...MGDL, BG_LOW: "40" }, "mg/dl");
     expect(await violations(low)).toEqual([]);
-    expect(await violations(low, { minMgdlThreshold: 50 })).toHaveLength(1);
+    expect(await violations(low, { minMgdlThreshold: 50 })).toEqual([
+      "Nightscout BG_LOW look like mmol/L values but DISPLAY_UNITS is not mmol, so Nightscout reads them as mg/dL: use one unit for all four.",
+    ]);
   });
 
   it("reports thresholds without an explicit ALARM_TYPES", async () => {

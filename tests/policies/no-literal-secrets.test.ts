@@ -19,7 +19,9 @@ describe("no-literal-secrets", () => {
   });
 
   it("is not applicable to other types", async () => {
-    expect((await runResourcePolicy(policy, ingress())).notApplicable).toBeDefined();
+    expect((await runResourcePolicy(policy, ingress())).notApplicable).toBe(
+      "Policy only applies to workloads and ConfigMaps",
+    );
   });
 
   it.each(["API_SECRET", "DB_PASSWORD", "GITHUB_TOKEN", "PUSHOVER_API_KEY"])(
@@ -36,7 +38,9 @@ describe("no-literal-secrets", () => {
     const r = withEnv(nightscoutDeployment(), "API_SECRET", {
       valueFrom: { configMapKeyRef: { name: "ns", key: "secret" } },
     });
-    expect((await runResourcePolicy(policy, r)).violations).toHaveLength(1);
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([
+      'container "nightscout": env API_SECRET looks sensitive but is not taken from a Secret (valueFrom.secretKeyRef with name and key).',
+    ]);
   });
 
   it("does not treat names merely containing KEY as sensitive", async () => {

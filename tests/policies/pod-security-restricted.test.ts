@@ -18,7 +18,9 @@ describe("pod-security-restricted", () => {
   });
 
   it("is not applicable to CNPG Clusters (the operator sets their contexts)", async () => {
-    expect((await runResourcePolicy(policy, documentdbCluster())).notApplicable).toBeDefined();
+    expect((await runResourcePolicy(policy, documentdbCluster())).notApplicable).toBe(
+      "Policy only applies to workloads",
+    );
   });
 
   it("reports a missing runAsNonRoot", async () => {

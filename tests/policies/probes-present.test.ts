@@ -10,12 +10,14 @@ describe("probes-present", () => {
   });
 
   it("is not applicable to other types or to Jobs", async () => {
-    expect((await runResourcePolicy(policy, ingress())).notApplicable).toBeDefined();
+    expect((await runResourcePolicy(policy, ingress())).notApplicable).toBe(
+      "Policy only applies to workloads",
+    );
     const job = {
       type: "kubernetes:batch/v1:Job",
       props: { spec: { template: { spec: { containers: [{}] } } } },
     };
-    expect((await runResourcePolicy(policy, job)).notApplicable).toBeDefined();
+    expect((await runResourcePolicy(policy, job)).notApplicable).toBe("Run-to-completion workload");
   });
 
   it.each(["readinessProbe", "livenessProbe", "startupProbe"])(

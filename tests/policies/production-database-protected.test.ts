@@ -12,7 +12,9 @@ describe("production-database-protected", () => {
   });
 
   it("is not applicable without a Cluster", async () => {
-    expect((await runStackPolicy(policy, [ferretdbDeployment()])).notApplicable).toBeDefined();
+    expect((await runStackPolicy(policy, [ferretdbDeployment()])).notApplicable).toBe(
+      "The stack has no CNPG Cluster",
+    );
   });
 
   it("reports an unprotected Cluster", async () => {

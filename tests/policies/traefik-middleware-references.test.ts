@@ -11,9 +11,9 @@ describe("traefik-middleware-references", () => {
 
   it("is not applicable when no ingress references middlewares", async () => {
     const plain = set(ingress(), "metadata.annotations", REMOVE);
-    expect(
-      (await runStackPolicy(policy, [plain, nightscoutDeployment()])).notApplicable,
-    ).toBeDefined();
+    expect((await runStackPolicy(policy, [plain, nightscoutDeployment()])).notApplicable).toBe(
+      "No Ingress references a Traefik middleware",
+    );
   });
 
   it("reports a reference to a middleware not in the stack", async () => {
