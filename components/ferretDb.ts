@@ -3,19 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   FERRETDB_DEBUG_PORT,
   FERRETDB_PORT,
-  imagePinProblem,
-  parseFerretDbImageVersion,
+  FERRETDB_ROLLOUT_SURGE,
+  ferretDbV2Problem,
 } from "../domain";
-import {
-  PodEndpoint,
-  ResourceRequests,
-  containerResources,
-  egressTo,
-  invalidArg,
-  restrictedContainerSecurity,
-  restrictedPodSecurity,
-  tcpPorts,
-} from "./types";
+import { invalidArg, requirePinnedImage, requireWholeNumber } from "./argValidation";
+import { allowFrom, clientAccess, egressTo, workloadNetworkPolicy } from "./networkPolicy";
+import { restrictedPodTemplate, workloadMetadata, workloadServiceArgs } from "./workload";
+import { PodEndpoint, ResourceRequests } from "./types";
 
 /** What FerretDB needs to know about the PostgreSQL cluster, all taken from its outputs. */
 export interface FerretDbDatabase {
@@ -41,6 +35,102 @@ export interface FerretDbArgs {
   mongoDatabase?: string;
 }
 
+/** MongoDB database names: fewer than 64 characters, and none of / \ . " $ or spaces. */
+const MONGO_DATABASE_NAME = /^[A-Za-z0-9_-]{1,63}$/;
+
+/** Throws, before anything is registered, on args FerretDB v2 cannot run with. */
+export function validateFerretDbArgs(args: FerretDbArgs): void {
+  const component = "FerretDb";
+  requirePinnedImage(component, "image", args.image);
+  if (ferretDbV2Problem(args.image)) {
+    throw invalidArg(
+      component,
+      "image",
+      args.image,
+      "Use a FerretDB v2 image, e.g. ghcr.io/ferretdb/ferretdb:2.7.0.",
+    );
+  }
+  // Zero replicas would leave Nightscout without its database.
+  requireWholeNumber(component, "replicas", args.replicas, 1, "Use a whole number of at least 1.");
+  // A pool of zero connections cannot serve a single request.
+  requireWholeNumber(component, "poolSize", args.poolSize, 1, "Use a whole number of at least 1.");
+  if (args.mongoDatabase !== undefined && !MONGO_DATABASE_NAME.test(args.mongoDatabase)) {
+    throw invalidArg(
+      component,
+      "mongoDatabase",
+      args.mongoDatabase,
+      "Use letters, digits, _ or -.",
+    );
+  }
+}
+
+/** Fact 12: the image is FROM scratch and runs as UID 1000. */
+const FERRETDB_IMAGE_UID = 1000;
+
+/** Tells the policy pack the pool size it counts against max_connections (fact 17). */
+export const POOL_SIZE_ANNOTATION = "nightscout.dev/pool-size";
+
+/**
+ * What the connection budget assumes about a FerretDB rollout (fact 17): at most
+ * FERRETDB_ROLLOUT_SURGE pods beyond `replicas`, each holding up to `poolSize` connections,
+ * and the annotation that lets the policy pack check the same sum on the rendered Deployment.
+ */
+export function ferretDbRollout(poolSize: number) {
+  return {
+    annotations: { [POOL_SIZE_ANNOTATION]: String(poolSize) },
+    strategy: {
+      type: "RollingUpdate",
+      // The new pod is ready before an old one goes: no moment without a MongoDB endpoint.
+      rollingUpdate: { maxSurge: FERRETDB_ROLLOUT_SURGE, maxUnavailable: 0 },
+    },
+  };
+}
+
+/** Fact 13: the -rw service, database `postgres`, with the pool size capping connections. */
+export function ferretDbPostgresUrl(database: FerretDbDatabase, poolSize: number) {
+  const { role, password, host, port } = database;
+  return pulumi.secret(
+    pulumi.interpolate`postgres://${role}:${password}@${host}:${port}/postgres?pool_max_conns=${poolSize}`,
+  );
+}
+
+/**
+ * An HTTP probe on the debug port (fact 16). The 3 s timeout covers readyz's ping through
+ * PostgreSQL on the same cluster network; slower than that, the pod should not get traffic.
+ */
+function debugProbe(path: string, periodSeconds: number, failureThreshold: number) {
+  return { httpGet: { path, port: "debug" }, periodSeconds, timeoutSeconds: 3, failureThreshold };
+}
+
+/** The FerretDB container: its ports, env (the URL from `urlSecret`) and probes. */
+export function ferretDbContainer(
+  image: string,
+  urlSecret: pulumi.Input<string>,
+): k8s.types.input.core.v1.Container {
+  return {
+    name: "ferretdb",
+    image,
+    ports: [
+      { name: "mongodb", containerPort: FERRETDB_PORT },
+      { name: "debug", containerPort: FERRETDB_DEBUG_PORT },
+    ],
+    env: [
+      {
+        name: "FERRETDB_POSTGRESQL_URL",
+        valueFrom: { secretKeyRef: { name: urlSecret, key: "FERRETDB_POSTGRESQL_URL" } },
+      },
+      // Fact 14: the default "undecided" reports home.
+      { name: "FERRETDB_TELEMETRY", value: "disable" },
+    ],
+    // Fact 16: FerretDB can come up before PostgreSQL and not recover, so a startup budget
+    // of 5 s x 60 = 5 minutes for PostgreSQL to come up, then readiness that pings through
+    // DocumentDB every 10 s, and liveness that restarts a hung process after a minute.
+    startupProbe: debugProbe("/debug/readyz", 5, 60),
+    readinessProbe: debugProbe("/debug/readyz", 10, 3),
+    livenessProbe: debugProbe("/debug/livez", 20, 3),
+  };
+}
+
 /**
  * FerretDB v2: the MongoDB wire protocol in front of DocumentDB. Clients authenticate with
  * the PostgreSQL role's SCRAM credentials (fact 15), so the MongoDB URI it outputs carries the
@@ -50,7 +140,7 @@ export class FerretDb extends pulumi.ComponentResource {
   public readonly serviceName: pulumi.Output<string>;
   /** In-cluster DNS name of the Service. */
   public readonly host: pulumi.Output<string>;
-  public readonly port: number;
+  public readonly port: number = FERRETDB_PORT;
   /** mongodb:// URI for in-cluster clients, with credentials: secret. */
   public readonly mongoUri: pulumi.Output<string>;
   /** Labels a pod must carry to be allowed in on the MongoDB port. */
@@ -60,146 +150,77 @@ export class FerretDb extends pulumi.ComponentResource {
   public readonly service: k8s.core.v1.Service;
 
   constructor(name: string, args: FerretDbArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Validate before registering anything, so bad args leave no trace in the state.
-    validate(args);
+    // Before super(): bad args throw with nothing registered, so they leave no trace in the state.
+    validateFerretDbArgs(args);
     super("nightscout:ferretdb:FerretDb", name, {}, opts);
 
-    const labels = { "app.kubernetes.io/name": "ferretdb", "app.kubernetes.io/instance": name };
-    const clientLabel = `nightscout.dev/${name}-client`;
+    const { database } = args;
+    const metadata = workloadMetadata("ferretdb", name, args.namespace);
+    const { labels } = metadata;
     const mongoDatabase = args.mongoDatabase ?? "nightscout";
-    const db = args.database;
 
-    // Fact 13: the -rw service, database `postgres`, delivered from a Secret.
-    const postgresUrl = pulumi.secret(
-      pulumi.interpolate`postgres://${db.role}:${db.password}@${db.host}:${db.port}/postgres?pool_max_conns=${args.poolSize}`,
-    );
-    const secret = new k8s.core.v1.Secret(
+    // Fact 13: the URL holds the password, so the pod reads it from a Secret.
+    const urlSecret = new k8s.core.v1.Secret(
       `${name}-postgres`,
       {
-        metadata: { namespace: args.namespace, name: `${name}-postgres-url`, labels },
-        stringData: { FERRETDB_POSTGRESQL_URL: postgresUrl },
+        metadata: { ...metadata, name: `${name}-postgres-url` },
+        stringData: { FERRETDB_POSTGRESQL_URL: ferretDbPostgresUrl(database, args.poolSize) },
       },
       { parent: this },
     );
 
-    const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
-      httpGet: { path, port: "debug" },
-      periodSeconds,
-      timeoutSeconds: 3,
-      failureThreshold,
-    });
-
+    const rollout = ferretDbRollout(args.poolSize);
     this.deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
-        metadata: {
-          namespace: args.namespace,
-          name,
-          labels,
-          // The policy pack checks replicas x pool size against max_connections (fact 17).
-          annotations: { "nightscout.dev/pool-size": String(args.poolSize) },
-        },
+        metadata: { ...metadata, annotations: rollout.annotations },
         spec: {
           replicas: args.replicas,
-          // A new pod is ready before an old one goes; the connection budget counts it.
-          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          strategy: rollout.strategy,
           selector: { matchLabels: labels },
-          template: {
-            metadata: {
-              labels: pulumi.output(db.clientLabels).apply((client) => ({ ...labels, ...client })),
-            },
-            spec: {
-              automountServiceAccountToken: false,
-              securityContext: restrictedPodSecurity(1000),
-              containers: [
-                {
-                  name: "ferretdb",
-                  image: args.image,
-                  ports: [
-                    { name: "mongodb", containerPort: FERRETDB_PORT },
-                    { name: "debug", containerPort: FERRETDB_DEBUG_PORT },
-                  ],
-                  env: [
-                    {
-                      name: "FERRETDB_POSTGRESQL_URL",
-                      valueFrom: {
-                        secretKeyRef: {
-                          name: secret.metadata.name,
-                          key: "FERRETDB_POSTGRESQL_URL",
-                        },
-                      },
-                    },
-                    // Fact 14: the default "undecided" reports home.
-                    { name: "FERRETDB_TELEMETRY", value: "disable" },
-                  ],
-                  resources: containerResources(args.resources),
-                  // Fact 16: FerretDB can come up before PostgreSQL and not recover, so a
-                  // startup budget, then readiness that pings through DocumentDB.
-                  startupProbe: probe("/debug/readyz", 5, 60),
-                  readinessProbe: probe("/debug/readyz", 10, 3),
-                  livenessProbe: probe("/debug/livez", 20, 3),
-                  securityContext: restrictedContainerSecurity(true),
-                  // FERRETDB_STATE_DIR is /state in the image; the root filesystem is read-only.
-                  volumeMounts: [{ name: "state", mountPath: "/state" }],
-                },
-              ],
-              volumes: [{ name: "state", emptyDir: { sizeLimit: "16Mi" } }],
-            },
-          },
+          template: restrictedPodTemplate({
+            labels,
+            clientLabels: database.clientLabels,
+            uid: FERRETDB_IMAGE_UID,
+            container: ferretDbContainer(args.image, urlSecret.metadata.name),
+            resources: args.resources,
+            // FERRETDB_STATE_DIR is /state in the image; it holds one small state file, so
+            // 16Mi is plenty and stops a runaway writer from filling the node's disk.
+            scratch: { name: "state", mountPath: "/state", sizeLimit: "16Mi" },
+          }),
         },
       },
       { parent: this },
     );
 
+    const mongodbPort = { name: "mongodb", port: FERRETDB_PORT };
     this.service = new k8s.core.v1.Service(
       `${name}-service`,
-      {
-        metadata: { namespace: args.namespace, name, labels },
-        spec: {
-          selector: labels,
-          ports: [{ name: "mongodb", port: FERRETDB_PORT, targetPort: "mongodb" }],
-        },
-      },
+      workloadServiceArgs(metadata, mongodbPort),
       { parent: this },
     );
 
+    // With more than one replica, a node drain keeps one serving; with one, a PDB that keeps
+    // it would block the drain forever.
     if (args.replicas > 1) {
       new k8s.policy.v1.PodDisruptionBudget(
         `${name}-pdb`,
-        {
-          metadata: { namespace: args.namespace, name, labels },
-          spec: { minAvailable: 1, selector: { matchLabels: labels } },
-        },
+        { metadata, spec: { minAvailable: 1, selector: { matchLabels: labels } } },
         { parent: this },
       );
     }
 
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-network`,
-      {
-        metadata: { namespace: args.namespace, name, labels },
-        spec: {
-          podSelector: { matchLabels: labels },
-          policyTypes: ["Ingress", "Egress"],
-          ingress: [
-            {
-              from: [{ podSelector: { matchLabels: { [clientLabel]: "true" } } }],
-              ports: tcpPorts(FERRETDB_PORT),
-            },
-          ],
-          egress: [egressTo(db.endpoint)],
-        },
-      },
-      { parent: this },
-    );
+    const { clientLabels, clients } = clientAccess(name);
+    const ingress = [allowFrom([clients], FERRETDB_PORT)];
+    const egress = [egressTo(database.endpoint)];
+    workloadNetworkPolicy(name, { metadata, podLabels: labels, ingress, egress }, this);
 
     this.serviceName = this.service.metadata.name;
     this.host = pulumi.interpolate`${this.service.metadata.name}.${this.service.metadata.namespace}.svc.cluster.local`;
-    this.port = FERRETDB_PORT;
     this.mongoUri = pulumi.secret(
-      pulumi.interpolate`mongodb://${db.role}:${db.password}@${this.host}:${FERRETDB_PORT}/${mongoDatabase}`,
+      pulumi.interpolate`mongodb://${database.role}:${database.password}@${this.host}:${FERRETDB_PORT}/${mongoDatabase}`,
     );
-    this.clientLabels = pulumi.output({ [clientLabel]: "true" });
+    this.clientLabels = pulumi.output(clientLabels);
     this.endpoint = { podSelector: labels, port: FERRETDB_PORT };
 
     this.registerOutputs({
@@ -207,35 +228,5 @@ export class FerretDb extends pulumi.ComponentResource {
       host: this.host,
       mongoUri: this.mongoUri,
     });
-  }
-}
-
-function validate(args: FerretDbArgs) {
-  const component = "FerretDb";
-  const pin = imagePinProblem(args.image);
-  if (pin)
-    throw invalidArg(component, "image", args.image, `The image ${pin}; pin a tag or digest.`);
-  const version = parseFerretDbImageVersion(args.image);
-  if (!version || !version.startsWith("2.")) {
-    throw invalidArg(
-      component,
-      "image",
-      args.image,
-      "Use a FerretDB v2 image, e.g. ghcr.io/ferretdb/ferretdb:2.7.0.",
-    );
-  }
-  if (!Number.isInteger(args.replicas) || args.replicas < 1) {
-    throw invalidArg(component, "replicas", args.replicas, "Use a whole number of at least 1.");
-  }
-  if (!Number.isInteger(args.poolSize) || args.poolSize < 1) {
-    throw invalidArg(component, "poolSize", args.poolSize, "Use a whole number of at least 1.");
-  }
-  if (args.mongoDatabase !== undefined && !/^[A-Za-z0-9_-]{1,63}$/.test(args.mongoDatabase)) {
-    throw invalidArg(
-      component,
-      "mongoDatabase",
-      args.mongoDatabase,
-      "Use letters, digits, _ or -.",
-    );
   }
 }

@@ -1,5 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { DNS_LABEL, SYSTEM_NAMESPACES } from "../domain";
+import { invalidArg } from "./argValidation";
 
 export interface AppNamespaceArgs {
   name: string;
@@ -7,6 +9,78 @@ export interface AppNamespaceArgs {
   create: boolean;
   /** Keep the namespace when the stack is destroyed (it holds the database's volumes). */
   retainOnDelete: boolean;
+}
+
+/** Throws, before anything is registered, when `args` cannot make a namespace for the stack. */
+export function validateAppNamespaceArgs(args: AppNamespaceArgs): void {
+  const component = "AppNamespace";
+  if (!DNS_LABEL.test(args.name)) {
+    throw invalidArg(
+      component,
+      "name",
+      args.name,
+      "Use a DNS label: lowercase letters, digits and -, at most 63 characters.",
+    );
+  }
+  if (SYSTEM_NAMESPACES.includes(args.name)) {
+    throw invalidArg(
+      component,
+      "name",
+      args.name,
+      "Its default-deny policy would cut off the cluster's own pods there; use a namespace of its own, e.g. nightscout.",
+    );
+  }
+}
+
+/** CoreDNS listens on 53, over UDP and, for large answers, TCP. */
+const DNS_PORT = 53;
+
+/** The namespace, labelled so that every pod in it must meet the restricted profile. */
+export function namespaceArgs(name: string): k8s.core.v1.NamespaceArgs {
+  return {
+    metadata: {
+      name,
+      labels: {
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/enforce-version": "latest",
+      },
+    },
+  };
+}
+
+/** Fact 35: no pod of the namespace sends or receives anything another policy does not allow. */
+export function defaultDenyArgs(
+  namespace: pulumi.Input<string>,
+): k8s.networking.v1.NetworkPolicyArgs {
+  return {
+    metadata: { namespace, name: "default-deny" },
+    spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+  };
+}
+
+/** Fact 35: every pod may ask the cluster's DNS (kube-dns in kube-system) for names. */
+export function allowDnsArgs(namespace: pulumi.Input<string>): k8s.networking.v1.NetworkPolicyArgs {
+  return {
+    metadata: { namespace, name: "allow-dns" },
+    spec: {
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: [
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+              podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+            },
+          ],
+          ports: [
+            { protocol: "UDP", port: DNS_PORT },
+            { protocol: "TCP", port: DNS_PORT },
+          ],
+        },
+      ],
+    },
+  };
 }
 
 /**
@@ -17,61 +91,27 @@ export class AppNamespace extends pulumi.ComponentResource {
   public readonly name: pulumi.Output<string>;
 
   constructor(name: string, args: AppNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Before super(): bad args throw with nothing registered, so they leave no trace in the state.
+    validateAppNamespaceArgs(args);
     super("nightscout:network:AppNamespace", name, {}, opts);
 
     const namespace = args.create
-      ? new k8s.core.v1.Namespace(
-          `${name}-namespace`,
-          {
-            metadata: {
-              name: args.name,
-              // Every pod of the stack meets the restricted Pod Security Standard.
-              labels: {
-                "pod-security.kubernetes.io/enforce": "restricted",
-                "pod-security.kubernetes.io/enforce-version": "latest",
-              },
-            },
-          },
-          { parent: this, retainOnDelete: args.retainOnDelete },
-        )
+      ? new k8s.core.v1.Namespace(`${name}-namespace`, namespaceArgs(args.name), {
+          parent: this,
+          retainOnDelete: args.retainOnDelete,
+        })
       : undefined;
     this.name = namespace ? namespace.metadata.name : pulumi.output(args.name);
 
     const denyAll = new k8s.networking.v1.NetworkPolicy(
       `${name}-default-deny`,
-      {
-        metadata: { namespace: this.name, name: "default-deny" },
-        spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-      },
+      defaultDenyArgs(this.name),
       { parent: this },
     );
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-allow-dns`,
-      {
-        metadata: { namespace: this.name, name: "allow-dns" },
-        spec: {
-          podSelector: {},
-          policyTypes: ["Egress"],
-          egress: [
-            {
-              to: [
-                {
-                  namespaceSelector: {
-                    matchLabels: { "kubernetes.io/metadata.name": "kube-system" },
-                  },
-                  podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-                },
-              ],
-              ports: [
-                { protocol: "UDP", port: 53 },
-                { protocol: "TCP", port: 53 },
-              ],
-            },
-          ],
-        },
-      },
-      { parent: this, dependsOn: [denyAll] },
-    );
+    new k8s.networking.v1.NetworkPolicy(`${name}-allow-dns`, allowDnsArgs(this.name), {
+      parent: this,
+      dependsOn: [denyAll],
+    });
 
     this.registerOutputs({ name: this.name });
   }

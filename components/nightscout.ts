@@ -1,17 +1,25 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NIGHTSCOUT_PORT, imagePinProblem, isSecretLookingEnv } from "../domain";
 import {
-  PodEndpoint,
-  ResourceRequests,
-  containerResources,
+  DisplayUnits,
+  NIGHTSCOUT_PORT,
+  RESERVED_NIGHTSCOUT_ENV,
+  Thresholds,
+  hostnameProblem,
+  isSecretLookingEnv,
+} from "../domain";
+import { invalidArg, requirePinnedImage } from "./argValidation";
+import {
+  ANYWHERE,
+  HTTPS_PORT,
+  allowFrom,
+  allowTo,
   egressTo,
   inNamespace,
-  invalidArg,
-  restrictedContainerSecurity,
-  restrictedPodSecurity,
-  tcpPorts,
-} from "./types";
+  workloadNetworkPolicy,
+} from "./networkPolicy";
+import { restrictedPodTemplate, workloadMetadata, workloadServiceArgs } from "./workload";
+import { PodEndpoint, ResourceRequests } from "./types";
 
 export interface NightscoutIngressArgs {
   className: string;
@@ -43,228 +51,21 @@ export interface NightscoutArgs {
   allowInternetEgress: boolean;
 }
 
-/** Settings that must come from the component itself, never from `settings`. */
-const RESERVED_ENV = ["API_SECRET", "MONGODB_URI", "HOSTNAME", "PORT", "BASE_URL"];
-
-/**
- * Nightscout (cgm-remote-monitor 15.0.7): one replica with the Recreate strategy, secrets
- * from a Secret, probes that work with any default roles, behind a TLS Ingress with an
- * HTTPS redirect.
- */
-export class Nightscout extends pulumi.ComponentResource {
-  public readonly url: string;
-  public readonly serviceName: pulumi.Output<string>;
-  public readonly servicePort: number;
-  public readonly deployment: k8s.apps.v1.Deployment;
-  public readonly ingress: k8s.networking.v1.Ingress;
-
-  constructor(name: string, args: NightscoutArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Validate before registering anything, so bad args leave no trace in the state.
-    validate(args);
-    super("nightscout:app:Nightscout", name, {}, opts);
-
-    const labels = { "app.kubernetes.io/name": "nightscout", "app.kubernetes.io/instance": name };
-    this.url = `https://${args.hostname}`;
-
-    const secret = new k8s.core.v1.Secret(
-      `${name}-secrets`,
-      {
-        metadata: { namespace: args.namespace, name: `${name}-secrets`, labels },
-        stringData: { API_SECRET: args.apiSecret, MONGODB_URI: args.mongoUri },
-      },
-      { parent: this },
-    );
-    const fromSecret = (key: string) => ({
-      name: key,
-      valueFrom: { secretKeyRef: { name: secret.metadata.name, key } },
-    });
-
-    // Fact 25: with INSECURE_USE_HTTP off, Nightscout redirects plain-HTTP requests, and the
-    // kubelet would count the redirect as healthy; the header makes probes see the real answer.
-    // Fact 27: /api/v1/verifyauth is 200 once booted, 500 in the boot-error state, and needs
-    // no role, so it works even with AUTH_DEFAULT_ROLES=denied (fact 26).
-    const probe = (periodSeconds: number, failureThreshold: number) => ({
-      httpGet: {
-        path: "/api/v1/verifyauth",
-        port: "http",
-        httpHeaders: [{ name: "X-Forwarded-Proto", value: "https" }],
-      },
-      periodSeconds,
-      timeoutSeconds: 5,
-      failureThreshold,
-    });
-
-    this.deployment = new k8s.apps.v1.Deployment(
-      `${name}-deployment`,
-      {
-        metadata: { namespace: args.namespace, name, labels },
-        spec: {
-          // Fact 28: state lives in memory and socket.io needs stickiness: exactly one pod,
-          // and never two at once during a rollout.
-          replicas: 1,
-          strategy: { type: "Recreate" },
-          selector: { matchLabels: labels },
-          template: {
-            metadata: {
-              labels: pulumi
-                .output(args.databaseClientLabels)
-                .apply((client) => ({ ...labels, ...client })),
-            },
-            spec: {
-              automountServiceAccountToken: false,
-              securityContext: restrictedPodSecurity(1000),
-              containers: [
-                {
-                  name: "nightscout",
-                  image: args.image,
-                  ports: [{ name: "http", containerPort: NIGHTSCOUT_PORT }],
-                  env: [
-                    fromSecret("API_SECRET"),
-                    fromSecret("MONGODB_URI"),
-                    // Fact 24: Kubernetes sets HOSTNAME to the pod name, which binds the pod IP only.
-                    { name: "HOSTNAME", value: "0.0.0.0" },
-                    { name: "PORT", value: String(NIGHTSCOUT_PORT) },
-                    // Fact 31: Pushover callbacks and links use the public URL.
-                    { name: "BASE_URL", value: this.url },
-                    { name: "INSECURE_USE_HTTP", value: "false" },
-                    ...Object.entries(args.settings).map(([k, value]) => ({ name: k, value })),
-                  ],
-                  resources: containerResources(args.resources),
-                  // The port opens only after boot, which waits for the database: ten minutes.
-                  startupProbe: probe(10, 60),
-                  readinessProbe: probe(15, 3),
-                  livenessProbe: probe(30, 4),
-                  securityContext: restrictedContainerSecurity(true),
-                  // Fact 32: nothing must persist; /tmp is the only place it writes.
-                  volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                },
-              ],
-              volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
-            },
-          },
-        },
-      },
-      { parent: this },
-    );
-
-    const service = new k8s.core.v1.Service(
-      `${name}-service`,
-      {
-        metadata: { namespace: args.namespace, name, labels },
-        spec: { selector: labels, ports: [{ name: "http", port: 80, targetPort: "http" }] },
-      },
-      { parent: this },
-    );
-
-    const middlewareRef = args.ingress.redirectMiddleware
-      ? pulumi.output(args.ingress.redirectMiddleware)
-      : this.createRedirectMiddleware(name, args.namespace, labels);
-
-    const tlsSecretName = args.ingress.tlsSecretName ?? `${name}-tls`;
-    // Fact 28: socket.io needs WebSockets and uploads need bodies of 50 MB; Traefik passes
-    // both by default (no buffering middleware here), so the Ingress needs nothing more.
-    this.ingress = new k8s.networking.v1.Ingress(
-      `${name}-ingress`,
-      {
-        metadata: {
-          namespace: args.namespace,
-          name,
-          labels,
-          annotations: {
-            // Fact 33: plain HTTP is redirected to HTTPS by the Traefik middleware.
-            "traefik.ingress.kubernetes.io/router.middlewares": middlewareRef,
-            // Fact 34: cert-manager issues the certificate into tls[].secretName.
-            ...(args.ingress.clusterIssuer
-              ? { "cert-manager.io/cluster-issuer": args.ingress.clusterIssuer }
-              : {}),
-          },
-        },
-        spec: {
-          ingressClassName: args.ingress.className,
-          tls: [{ hosts: [args.hostname], secretName: tlsSecretName }],
-          rules: [
-            {
-              host: args.hostname,
-              http: {
-                paths: [
-                  {
-                    path: "/",
-                    pathType: "Prefix",
-                    backend: { service: { name: service.metadata.name, port: { name: "http" } } },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      },
-      { parent: this },
-    );
-
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-network`,
-      {
-        metadata: { namespace: args.namespace, name, labels },
-        spec: {
-          podSelector: { matchLabels: labels },
-          policyTypes: ["Ingress", "Egress"],
-          ingress: [
-            {
-              from: [inNamespace(args.ingress.controllerNamespace)],
-              ports: tcpPorts(NIGHTSCOUT_PORT),
-            },
-          ],
-          egress: [
-            egressTo(args.database),
-            ...(args.allowInternetEgress
-              ? [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcpPorts(443) }]
-              : []),
-          ],
-        },
-      },
-      { parent: this },
-    );
-
-    this.serviceName = service.metadata.name;
-    this.servicePort = 80;
-    this.registerOutputs({ url: this.url, serviceName: this.serviceName });
-  }
-
-  private createRedirectMiddleware(
-    name: string,
-    namespace: pulumi.Input<string>,
-    labels: Record<string, string>,
-  ): pulumi.Output<string> {
-    const middleware = new k8s.apiextensions.CustomResource(
-      `${name}-redirect-https`,
-      {
-        apiVersion: "traefik.io/v1alpha1",
-        kind: "Middleware",
-        metadata: { namespace, name: `${name}-redirect-https`, labels },
-        spec: { redirectScheme: { scheme: "https", permanent: true } },
-      },
-      { parent: this },
-    );
-    // Traefik names CRD middlewares <namespace>-<name>@kubernetescrd.
-    return pulumi.interpolate`${middleware.metadata.namespace}-${middleware.metadata.name}@kubernetescrd`;
-  }
-}
-
-function validate(args: NightscoutArgs) {
+/** Throws, before anything is registered, on args Nightscout would break or be unsafe with. */
+export function validateNightscoutArgs(args: NightscoutArgs): void {
   const component = "Nightscout";
-  const pin = imagePinProblem(args.image);
-  if (pin)
-    throw invalidArg(component, "image", args.image, `The image ${pin}; pin a tag or digest.`);
-  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(args.hostname)) {
+  requirePinnedImage(component, "image", args.image);
+  const hostname = hostnameProblem(args.hostname);
+  if (hostname) {
     throw invalidArg(
       component,
       "hostname",
       args.hostname,
-      "Use a fully qualified DNS name such as ns.example.org.",
+      `It ${hostname}. Use a fully qualified DNS name such as ns.example.org.`,
     );
   }
   for (const [key, value] of Object.entries(args.settings)) {
-    if (RESERVED_ENV.includes(key)) {
+    if (RESERVED_NIGHTSCOUT_ENV.includes(key)) {
       throw invalidArg(
         component,
         `settings.${key}`,
@@ -291,26 +92,15 @@ function validate(args: NightscoutArgs) {
   }
 }
 
-/** Thresholds in the display unit (fact 22). */
-export interface NightscoutThresholds {
-  low: number;
-  targetBottom: number;
-  targetTop: number;
-  high: number;
-}
-
 export interface NightscoutSettingsInput {
-  displayUnits: "mmol/L" | "mg/dL";
-  thresholds?: NightscoutThresholds;
+  displayUnits: DisplayUnits;
+  thresholds?: Thresholds;
   alarmTypes: string;
   authDefaultRoles: string[];
   enabledPlugins: string[];
   showPlugins: string[];
   dbSizeMaxMiB: number;
 }
-
-/** Plugins that call services on the internet and so need egress beyond the cluster. */
-export const INTERNET_PLUGINS = ["bridge", "mmconnect", "pushover", "loop"];
 
 /** The environment Nightscout reads its settings from, rendered the way it parses them. */
 export function nightscoutSettings(s: NightscoutSettingsInput): Record<string, string> {
@@ -337,4 +127,204 @@ export function nightscoutSettings(s: NightscoutSettingsInput): Record<string, s
     env.BG_LOW = fmt(s.thresholds.low);
   }
   return env;
+}
+
+/** Fact 18: node:22-alpine's `node` user. */
+const NIGHTSCOUT_IMAGE_UID = 1000;
+/** The Service speaks plain HTTP on its conventional port; TLS ends at the Ingress. */
+export const NIGHTSCOUT_SERVICE_PORT = 80;
+
+/**
+ * An HTTP probe of /api/v1/verifyauth, 200 once booted and 500 in the boot-error state, and
+ * open to every role, so it works even with AUTH_DEFAULT_ROLES=denied (facts 26, 27). With
+ * INSECURE_USE_HTTP off, Nightscout redirects plain HTTP and the kubelet would count the
+ * redirect as healthy; the header makes probes see the real answer (fact 25). A 5 s timeout
+ * lets a busy single-threaded Node.js process answer late without being called dead.
+ */
+function verifyAuthProbe(periodSeconds: number, failureThreshold: number) {
+  return {
+    httpGet: {
+      path: "/api/v1/verifyauth",
+      port: "http",
+      httpHeaders: [{ name: "X-Forwarded-Proto", value: "https" }],
+    },
+    periodSeconds,
+    timeoutSeconds: 5,
+    failureThreshold,
+  };
+}
+
+/** The Nightscout container: secrets from `secretName`, settings as literal env, probes. */
+export function nightscoutContainer(
+  image: string,
+  url: string,
+  settings: Record<string, string>,
+  secretName: pulumi.Input<string>,
+): k8s.types.input.core.v1.Container {
+  const fromSecret = (key: string) => ({
+    name: key,
+    valueFrom: { secretKeyRef: { name: secretName, key } },
+  });
+  return {
+    name: "nightscout",
+    image,
+    ports: [{ name: "http", containerPort: NIGHTSCOUT_PORT }],
+    env: [
+      fromSecret("API_SECRET"),
+      fromSecret("MONGODB_URI"),
+      // Fact 24: Kubernetes sets HOSTNAME to the pod name, which binds the pod IP only.
+      { name: "HOSTNAME", value: "0.0.0.0" },
+      { name: "PORT", value: String(NIGHTSCOUT_PORT) },
+      // Fact 31: Pushover callbacks and links use the public URL.
+      { name: "BASE_URL", value: url },
+      { name: "INSECURE_USE_HTTP", value: "false" },
+      ...Object.entries(settings).map(([name, value]) => ({ name, value })),
+    ],
+    // Fact 27: the port opens only after boot, which waits for the database: a startup
+    // budget of 10 s x 60 = ten minutes; then unready after 45 s, restarted after 2 minutes.
+    startupProbe: verifyAuthProbe(10, 60),
+    readinessProbe: verifyAuthProbe(15, 3),
+    livenessProbe: verifyAuthProbe(30, 4),
+  };
+}
+
+/** The Ingress annotations: the HTTPS redirect (fact 33) and, if any, the issuer (fact 34). */
+export function ingressAnnotations(
+  redirectMiddleware: pulumi.Input<string>,
+  clusterIssuer: string | undefined,
+): Record<string, pulumi.Input<string>> {
+  return {
+    "traefik.ingress.kubernetes.io/router.middlewares": redirectMiddleware,
+    ...(clusterIssuer ? { "cert-manager.io/cluster-issuer": clusterIssuer } : {}),
+  };
+}
+
+/**
+ * Nightscout (cgm-remote-monitor 15.0.7): one replica with the Recreate strategy, secrets
+ * from a Secret, probes that work with any default roles, behind a TLS Ingress with an
+ * HTTPS redirect.
+ */
+export class Nightscout extends pulumi.ComponentResource {
+  public readonly url: string;
+  public readonly serviceName: pulumi.Output<string>;
+  public readonly deployment: k8s.apps.v1.Deployment;
+  public readonly ingress: k8s.networking.v1.Ingress;
+  public readonly servicePort: number = NIGHTSCOUT_SERVICE_PORT;
+
+  constructor(name: string, args: NightscoutArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Before super(): bad args throw with nothing registered, so they leave no trace in the state.
+    validateNightscoutArgs(args);
+    super("nightscout:app:Nightscout", name, {}, opts);
+
+    this.url = `https://${args.hostname}`;
+    const metadata = workloadMetadata("nightscout", name, args.namespace);
+    const { labels } = metadata;
+
+    const secret = new k8s.core.v1.Secret(
+      `${name}-secrets`,
+      {
+        metadata: { ...metadata, name: `${name}-secrets` },
+        stringData: { API_SECRET: args.apiSecret, MONGODB_URI: args.mongoUri },
+      },
+      { parent: this },
+    );
+
+    this.deployment = new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      {
+        metadata,
+        spec: {
+          // Fact 28: state lives in memory and socket.io needs stickiness: exactly one pod,
+          // and never two at once during a rollout.
+          replicas: 1,
+          strategy: { type: "Recreate" },
+          selector: { matchLabels: labels },
+          template: restrictedPodTemplate({
+            labels,
+            clientLabels: args.databaseClientLabels,
+            uid: NIGHTSCOUT_IMAGE_UID,
+            container: nightscoutContainer(
+              args.image,
+              this.url,
+              args.settings,
+              secret.metadata.name,
+            ),
+            resources: args.resources,
+            // Fact 32: nothing must persist; /tmp is the only place it writes. The cap is
+            // generous for that and stops a runaway writer from filling the node's disk.
+            scratch: { name: "tmp", mountPath: "/tmp", sizeLimit: "256Mi" },
+          }),
+        },
+      },
+      { parent: this },
+    );
+
+    const httpPort = { name: "http", port: NIGHTSCOUT_SERVICE_PORT };
+    const service = new k8s.core.v1.Service(
+      `${name}-service`,
+      workloadServiceArgs(metadata, httpPort),
+      { parent: this },
+    );
+
+    // Fact 33: an existing Traefik middleware, or one created here. Traefik names CRD
+    // middlewares <namespace>-<name>@kubernetescrd.
+    let redirectMiddleware: pulumi.Input<string> | undefined = args.ingress.redirectMiddleware;
+    if (!redirectMiddleware) {
+      const middleware = new k8s.apiextensions.CustomResource(
+        `${name}-redirect-https`,
+        {
+          apiVersion: "traefik.io/v1alpha1",
+          kind: "Middleware",
+          metadata: { ...metadata, name: `${name}-redirect-https` },
+          spec: { redirectScheme: { scheme: "https", permanent: true } },
+        },
+        { parent: this },
+      );
+      redirectMiddleware = pulumi.interpolate`${middleware.metadata.namespace}-${middleware.metadata.name}@kubernetescrd`;
+    }
+
+    // Fact 28: socket.io needs WebSockets and uploads need bodies of 50 MB; Traefik passes
+    // both by default (no buffering middleware here), so the Ingress needs nothing more.
+    this.ingress = new k8s.networking.v1.Ingress(
+      `${name}-ingress`,
+      {
+        metadata: {
+          ...metadata,
+          annotations: ingressAnnotations(redirectMiddleware, args.ingress.clusterIssuer),
+        },
+        spec: {
+          ingressClassName: args.ingress.className,
+          // Fact 34: cert-manager issues the certificate into tls[].secretName.
+          tls: [
+            { hosts: [args.hostname], secretName: args.ingress.tlsSecretName ?? `${name}-tls` },
+          ],
+          rules: [
+            {
+              host: args.hostname,
+              http: {
+                paths: [
+                  {
+                    path: "/",
+                    pathType: "Prefix",
+                    backend: { service: { name: service.metadata.name, port: { name: "http" } } },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
+      { parent: this },
+    );
+
+    // Only the ingress controller reaches Nightscout; it reaches FerretDB and, for plugins
+    // such as the Dexcom bridge and Pushover, services on the internet.
+    const ingress = [allowFrom([inNamespace(args.ingress.controllerNamespace)], NIGHTSCOUT_PORT)];
+    const egress = [egressTo(args.database)];
+    if (args.allowInternetEgress) egress.push(allowTo([ANYWHERE], HTTPS_PORT));
+    workloadNetworkPolicy(name, { metadata, podLabels: labels, ingress, egress }, this);
+
+    this.serviceName = service.metadata.name;
+    this.registerOutputs({ url: this.url, serviceName: this.serviceName });
+  }
 }

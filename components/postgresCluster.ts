@@ -4,27 +4,40 @@ import * as random from "@pulumi/random";
 import {
   BARMAN_PLUGIN,
   CNPG_STATUS_PORT,
+  DNS_LABEL,
+  MAX_CLUSTER_NAME_LENGTH,
   POSTGRES_PORT,
-  imagePinProblem,
+  RESERVED_POSTGRES_CONNECTIONS,
   parseDocumentDbImageTag,
+  sixFieldCronProblem,
 } from "../domain";
+import { invalidArg, requirePinnedImage, requireWholeNumber } from "./argValidation";
 import {
-  PodEndpoint,
-  ResourceRequests,
-  containerResources,
+  ANYWHERE,
+  HTTPS_PORT,
+  KUBE_APISERVER_PORT,
+  allowFrom,
+  allowTo,
+  clientAccess,
   inNamespace,
-  invalidArg,
-  tcpPorts,
-} from "./types";
+  podsLabelled,
+  workloadNetworkPolicy,
+} from "./networkPolicy";
+import {
+  ObjectStoreArgs,
+  createObjectStore,
+  objectStoreEgressPorts,
+  validateObjectStoreArgs,
+} from "./objectStore";
+import { containerResources } from "./workload";
+import { PodEndpoint, ResourceRequests } from "./types";
 
-export interface ObjectStoreArgs {
-  /** e.g. s3://bucket/nightscout */
-  destinationPath: string;
-  endpointUrl?: string;
-  region?: string;
-  accessKeyId: pulumi.Input<string>;
-  secretAccessKey: pulumi.Input<string>;
-}
+export type { ObjectStoreArgs } from "./objectStore";
+
+/** Continuous WAL archiving plus scheduled base backups into an object store. */
+export type PostgresBackupArgs = ObjectStoreArgs & { retention: string; schedule: string };
+/** Bootstrap from `serverName`'s backups in an object store, to `targetTime` if set (fact 9). */
+export type PostgresRestoreArgs = ObjectStoreArgs & { serverName: string; targetTime?: string };
 
 export interface PostgresClusterArgs {
   namespace: pulumi.Input<string>;
@@ -39,12 +52,118 @@ export interface PostgresClusterArgs {
   maxConnections: number;
   /** The role FerretDB logs in as. */
   appRole?: string;
-  backup?: ObjectStoreArgs & { retention: string; schedule: string };
-  restore?: ObjectStoreArgs & { serverName: string; targetTime?: string };
+  backup?: PostgresBackupArgs;
+  restore?: PostgresRestoreArgs;
   /** Protect the cluster from deletion and replacement and keep it on destroy. */
   protect: boolean;
   /** Namespace of the CNPG operator, allowed to reach the instance manager (fact 35). */
   operatorNamespace: string;
+}
+
+/** PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1). */
+const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Throws, before anything is registered, on args that cannot make a working cluster. */
+export function validatePostgresClusterArgs(args: PostgresClusterArgs): void {
+  const component = "PostgresCluster";
+  if (!DNS_LABEL.test(args.clusterName) || args.clusterName.length > MAX_CLUSTER_NAME_LENGTH) {
+    throw invalidArg(
+      component,
+      "clusterName",
+      args.clusterName,
+      `Use a DNS label of at most ${MAX_CLUSTER_NAME_LENGTH} characters, room for the names CNPG derives from it.`,
+    );
+  }
+  // One instance is a cluster without a standby; fewer is no database at all.
+  requireWholeNumber(
+    component,
+    "instances",
+    args.instances,
+    1,
+    "Use 1 for staging and 3 for production.",
+  );
+  requirePinnedImage(component, "image", args.image);
+  if (!parseDocumentDbImageTag(args.image)) {
+    throw invalidArg(
+      component,
+      "image",
+      args.image,
+      "Use a postgres-documentdb image tagged <pg>-<documentdb>-ferretdb-<ferretdb>.",
+    );
+  }
+  // Below this, the connections PostgreSQL and CNPG keep for themselves leave none to clients.
+  requireWholeNumber(
+    component,
+    "maxConnections",
+    args.maxConnections,
+    RESERVED_POSTGRES_CONNECTIONS + 1,
+    `Leave room above the ${RESERVED_POSTGRES_CONNECTIONS} reserved connections for FerretDB's pools.`,
+  );
+  if (args.appRole !== undefined && !SQL_IDENTIFIER.test(args.appRole)) {
+    throw invalidArg(component, "appRole", args.appRole, "Use a lowercase SQL identifier.");
+  }
+  const schedule = args.backup?.schedule;
+  const cronProblem = schedule === undefined ? undefined : sixFieldCronProblem(schedule);
+  if (cronProblem) {
+    throw invalidArg(
+      component,
+      "backup.schedule",
+      schedule,
+      `The schedule ${cronProblem}. Use six fields, seconds first, e.g. "0 45 2 * * *".`,
+    );
+  }
+  validateObjectStoreArgs(component, "backup", args.backup);
+  validateObjectStoreArgs(component, "restore", args.restore);
+}
+
+/** Fact 2: the DocumentDB image runs postgres as 999, CNPG defaults to 26. */
+const DOCUMENTDB_IMAGE_UID = 999;
+/** 32 alphanumerics: about 190 bits, and URI-safe inside FERRETDB_POSTGRESQL_URL. */
+const APP_PASSWORD_LENGTH = 32;
+/** The database CNPG creates for the app role; DocumentDB itself lives in `postgres` (fact 4). */
+const APP_DATABASE = "nightscout";
+
+/** The `postgresql` section of the Cluster: facts 3 and 5, and the connection limit. */
+export function postgresqlConfig(appRole: string, maxConnections: number) {
+  return {
+    // Fact 3: CNPG does not run the image's entrypoint, so the libraries are declared here.
+    shared_preload_libraries: ["pg_cron", "pg_documentdb_core", "pg_documentdb"],
+    parameters: {
+      "cron.database_name": "postgres",
+      // Fact 5: DocumentDB's internal connections use the socket, not passwordless TCP.
+      "cron.host": "/controller/run",
+      "documentdb.localhost_connection_string": "host=/controller/run user=postgres",
+      max_connections: String(maxConnections),
+    },
+    pg_hba: [`local all ${appRole} peer map=documentdb`],
+    pg_ident: [`documentdb postgres ${appRole}`],
+  };
+}
+
+/** How a new cluster starts: an empty initdb, or recovery from the `origin` external cluster. */
+export function bootstrapSpec(
+  appRole: string,
+  appSecretName: pulumi.Input<string>,
+  restore: PostgresRestoreArgs | undefined,
+) {
+  const owner = { database: APP_DATABASE, owner: appRole, secret: { name: appSecretName } };
+  if (restore) {
+    // Fact 4: a recovery bootstrap never runs postInitSQL; the restored catalog already holds
+    // the extension and the grants. The app role's password is reset to the new Secret so
+    // FerretDB can log in.
+    const recoveryTarget = restore.targetTime ? { targetTime: restore.targetTime } : undefined;
+    return { recovery: { source: "origin", ...owner, recoveryTarget } };
+  }
+  return {
+    initdb: {
+      ...owner,
+      // Fact 4: the extension lives in the `postgres` database (pg_cron).
+      postInitSQL: [
+        "CREATE EXTENSION IF NOT EXISTS documentdb CASCADE;",
+        `GRANT documentdb_admin_role TO ${appRole};`,
+      ],
+    },
+  };
 }
 
 /**
@@ -57,7 +176,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
   /** In-cluster DNS name of the read-write service. */
   public readonly readWriteHost: pulumi.Output<string>;
-  public readonly port: number;
+  public readonly port: number = POSTGRES_PORT;
   public readonly appRole: string;
   public readonly appPassword: pulumi.Output<string>;
   public readonly appSecretName: pulumi.Output<string>;
@@ -70,12 +189,12 @@ export class PostgresCluster extends pulumi.ComponentResource {
   public readonly cluster: k8s.apiextensions.CustomResource;
 
   constructor(name: string, args: PostgresClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Validate before registering anything, so bad args leave no trace in the state.
-    validate(args);
+    // Before super(): bad args throw with nothing registered, so they leave no trace in the state.
+    validatePostgresClusterArgs(args);
     super("nightscout:database:PostgresCluster", name, {}, opts);
 
     const appRole = args.appRole ?? "nightscout";
-    const clusterName = args.clusterName;
+    const { namespace, clusterName } = args;
     const childOpts: pulumi.CustomResourceOptions = {
       parent: this,
       // Kept when the stack is destroyed, so the data outlives a mistaken `pulumi destroy`.
@@ -84,67 +203,33 @@ export class PostgresCluster extends pulumi.ComponentResource {
 
     const password = new random.RandomPassword(
       `${name}-app-password`,
-      // URI-safe: the password ends up inside FERRETDB_POSTGRESQL_URL.
-      { length: 32, special: false },
+      { length: APP_PASSWORD_LENGTH, special: false },
       { parent: this },
     );
     const appSecret = new k8s.core.v1.Secret(
       `${name}-app`,
       {
-        metadata: { namespace: args.namespace, name: `${clusterName}-app-credentials` },
+        metadata: { namespace, name: `${clusterName}-app-credentials` },
         type: "kubernetes.io/basic-auth",
         stringData: { username: appRole, password: password.result },
       },
       childOpts,
     );
 
-    const stores: Record<string, k8s.apiextensions.CustomResource> = {};
+    const stores: k8s.apiextensions.CustomResource[] = [];
     const objectStore = (suffix: string, store: ObjectStoreArgs, retention?: string) => {
-      const credentials = new k8s.core.v1.Secret(
-        `${name}-${suffix}-credentials`,
-        {
-          metadata: { namespace: args.namespace, name: `${clusterName}-${suffix}-s3` },
-          stringData: {
-            ACCESS_KEY_ID: store.accessKeyId,
-            ACCESS_SECRET_KEY: store.secretAccessKey,
-            // The plugin reads the region from a Secret too, so it sits beside the keys.
-            ...(store.region ? { REGION: store.region } : {}),
-          },
-        },
-        childOpts,
-      );
-      const resource = new k8s.apiextensions.CustomResource(
+      const resource = createObjectStore(
         `${name}-${suffix}`,
-        {
-          apiVersion: "barmancloud.cnpg.io/v1",
-          kind: "ObjectStore",
-          metadata: { namespace: args.namespace, name: `${clusterName}-${suffix}` },
-          spec: {
-            retentionPolicy: retention,
-            configuration: {
-              destinationPath: store.destinationPath,
-              endpointURL: store.endpointUrl,
-              s3Credentials: {
-                accessKeyId: { name: credentials.metadata.name, key: "ACCESS_KEY_ID" },
-                secretAccessKey: { name: credentials.metadata.name, key: "ACCESS_SECRET_KEY" },
-                region: store.region
-                  ? { name: credentials.metadata.name, key: "REGION" }
-                  : undefined,
-              },
-              wal: { compression: "gzip" },
-              data: { compression: "gzip" },
-            },
-          },
-        },
+        { namespace, name: `${clusterName}-${suffix}`, store, retention },
         childOpts,
       );
-      stores[suffix] = resource;
+      stores.push(resource);
       return resource;
     };
-
     const backupStore = args.backup
       ? objectStore("backup", args.backup, args.backup.retention)
       : undefined;
+    // Restoring from the path it backs up to reuses that ObjectStore (under a new cluster name).
     const restoreStore =
       args.restore === undefined
         ? undefined
@@ -152,55 +237,13 @@ export class PostgresCluster extends pulumi.ComponentResource {
           ? backupStore
           : objectStore("restore", args.restore);
 
-    const postgresql = {
-      // Fact 3: CNPG does not run the image's entrypoint, so the libraries are declared here.
-      shared_preload_libraries: ["pg_cron", "pg_documentdb_core", "pg_documentdb"],
-      parameters: {
-        "cron.database_name": "postgres",
-        // Fact 5: DocumentDB's internal connections use the socket, not passwordless TCP.
-        "cron.host": "/controller/run",
-        "documentdb.localhost_connection_string": "host=/controller/run user=postgres",
-        max_connections: String(args.maxConnections),
-      },
-      pg_hba: [`local all ${appRole} peer map=documentdb`],
-      pg_ident: [`documentdb postgres ${appRole}`],
-    };
-
-    const bootstrap = args.restore
-      ? {
-          // Fact 4: a recovery bootstrap never runs postInitSQL; the restored catalog
-          // already holds the extension and the grants. The app role's password is reset
-          // to the new Secret so FerretDB can log in.
-          recovery: {
-            source: "origin",
-            database: "nightscout",
-            owner: appRole,
-            secret: { name: appSecret.metadata.name },
-            recoveryTarget: args.restore.targetTime
-              ? { targetTime: args.restore.targetTime }
-              : undefined,
-          },
-        }
-      : {
-          initdb: {
-            database: "nightscout",
-            owner: appRole,
-            secret: { name: appSecret.metadata.name },
-            // Fact 4: the extension lives in the `postgres` database (pg_cron).
-            postInitSQL: [
-              "CREATE EXTENSION IF NOT EXISTS documentdb CASCADE;",
-              `GRANT documentdb_admin_role TO ${appRole};`,
-            ],
-          },
-        };
-
     this.cluster = new k8s.apiextensions.CustomResource(
       `${name}-cluster`,
       {
         apiVersion: "postgresql.cnpg.io/v1",
         kind: "Cluster",
         metadata: {
-          namespace: args.namespace,
+          namespace,
           name: clusterName,
           // Custom resources are not awaited by default; FerretDB needs a ready primary.
           annotations: { "pulumi.com/waitFor": "condition=Ready" },
@@ -208,13 +251,12 @@ export class PostgresCluster extends pulumi.ComponentResource {
         spec: {
           instances: args.instances,
           imageName: args.image,
-          // Fact 2: the DocumentDB image runs postgres as 999, CNPG defaults to 26.
-          postgresUID: 999,
-          postgresGID: 999,
+          postgresUID: DOCUMENTDB_IMAGE_UID,
+          postgresGID: DOCUMENTDB_IMAGE_UID,
           // Fact 6: the extension and grant tasks need the superuser.
           enableSuperuserAccess: true,
-          postgresql,
-          bootstrap,
+          postgresql: postgresqlConfig(appRole, args.maxConnections),
+          bootstrap: bootstrapSpec(appRole, appSecret.metadata.name, args.restore),
           storage: { size: args.storageSize, storageClass: args.storageClass },
           resources: containerResources(args.resources),
           // Fact 7: backups from a standby stall on DocumentDB's catalog permissions.
@@ -247,11 +289,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
               : undefined,
         },
       },
-      {
-        ...childOpts,
-        protect: args.protect,
-        dependsOn: Object.values(stores),
-      },
+      { ...childOpts, protect: args.protect, dependsOn: stores },
     );
 
     if (backupStore && args.backup) {
@@ -260,7 +298,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
         {
           apiVersion: "postgresql.cnpg.io/v1",
           kind: "ScheduledBackup",
-          metadata: { namespace: args.namespace, name: `${clusterName}-daily` },
+          metadata: { namespace, name: `${clusterName}-daily` },
           spec: {
             // Six fields, seconds first (fact 8).
             schedule: args.backup.schedule,
@@ -276,63 +314,44 @@ export class PostgresCluster extends pulumi.ComponentResource {
       );
     }
 
-    const podSelector = { "cnpg.io/cluster": clusterName };
-    const clientLabel = `nightscout.dev/${clusterName}-client`;
-    const needsObjectStore = args.backup !== undefined || args.restore !== undefined;
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-network`,
+    const instanceLabels = { "cnpg.io/cluster": clusterName };
+    const instances = podsLabelled(instanceLabels);
+    const { clientLabels, clients } = clientAccess(clusterName);
+    workloadNetworkPolicy(
+      name,
       {
-        metadata: { namespace: args.namespace, name: `${clusterName}-instances` },
-        spec: {
-          podSelector: { matchLabels: podSelector },
-          policyTypes: ["Ingress", "Egress"],
-          ingress: [
-            // Clients that carry this cluster's client label.
-            {
-              from: [{ podSelector: { matchLabels: { [clientLabel]: "true" } } }],
-              ports: tcpPorts(POSTGRES_PORT),
-            },
-            // Instances replicate from each other and report to each other's status port.
-            {
-              from: [{ podSelector: { matchLabels: podSelector } }],
-              ports: tcpPorts(POSTGRES_PORT, CNPG_STATUS_PORT),
-            },
-            // The operator polls the instance manager.
-            {
-              from: [inNamespace(args.operatorNamespace)],
-              ports: tcpPorts(CNPG_STATUS_PORT, POSTGRES_PORT),
-            },
-          ],
-          egress: [
-            {
-              to: [{ podSelector: { matchLabels: podSelector } }],
-              ports: tcpPorts(POSTGRES_PORT, CNPG_STATUS_PORT),
-            },
-            // The instance manager watches its Cluster through the Kubernetes API, and the
-            // Barman Cloud sidecar ships WAL to the object store over HTTPS.
-            {
-              to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
-              ports: tcpPorts(
-                443,
-                6443,
-                ...objectStorePorts(needsObjectStore ? [args.backup, args.restore] : []),
-              ),
-            },
-          ],
-        },
+        metadata: { namespace, name: `${clusterName}-instances` },
+        podLabels: instanceLabels,
+        ingress: [
+          allowFrom([clients], POSTGRES_PORT),
+          // Instances replicate from each other and report to each other's status port.
+          allowFrom([instances], POSTGRES_PORT, CNPG_STATUS_PORT),
+          // The operator polls the instance manager.
+          allowFrom([inNamespace(args.operatorNamespace)], CNPG_STATUS_PORT, POSTGRES_PORT),
+        ],
+        egress: [
+          allowTo([instances], POSTGRES_PORT, CNPG_STATUS_PORT),
+          // The instance manager watches its Cluster through the Kubernetes API, and the
+          // Barman Cloud sidecar ships WAL to the object store over HTTPS.
+          allowTo(
+            [ANYWHERE],
+            HTTPS_PORT,
+            KUBE_APISERVER_PORT,
+            ...objectStoreEgressPorts([args.backup, args.restore]),
+          ),
+        ],
       },
-      { parent: this },
+      this,
     );
 
     this.clusterName = this.cluster.metadata.name;
-    this.namespace = pulumi.output(args.namespace);
+    this.namespace = pulumi.output(namespace);
     this.readWriteHost = pulumi.interpolate`${this.cluster.metadata.name}-rw.${this.cluster.metadata.namespace}.svc.cluster.local`;
-    this.port = POSTGRES_PORT;
     this.appRole = appRole;
     this.appPassword = password.result;
     this.appSecretName = appSecret.metadata.name;
-    this.clientLabels = pulumi.output({ [clientLabel]: "true" });
-    this.endpoint = { podSelector, port: POSTGRES_PORT };
+    this.clientLabels = pulumi.output(clientLabels);
+    this.endpoint = { podSelector: instanceLabels, port: POSTGRES_PORT };
     this.backupsEnabled = backupStore !== undefined;
 
     this.registerOutputs({
@@ -340,52 +359,5 @@ export class PostgresCluster extends pulumi.ComponentResource {
       readWriteHost: this.readWriteHost,
       appSecretName: this.appSecretName,
     });
-  }
-}
-
-/** Extra egress ports for object stores on non-standard ports (e.g. MinIO on 9000). */
-function objectStorePorts(stores: (ObjectStoreArgs | undefined)[]) {
-  const ports = new Set<number>();
-  for (const store of stores) {
-    const url = store?.endpointUrl;
-    if (!url) continue;
-    const parsed = new URL(url);
-    const port = parsed.port ? Number(parsed.port) : parsed.protocol === "http:" ? 80 : 443;
-    if (port !== 443 && port !== 6443) ports.add(port);
-  }
-  return [...ports];
-}
-
-function validate(args: PostgresClusterArgs) {
-  const component = "PostgresCluster";
-  if (!Number.isInteger(args.instances) || args.instances < 1) {
-    throw invalidArg(
-      component,
-      "instances",
-      args.instances,
-      "Use 1 for staging and 3 for production.",
-    );
-  }
-  const pin = imagePinProblem(args.image);
-  if (pin)
-    throw invalidArg(component, "image", args.image, `The image ${pin}; pin a tag or digest.`);
-  if (!parseDocumentDbImageTag(args.image)) {
-    throw invalidArg(
-      component,
-      "image",
-      args.image,
-      "Use a postgres-documentdb image tagged <pg>-<documentdb>-ferretdb-<ferretdb>.",
-    );
-  }
-  if (args.appRole !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(args.appRole)) {
-    throw invalidArg(component, "appRole", args.appRole, "Use a lowercase SQL identifier.");
-  }
-  if (args.backup && args.backup.schedule.trim().split(/\s+/).length !== 6) {
-    throw invalidArg(
-      component,
-      "backup.schedule",
-      args.backup.schedule,
-      'ScheduledBackup needs six cron fields, seconds first, e.g. "0 45 2 * * *".',
-    );
   }
 }

@@ -1,6 +1,10 @@
-import * as k8s from "@pulumi/kubernetes";
+/**
+ * Types that appear in more than one component's Args or outputs. Only types: the helpers
+ * that build specs live in networkPolicy.ts, podSpec.ts and argValidation.ts.
+ */
 import * as pulumi from "@pulumi/pulumi";
 
+/** A container's CPU and memory requests and its memory limit, as Kubernetes quantities. */
 export interface ResourceRequests {
   cpuRequest: string;
   memoryRequest: string;
@@ -11,59 +15,4 @@ export interface ResourceRequests {
 export interface PodEndpoint {
   podSelector: pulumi.Input<Record<string, pulumi.Input<string>>>;
   port: number;
-}
-
-/** NetworkPolicy port entries for TCP ports. */
-export function tcpPorts(...ports: number[]) {
-  return ports.map((port) => ({ protocol: "TCP", port }));
-}
-
-/** A NetworkPolicy peer: every pod of one namespace. */
-export function inNamespace(name: pulumi.Input<string>) {
-  return { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } };
-}
-
-/** An egress rule that lets pods reach `endpoint`. */
-export function egressTo(endpoint: PodEndpoint) {
-  return {
-    to: [{ podSelector: { matchLabels: endpoint.podSelector } }],
-    ports: tcpPorts(endpoint.port),
-  };
-}
-
-export function containerResources(
-  r: ResourceRequests,
-): k8s.types.input.core.v1.ResourceRequirements {
-  return {
-    requests: { cpu: r.cpuRequest, memory: r.memoryRequest },
-    limits: { memory: r.memoryLimit },
-  };
-}
-
-/** The restricted Pod Security profile for containers whose image runs as a non-root user. */
-export function restrictedContainerSecurity(
-  readOnlyRootFilesystem: boolean,
-): k8s.types.input.core.v1.SecurityContext {
-  return {
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem,
-    runAsNonRoot: true,
-    capabilities: { drop: ["ALL"] },
-    seccompProfile: { type: "RuntimeDefault" },
-  };
-}
-
-export function restrictedPodSecurity(uid: number): k8s.types.input.core.v1.PodSecurityContext {
-  return {
-    runAsNonRoot: true,
-    runAsUser: uid,
-    runAsGroup: uid,
-    fsGroup: uid,
-    seccompProfile: { type: "RuntimeDefault" },
-  };
-}
-
-/** Validation helper for component args: names the field, the value and the fix. */
-export function invalidArg(component: string, field: string, value: unknown, fix: string): Error {
-  return new Error(`${component}: args.${field} = ${JSON.stringify(value)} is invalid. ${fix}`);
 }

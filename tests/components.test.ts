@@ -123,7 +123,7 @@ describe("PostgresCluster validates its args", () => {
             },
           }),
         ),
-      /args.backup.schedule = "0 3 \* \* \*".*six cron fields/,
+      /args.backup.schedule = "0 3 \* \* \*".*ScheduledBackup needs six, seconds first/,
     ));
 });
 

@@ -1,0 +1,29 @@
+/**
+ * How components reject their args: synchronously, before `super()` registers anything, with
+ * one message that names the component, the arg, its value and the fix.
+ */
+import { imagePinProblem } from "../domain";
+
+/** `<Component>: args.<field> = <value> is invalid. <fix>` */
+export function invalidArg(component: string, field: string, value: unknown, fix: string): Error {
+  return new Error(`${component}: args.${field} = ${JSON.stringify(value)} is invalid. ${fix}`);
+}
+
+/** Throws unless `image` is pinned by a tag other than latest, or by digest (facts 1, 12, 18). */
+export function requirePinnedImage(component: string, field: string, image: string): void {
+  const problem = imagePinProblem(image);
+  if (problem) {
+    throw invalidArg(component, field, image, `The image ${problem}; pin a tag or digest.`);
+  }
+}
+
+/** Throws unless `value` is a whole number of at least `min`; `fix` says what to use. */
+export function requireWholeNumber(
+  component: string,
+  field: string,
+  value: number,
+  min: number,
+  fix: string,
+): void {
+  if (!Number.isInteger(value) || value < min) throw invalidArg(component, field, value, fix);
+}
