@@ -2,10 +2,12 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { SETTINGS } from "../config/settings";
+import { SETTINGS as DECLARED, type Setting } from "../config/settings";
 import { CRD_FILES } from "../tools/manifest-validation";
 import { withProjectConfig, withTable } from "../tools/sync-settings";
 
+/** Every declaration through the common interface (SETTINGS itself is a tuple of literals). */
+const SETTINGS: readonly Setting[] = DECLARED;
 const ROOT = path.resolve(__dirname, "..");
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
 type ProjectConfig = Record<
