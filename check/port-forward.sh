@@ -7,7 +7,8 @@
 #   CHECK_PF_SERVICE       Service name (required)
 #   CHECK_PF_SERVICE_PORT  Service port (default 27017)
 #   CHECK_KUBE_CONTEXT     kubeconfig context (default: kubectl's current context)
-#   CHECK_DEADLINE_MS      overall deadline, port-forward setup included (default 120000)
+#   CHECK_DEADLINE_MS      overall deadline, port-forward setup included (required: the
+#                          component always sets it, and the default lives in domain/check.ts)
 #   KUBECTL, NODE          binaries to use (default: kubectl and node from PATH)
 # Exit codes: those of check/cli.ts; 2 also when the forward cannot be set up, 64 on bad usage.
 set -uo pipefail
@@ -18,12 +19,13 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 namespace="${CHECK_PF_NAMESPACE:-}"
 service="${CHECK_PF_SERVICE:-}"
-service_port="${CHECK_PF_SERVICE_PORT:-27017}"
+service_port="${CHECK_PF_SERVICE_PORT:-27017}" # FERRETDB_PORT in domain/, MongoDB's port
 context="${CHECK_KUBE_CONTEXT:-}"
-deadline_ms="${CHECK_DEADLINE_MS:-120000}"
+deadline_ms="${CHECK_DEADLINE_MS:-}"
 kubectl="${KUBECTL:-kubectl}"
 node="${NODE:-node}"
 
+# Exit codes are CHECK_EXIT_CODES in domain/check.ts: 64 usage, 2 unreachable, 4 deadline.
 usage() {
   echo "${prefix} usage: $*" >&2
   exit 64
@@ -31,6 +33,8 @@ usage() {
 [[ -n "$namespace" ]] || usage "CHECK_PF_NAMESPACE is empty: set the FerretDB Service's namespace"
 [[ -n "$service" ]] || usage "CHECK_PF_SERVICE is empty: set the FerretDB Service's name"
 [[ "$service_port" =~ ^[0-9]+$ ]] || usage "CHECK_PF_SERVICE_PORT=${service_port} is not a port number"
+[[ -n "$deadline_ms" ]] ||
+  usage "CHECK_DEADLINE_MS is not set: pass the deadline in milliseconds (PostDeployCheck always does)"
 [[ "$deadline_ms" =~ ^[1-9][0-9]*$ ]] || usage "CHECK_DEADLINE_MS=${deadline_ms} is not a positive integer"
 command -v "$kubectl" >/dev/null 2>&1 ||
   usage "'${kubectl}' is not on PATH: install kubectl, or use the check's direct mode"
@@ -41,6 +45,8 @@ pf_pid=""
 watchdog_pid=""
 cli_pid=""
 
+# TERM, then up to 2 s (10 x 0.2 s) to exit, then KILL: kubectl and node exit on TERM in
+# milliseconds, so waiting longer would only delay the verdict.
 stop_pid() {
   local pid="$1"
   kill "$pid" 2>/dev/null || return 0
@@ -61,7 +67,8 @@ cleanup() {
   rm -rf "$workdir"
 }
 trap cleanup EXIT
-# Turning signals into exits makes the EXIT trap run for them too.
+# Turning signals into exits makes the EXIT trap run for them too; 128 + the signal's
+# number, as a shell reports a child killed by it.
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -88,6 +95,7 @@ start_forward() {
   # kubectl and the check once this script is gone. The check would otherwise hold the
   # output pipe, and Pulumi waits for it to close.
   (
+    # Once a second: the check and kubectl outlive a SIGKILLed wrapper by at most that.
     while kill -0 $$ 2>/dev/null; do sleep 1; done
     kill "$pf_pid" 2>/dev/null
     [[ -f "${workdir}/cli.pid" ]] && kill "$(cat "${workdir}/cli.pid")" 2>/dev/null
@@ -95,7 +103,10 @@ start_forward() {
   ) >/dev/null 2>&1 </dev/null &
   watchdog_pid=$!
 
-  local wait_until=$(($(date +%s%3N) + (deadline_ms < 30000 ? deadline_ms : 30000)))
+  # kubectl reports a forward within a second or two; 30 s covers a slow API server, and a
+  # forward that takes longer will not carry a check either.
+  local forward_wait_ms=30000
+  local wait_until=$(($(date +%s%3N) + (deadline_ms < forward_wait_ms ? deadline_ms : forward_wait_ms)))
   while (($(date +%s%3N) < wait_until)); do
     if grep -q "Forwarding from 127.0.0.1:${port}" "${workdir}/pf.log" 2>/dev/null; then
       return 0
@@ -108,7 +119,7 @@ start_forward() {
       grep -qi "address already in use" "${workdir}/pf.log" && return 1
       return 2
     fi
-    sleep 0.1
+    sleep 0.1 # 100 ms: the forward is noticed quickly without a busy loop
   done
   return 2
 }
@@ -120,6 +131,8 @@ show_kubectl_log() {
 
 target="svc/${service} in namespace ${namespace}${context:+ (context ${context})}"
 status=1
+# Three tries: the port picked can be taken before kubectl binds it, twice in a row at most
+# on a busy machine; a third failure is something else.
 for _ in 1 2 3; do
   start_forward
   status=$?

@@ -2,10 +2,20 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { FERRETDB_PORT } from "../domain";
+import {
+  CHECK_ENV,
+  DEFAULT_CHECK_DEADLINE_SECONDS,
+  DISPLAY_UNITS,
+  FERRETDB_PORT,
+  MAX_CHECK_DEADLINE_SECONDS,
+  MIN_CHECK_DEADLINE_SECONDS,
+  type DisplayUnits,
+  type PostDeployCheckMode,
+} from "../domain";
 
-export type PostDeployCheckMode = "portForward" | "direct";
-export type ExpectedUnits = "mmol/L" | "mg/dL";
+/** The modes that run a check; "off" is decided by the caller, which then creates none. */
+export type PostDeployCheckRunMode = Exclude<PostDeployCheckMode, "off">;
+const RUN_MODES: readonly PostDeployCheckRunMode[] = ["portForward", "direct"];
 
 export interface PostDeployCheckArgs {
   /**
@@ -13,7 +23,7 @@ export interface PostDeployCheckArgs {
    * port, torn down on every exit path. `direct`: `mongoUri` is reachable from where
    * `pulumi up` runs.
    */
-  mode?: PostDeployCheckMode;
+  mode?: PostDeployCheckRunMode;
   /**
    * Secret. In `direct` mode the URI used as is; in `portForward` mode the in-cluster URI,
    * whose host:port the check replaces with the forward's local end.
@@ -27,18 +37,22 @@ export interface PostDeployCheckArgs {
   servicePort?: number;
   /** kubeconfig context for `kubectl port-forward`; default kubectl's current context. */
   kubeContext?: string;
-  /** Overall deadline of one check run, port-forward setup included; default 120. */
+  /**
+   * Overall deadline of one check run, port-forward setup included; default
+   * DEFAULT_CHECK_DEADLINE_SECONDS, within MIN_/MAX_CHECK_DEADLINE_SECONDS.
+   */
   deadlineSeconds?: number;
   /** The check runs again whenever any of these change (images, rendered specs, ...). */
   triggers: pulumi.Input<unknown>[];
   /** Public Nightscout URL; when set, `/api/v1/status.json` must answer. */
   nightscoutUrl?: pulumi.Input<string>;
   /** Units Nightscout must show (needs `nightscoutUrl`). */
-  expectedUnits?: ExpectedUnits;
+  expectedUnits?: DisplayUnits;
 }
 
 const COMPONENT = "PostDeployCheck";
-export const DEFAULT_DEADLINE_SECONDS = 120;
+/** TCP ports are 16-bit; 0 is not a port a Service can expose. */
+const MAX_TCP_PORT = 65535;
 /**
  * The project root, where `check/` and `node_modules/` live: the nearest ancestor holding
  * check/cli.ts, so a compiled copy of this file (bin/components/) finds it too.
@@ -63,7 +77,7 @@ function isBlank(value: pulumi.Input<string> | undefined): boolean {
 /** Throws on arguments that cannot work; only plain values can be checked before deploy. */
 export function validatePostDeployCheckArgs(args: PostDeployCheckArgs): void {
   const mode = args.mode ?? "portForward";
-  if (mode !== "portForward" && mode !== "direct") {
+  if (!RUN_MODES.includes(mode)) {
     throw invalid("mode", args.mode, 'Use "portForward" or "direct".');
   }
   if (isBlank(args.mongoUri)) {
@@ -100,12 +114,12 @@ export function validatePostDeployCheckArgs(args: PostDeployCheckArgs): void {
   }
   if (
     args.servicePort !== undefined &&
-    (!Number.isInteger(args.servicePort) || args.servicePort < 1 || args.servicePort > 65535)
+    (!Number.isInteger(args.servicePort) || args.servicePort < 1 || args.servicePort > MAX_TCP_PORT)
   ) {
     throw invalid(
       "servicePort",
       args.servicePort,
-      `Use an integer port 1-65535 (FerretDB listens on ${FERRETDB_PORT}).`,
+      `Use an integer port 1-${MAX_TCP_PORT} (FerretDB listens on ${FERRETDB_PORT}).`,
     );
   }
   if (args.kubeContext !== undefined && args.kubeContext.trim() === "") {
@@ -117,12 +131,15 @@ export function validatePostDeployCheckArgs(args: PostDeployCheckArgs): void {
   }
   if (
     args.deadlineSeconds !== undefined &&
-    (!Number.isFinite(args.deadlineSeconds) || args.deadlineSeconds <= 0)
+    !(
+      args.deadlineSeconds >= MIN_CHECK_DEADLINE_SECONDS &&
+      args.deadlineSeconds <= MAX_CHECK_DEADLINE_SECONDS
+    )
   ) {
     throw invalid(
       "deadlineSeconds",
       args.deadlineSeconds,
-      `Use a positive number of seconds (default ${DEFAULT_DEADLINE_SECONDS}).`,
+      `Use a number of seconds from ${MIN_CHECK_DEADLINE_SECONDS} to ${MAX_CHECK_DEADLINE_SECONDS} (default ${DEFAULT_CHECK_DEADLINE_SECONDS}).`,
     );
   }
   if (!Array.isArray(args.triggers)) {
@@ -133,8 +150,12 @@ export function validatePostDeployCheckArgs(args: PostDeployCheckArgs): void {
     );
   }
   if (args.expectedUnits !== undefined) {
-    if (args.expectedUnits !== "mmol/L" && args.expectedUnits !== "mg/dL") {
-      throw invalid("expectedUnits", args.expectedUnits, 'Use "mmol/L" or "mg/dL".');
+    if (!DISPLAY_UNITS.includes(args.expectedUnits)) {
+      throw invalid(
+        "expectedUnits",
+        args.expectedUnits,
+        `Use ${DISPLAY_UNITS.map((u) => JSON.stringify(u)).join(" or ")}.`,
+      );
     }
     if (isBlank(args.nightscoutUrl)) {
       throw invalid(
@@ -166,21 +187,22 @@ export class PostDeployCheck extends pulumi.ComponentResource {
     super("nightscout:check:PostDeployCheck", name, {}, opts);
 
     const mode = args.mode ?? "portForward";
-    const deadlineMs = Math.round((args.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS) * 1000);
+    const deadlineMs = Math.round((args.deadlineSeconds ?? DEFAULT_CHECK_DEADLINE_SECONDS) * 1000);
     const environment: Record<string, pulumi.Input<string>> = {
       // The only place the URI goes: never the command string, which Pulumi shows and stores
       // in plain text, and which appears in the error of a failed run.
-      MONGODB_URI: pulumi.secret(args.mongoUri),
-      CHECK_DEADLINE_MS: String(deadlineMs),
+      [CHECK_ENV.mongoUri]: pulumi.secret(args.mongoUri),
+      // Always set: the port-forward wrapper has no default of its own.
+      [CHECK_ENV.deadlineMs]: String(deadlineMs),
     };
     if (mode === "portForward") {
-      environment.CHECK_PF_NAMESPACE = args.namespace as pulumi.Input<string>;
-      environment.CHECK_PF_SERVICE = args.serviceName as pulumi.Input<string>;
-      environment.CHECK_PF_SERVICE_PORT = String(args.servicePort ?? FERRETDB_PORT);
-      if (args.kubeContext !== undefined) environment.CHECK_KUBE_CONTEXT = args.kubeContext;
+      environment[CHECK_ENV.portForwardNamespace] = args.namespace as pulumi.Input<string>;
+      environment[CHECK_ENV.portForwardService] = args.serviceName as pulumi.Input<string>;
+      environment[CHECK_ENV.portForwardServicePort] = String(args.servicePort ?? FERRETDB_PORT);
+      if (args.kubeContext !== undefined) environment[CHECK_ENV.kubeContext] = args.kubeContext;
     }
-    if (args.nightscoutUrl !== undefined) environment.NIGHTSCOUT_URL = args.nightscoutUrl;
-    if (args.expectedUnits !== undefined) environment.EXPECTED_UNITS = args.expectedUnits;
+    if (args.nightscoutUrl !== undefined) environment[CHECK_ENV.nightscoutUrl] = args.nightscoutUrl;
+    if (args.expectedUnits !== undefined) environment[CHECK_ENV.expectedUnits] = args.expectedUnits;
 
     const run = new command.local.Command(
       `${name}-run`,

@@ -8,8 +8,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { MongoNetworkError, MongoParseError, MongoServerError } from "mongodb";
 import type * as MongoCheckModule from "../check/mongoCheck";
 import type * as PostDeployCheckModule from "../components/postDeployCheck";
+import { DEFAULT_CHECK_DEADLINE_SECONDS } from "../domain";
 
 const PASSWORD = "s3cr3t-P@ss/w0rd";
+const DEFAULT_DEADLINE_MS = String(DEFAULT_CHECK_DEADLINE_SECONDS * 1000);
 const URI = `mongodb://nightscout:${encodeURIComponent(PASSWORD)}@ferretdb.nightscout.svc.cluster.local:27017/nightscout`;
 
 interface MockCall {
@@ -204,14 +206,14 @@ describe("PostDeployCheck", () => {
       secret: true,
       value: {
         MONGODB_URI: URI,
-        CHECK_DEADLINE_MS: "120000",
+        CHECK_DEADLINE_MS: DEFAULT_DEADLINE_MS,
       },
     });
     expect(unwrap(mockInputsFor("defaults").environment)).toEqual({
       secret: true,
       value: {
         MONGODB_URI: URI,
-        CHECK_DEADLINE_MS: "120000",
+        CHECK_DEADLINE_MS: DEFAULT_DEADLINE_MS,
         CHECK_PF_NAMESPACE: "nightscout",
         CHECK_PF_SERVICE: "ferretdb",
         CHECK_PF_SERVICE_PORT: "27017",
@@ -294,7 +296,13 @@ describe("PostDeployCheck", () => {
       [
         "deadlineSeconds 0",
         { deadlineSeconds: 0 },
-        /args\.deadlineSeconds = 0 is invalid.*positive number of seconds/,
+        /args\.deadlineSeconds = 0 is invalid.*seconds from 10 to 3600 \(default 180\)/,
+      ],
+      ["deadlineSeconds below 10", { deadlineSeconds: 9 }, /args\.deadlineSeconds = 9 is invalid/],
+      [
+        "deadlineSeconds above an hour",
+        { deadlineSeconds: 3601 },
+        /args\.deadlineSeconds = 3601 is invalid/,
       ],
       [
         "a negative deadlineSeconds",
