@@ -4,6 +4,7 @@ import {
   FERRETDB_DEBUG_PORT,
   FERRETDB_PORT,
   FERRETDB_ROLLOUT_SURGE,
+  POOL_SIZE_ANNOTATION,
   ferretDbV2Problem,
 } from "../domain";
 import { invalidArg, requirePinnedImage, requireWholeNumber } from "./argValidation";
@@ -66,9 +67,6 @@ export function validateFerretDbArgs(args: FerretDbArgs): void {
 
 /** Fact 12: the image is FROM scratch and runs as UID 1000. */
 const FERRETDB_IMAGE_UID = 1000;
-
-/** Tells the policy pack the pool size it counts against max_connections (fact 17). */
-export const POOL_SIZE_ANNOTATION = "nightscout.dev/pool-size";
 
 /**
  * What the connection budget assumes about a FerretDB rollout (fact 17): at most

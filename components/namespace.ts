@@ -9,6 +9,8 @@ export interface AppNamespaceArgs {
   create: boolean;
   /** Keep the namespace when the stack is destroyed (it holds the database's volumes). */
   retainOnDelete: boolean;
+  /** Accept a namespace the cluster's own workloads use (config: allowSystemNamespace). */
+  allowSystemNamespace?: boolean;
 }
 
 /** Throws, before anything is registered, when `args` cannot make a namespace for the stack. */
@@ -22,12 +24,12 @@ export function validateAppNamespaceArgs(args: AppNamespaceArgs): void {
       "Use a DNS label: lowercase letters, digits and -, at most 63 characters.",
     );
   }
-  if (SYSTEM_NAMESPACES.includes(args.name)) {
+  if (SYSTEM_NAMESPACES.includes(args.name) && !args.allowSystemNamespace) {
     throw invalidArg(
       component,
       "name",
       args.name,
-      "Its default-deny policy would cut off the cluster's own pods there; use a namespace of its own, e.g. nightscout.",
+      "Its default-deny policy would cut off the cluster's own pods there; use a namespace of its own, e.g. nightscout, or set allowSystemNamespace.",
     );
   }
 }

@@ -80,6 +80,7 @@ export function parseStackConfig(source: ConfigSource): StackConfig {
       name: s.text("namespace")!,
       create: s.flag("createNamespace"),
       retainOnDelete: protect,
+      allowSystemNamespace: s.flag("allowSystemNamespace"),
     },
     postgres: {
       clusterName: s.text("postgresClusterName")!,

@@ -54,7 +54,7 @@ export interface Setting {
   example?: string;
 }
 
-export const SETTINGS = [
+const DECLARED = [
   // Where and how the stack is deployed.
   {
     key: "environment",
@@ -543,7 +543,9 @@ export const SETTINGS = [
   },
 ] as const satisfies readonly Setting[];
 
-export type SettingKey = (typeof SETTINGS)[number]["key"];
+/** Every declared key: a typo in the program's own reads fails to compile. */
+export type SettingKey = (typeof DECLARED)[number]["key"];
+export const SETTINGS: readonly Setting[] = DECLARED;
 
 /** The declaration of `key`; every key the program reads is declared above. */
 export function settingOf(key: SettingKey): Setting {

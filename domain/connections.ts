@@ -12,8 +12,7 @@
  */
 export const SUPERUSER_RESERVED_CONNECTIONS = 3;
 export const OPERATOR_CONNECTIONS = 10;
-export const RESERVED_POSTGRES_CONNECTIONS =
-  SUPERUSER_RESERVED_CONNECTIONS + OPERATOR_CONNECTIONS;
+export const RESERVED_POSTGRES_CONNECTIONS = SUPERUSER_RESERVED_CONNECTIONS + OPERATOR_CONNECTIONS;
 
 /**
  * FerretDB's Deployment starts one new pod before an old one stops (maxSurge 1,
@@ -50,3 +49,9 @@ export function ferretDbConnectionBudget(
     ),
   };
 }
+
+/**
+ * Where the FerretDB Deployment records its pool size, so the policy pack can check the
+ * budget from the rendered resources alone.
+ */
+export const POOL_SIZE_ANNOTATION = "nightscout.dev/pool-size";

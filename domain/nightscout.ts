@@ -93,7 +93,13 @@ export function unknownPlugins(plugins: readonly string[]): string[] {
 export const INTERNET_PLUGINS = ["bridge", "mmconnect", "pushover", "loop"];
 
 /** Env the Nightscout component sets itself; a setting may never override them. */
-export const RESERVED_NIGHTSCOUT_ENV = ["API_SECRET", "MONGODB_URI", "HOSTNAME", "PORT", "BASE_URL"];
+export const RESERVED_NIGHTSCOUT_ENV = [
+  "API_SECRET",
+  "MONGODB_URI",
+  "HOSTNAME",
+  "PORT",
+  "BASE_URL",
+];
 
 /** Nightscout refuses to start with a shorter API_SECRET. */
 export const MIN_API_SECRET_LENGTH = 12;

@@ -5,12 +5,12 @@ import {
   MAX_CLUSTER_NAME_LENGTH,
   RESERVED_NIGHTSCOUT_ENV,
   RESERVED_POSTGRES_CONNECTIONS,
+  POOL_SIZE_ANNOTATION,
   ferretDbConnectionBudget,
 } from "../domain";
 import {
   FerretDb,
   FerretDbArgs,
-  POOL_SIZE_ANNOTATION,
   ferretDbRollout,
   validateFerretDbArgs,
 } from "../components/ferretDb";

@@ -123,7 +123,7 @@ describe("fix hints are themselves valid", () => {
 });
 
 test("every setting's example passes its own format check, so a fix built from it is valid", () => {
-  const checked = (SETTINGS as readonly Setting[]).filter(
+  const checked = SETTINGS.filter(
     (s): s is Setting & { format: StringFormat } => !!s.format && !s.secret,
   );
   expect(checked.length).toBeGreaterThan(20);

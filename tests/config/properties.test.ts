@@ -9,7 +9,7 @@ import { ConfigError, parseStackConfig } from "../../config";
 import { exampleOf } from "../../config/read";
 import { SETTINGS, Setting } from "../../config/settings";
 
-const settings = SETTINGS as readonly Setting[];
+const settings = SETTINGS;
 const SECRET_MARK = "Zq7-secret-";
 const RUNS = Number(process.env.FC_RUNS ?? 400);
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;

@@ -4,7 +4,12 @@ import { isSecret, parse, problems, value, WITH_BACKUP } from "./helpers";
 describe("a valid configuration becomes the components' Args", () => {
   test("the documented defaults", () => {
     const c = parse();
-    expect(c.namespace).toEqual({ name: "nightscout", create: true, retainOnDelete: true });
+    expect(c.namespace).toEqual({
+      name: "nightscout",
+      create: true,
+      retainOnDelete: true,
+      allowSystemNamespace: false,
+    });
     expect(c.displayUnits).toBe("mmol/L");
     expect(c.nightscout.settings).toMatchObject({
       DISPLAY_UNITS: "mmol",

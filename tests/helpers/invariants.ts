@@ -1,6 +1,7 @@
 import {
   DEFAULT_CHECK_DEADLINE_SECONDS,
   FERRETDB_ROLLOUT_SURGE,
+  POOL_SIZE_ANNOTATION,
   ferretDbConnectionBudget,
 } from "../../domain";
 import { SECRET_OUTPUTS } from "../../outputs";
@@ -61,7 +62,7 @@ export function describeProgramInvariants(
     });
     test("fact 17: max_connections is set and the FerretDB pools fit in it", () => {
       const max = Number(cluster().spec.postgresql.parameters.max_connections);
-      const pool = Number(ferretdb().metadata.annotations["nightscout.dev/pool-size"]);
+      const pool = Number(ferretdb().metadata.annotations[POOL_SIZE_ANNOTATION]);
       const surge = ferretdb().spec.strategy.rollingUpdate.maxSurge;
       expect(max).toBe(100);
       expect(surge).toBe(FERRETDB_ROLLOUT_SURGE);
