@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { MongoClient } from "mongodb";
-import { runCheck } from "../check/mongoCheck";
+import { runCheck } from "../check/run";
 import { PROJECT_DIR, startHarness } from "../tests/integration/harness";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);

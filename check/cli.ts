@@ -1,22 +1,17 @@
 /**
- * Post-deploy check CLI. Configuration comes only from the environment (MONGODB_URI,
- * CHECK_DEADLINE_MS, CHECK_ATTEMPT_TIMEOUT_MS, CHECK_COLLECTION, CHECK_HOST_OVERRIDE,
- * NIGHTSCOUT_URL, EXPECTED_UNITS): arguments show up in `ps` and in Pulumi's command string.
+ * Post-deploy check CLI. Configuration comes only from the environment (CHECK_ENV in
+ * domain/check.ts): arguments show up in `ps` and in Pulumi's command string.
  *
  *   MONGODB_URI=... node -r ts-node/register/transpile-only check/cli.ts
  *
  * Success: one JSON line on stdout, exit 0. Failure: one line on stderr, exit code from
- * EXIT_CODES. Progress lines for failed attempts go to stderr.
+ * CHECK_EXIT_CODES. Progress lines for failed attempts go to stderr.
  */
-import {
-  EXIT_CODES,
-  LOG_PREFIX,
-  formatAttemptFailure,
-  formatOutcome,
-  runCheck,
-  scrub,
-  uriSecrets,
-} from "./mongoCheck";
+import { CHECK_ENV, CHECK_EXIT_CODES } from "../domain";
+import { LOG_PREFIX, formatAttemptFailure, formatOutcome } from "./outcome";
+import { scrub } from "./redact";
+import { runCheck } from "./run";
+import { uriSecrets } from "./uri";
 
 async function main(): Promise<number> {
   const extra = process.argv.length - 2;
@@ -24,9 +19,9 @@ async function main(): Promise<number> {
     // Never echo the arguments: the likeliest one is the URI itself.
     process.stderr.write(
       `${LOG_PREFIX} usage: this check takes no arguments (got ${extra}); ` +
-        "pass the URI in the MONGODB_URI environment variable\n",
+        `pass the URI in the ${CHECK_ENV.mongoUri} environment variable\n`,
     );
-    return EXIT_CODES.usage;
+    return CHECK_EXIT_CODES.usage;
   }
   const result = await runCheck(process.env, {
     // performance.now() counts from process start: the deadline covers startup as well.
@@ -44,8 +39,8 @@ main().then(
   (err: unknown) => {
     const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
     process.stderr.write(
-      `${LOG_PREFIX} internal error: ${scrub(text, uriSecrets(process.env.MONGODB_URI))}\n`,
+      `${LOG_PREFIX} internal error: ${scrub(text, uriSecrets(process.env[CHECK_ENV.mongoUri]))}\n`,
     );
-    process.exit(EXIT_CODES.internal);
+    process.exit(CHECK_EXIT_CODES.internal);
   },
 );

@@ -1,14 +1,17 @@
 /**
  * PostDeployCheck under Pulumi mocks: what the command resource receives (environment,
- * command string, triggers, secrecy options), and every argument validation error.
+ * command string, triggers, secrecy options), and every argument validation error. Then the
+ * check's own logic, no server: URI parsing and redaction, configuration, classification,
+ * output, the retry policy (tests/integration runs it against real servers).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { MongoNetworkError, MongoParseError, MongoServerError } from "mongodb";
-import type * as MongoCheckModule from "../check/mongoCheck";
 import type * as PostDeployCheckModule from "../components/postDeployCheck";
 import { DEFAULT_CHECK_DEADLINE_SECONDS } from "../domain";
+import { expectNoSecret, leakForms } from "./integration/leaks";
+import { describeCheckLogic } from "./integration/unit/checkLogic";
+import { describeCheckUri } from "./integration/unit/checkUri";
 
 const PASSWORD = "s3cr3t-P@ss/w0rd";
 const DEFAULT_DEADLINE_MS = String(DEFAULT_CHECK_DEADLINE_SECONDS * 1000);
@@ -176,12 +179,10 @@ describe("PostDeployCheck", () => {
       // Nothing but the environment carries the URI or the password.
       for (const [key, value] of Object.entries(props)) {
         if (key === "environment") continue;
-        const text = JSON.stringify(value) ?? "";
-        expect(text).not.toContain(PASSWORD);
-        expect(text).not.toContain(encodeURIComponent(PASSWORD));
+        expectNoSecret(JSON.stringify(value) ?? "", leakForms(PASSWORD), `props.${key}`);
       }
       const seen = mockInputsFor(name);
-      expect(String(seen.create)).not.toContain(encodeURIComponent(PASSWORD));
+      expectNoSecret(String(seen.create), leakForms(PASSWORD), "create");
       const received = unwrap(seen.environment);
       expect(received.secret).toBe(true);
       expect((received.value as Record<string, string>).MONGODB_URI).toBe(URI);
@@ -340,9 +341,14 @@ describe("PostDeployCheck", () => {
 
     it("never puts the URI or password into an error", () => {
       const plain = `mongodb+srv://nightscout:${PASSWORD}@cluster.example.org/db`;
-      expect(() => mod.validatePostDeployCheckArgs({ ...base, mongoUri: plain })).toThrow(
-        expect.objectContaining({ message: expect.not.stringContaining(PASSWORD) }),
-      );
+      let error: unknown;
+      try {
+        mod.validatePostDeployCheckArgs({ ...base, mongoUri: plain });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(Error);
+      expectNoSecret(error, leakForms(PASSWORD), "error");
     });
 
     it("accepts direct mode without namespace or serviceName", () => {
@@ -353,185 +359,7 @@ describe("PostDeployCheck", () => {
   });
 });
 
-describe("check/mongoCheck (the CLI's logic, no server)", () => {
-  let check: typeof MongoCheckModule;
-  beforeAll(async () => {
-    check = await import("../check/mongoCheck");
-  });
-
-  describe("redactUri", () => {
-    it.each([
-      [URI, "mongodb://***@ferretdb.nightscout.svc.cluster.local:27017/nightscout"],
-      ["mongodb://h1:1,h2:2/db?tls=true&authSource=admin", "mongodb://h1:1,h2:2/db"],
-      [
-        "mongodb+srv://u:p@cluster.example.org/?retryWrites=true",
-        "mongodb+srv://***@cluster.example.org",
-      ],
-      // An unencoded "@" in the password: everything up to the last "@" stays hidden.
-      ["mongodb://u:p@ss@host:27017/db", "mongodb://***@host:27017/db"],
-      ["postgres://u:p@host/db", "<unparseable MongoDB URI>"],
-    ])("%s", (uri, shown) => {
-      expect(check.redactUri(uri)).toBe(shown);
-    });
-  });
-
-  it("scrub removes the password in every encoding and keeps messages on one line", () => {
-    const secrets = check.uriSecrets(URI);
-    const text = `failed for ${URI}\n  password ${PASSWORD} or ${encodeURIComponent(PASSWORD)}`;
-    const out = check.scrub(text, secrets);
-    expect(out).not.toContain(PASSWORD);
-    expect(out).not.toContain(encodeURIComponent(PASSWORD));
-    expect(out).not.toContain("\n");
-    expect(out).toBe("failed for *** password *** or ***");
-    // Without credentials nothing is secret, so messages keep the URI.
-    expect(check.uriSecrets("mongodb://host:27017/db")).toEqual([]);
-  });
-
-  it("overrideHost points the URI at the forward and forces a direct connection", () => {
-    expect(
-      check.overrideHost(`${URI}?directConnection=false&authSource=nightscout`, "127.0.0.1:5555"),
-    ).toBe(
-      `mongodb://nightscout:${encodeURIComponent(PASSWORD)}@127.0.0.1:5555/nightscout?authSource=nightscout&directConnection=true`,
-    );
-    expect(check.overrideHost("mongodb://a:1,b:2", "127.0.0.1:1")).toBe(
-      "mongodb://127.0.0.1:1/?directConnection=true",
-    );
-    expect(() => check.overrideHost("mongodb+srv://u:p@c.example.org/db", "127.0.0.1:1")).toThrow(
-      /cannot rewrite a mongodb\+srv/,
-    );
-  });
-
-  describe("parseConfig", () => {
-    it("applies defaults and derives the per-attempt timeout from the deadline", () => {
-      expect(check.parseConfig({ MONGODB_URI: URI })).toMatchObject({
-        deadlineMs: 120_000,
-        attemptTimeoutMs: 20_000,
-        collection: "_postdeploy_check",
-        hasCredentials: true,
-      });
-      expect(check.parseConfig({ MONGODB_URI: URI, CHECK_DEADLINE_MS: "4000" })).toMatchObject({
-        deadlineMs: 4_000,
-        attemptTimeoutMs: 1_000,
-      });
-      expect(
-        check.parseConfig({
-          MONGODB_URI: URI,
-          CHECK_DEADLINE_MS: "500",
-          CHECK_ATTEMPT_TIMEOUT_MS: "900",
-        }),
-      ).toMatchObject({ deadlineMs: 500, attemptTimeoutMs: 500 });
-      expect(
-        check.parseConfig({
-          MONGODB_URI: URI,
-          CHECK_HOST_OVERRIDE: "127.0.0.1:4242",
-          NIGHTSCOUT_URL: "https://ns.example.org/",
-          EXPECTED_UNITS: "mg/dL",
-        }),
-      ).toMatchObject({
-        displayUri:
-          "mongodb://***@ferretdb.nightscout.svc.cluster.local:27017/nightscout via 127.0.0.1:4242",
-        nightscoutUrl: "https://ns.example.org",
-        expectedUnits: "mg/dl",
-      });
-    });
-
-    it.each([
-      [{}, /^MONGODB_URI is not set/],
-      [{ MONGODB_URI: "http://x" }, /does not start with mongodb:\/\//],
-      [
-        { MONGODB_URI: URI, CHECK_DEADLINE_MS: "0" },
-        /CHECK_DEADLINE_MS="0" is not a positive integer/,
-      ],
-      [{ MONGODB_URI: URI, CHECK_ATTEMPT_TIMEOUT_MS: "1.5" }, /CHECK_ATTEMPT_TIMEOUT_MS="1.5"/],
-      [{ MONGODB_URI: URI, CHECK_COLLECTION: "system.users" }, /not a usable collection name/],
-      [{ MONGODB_URI: URI, CHECK_HOST_OVERRIDE: "localhost" }, /is not host:port/],
-      [{ MONGODB_URI: URI, NIGHTSCOUT_URL: "ftp://ns" }, /is not an http\(s\) URL/],
-      [{ MONGODB_URI: URI, EXPECTED_UNITS: "mmol/L" }, /NIGHTSCOUT_URL is not/],
-      [
-        { MONGODB_URI: URI, NIGHTSCOUT_URL: "https://ns", EXPECTED_UNITS: "molar" },
-        /"mmol\/L" or "mg\/dL"/,
-      ],
-    ])("rejects %j", (env, message) => {
-      const result = check.parseConfig(env);
-      expect(typeof result).toBe("string");
-      expect(result as string).toMatch(message);
-    });
-  });
-
-  it("classifyError retries what may pass and stops on what will not", () => {
-    const server = (code: number, codeName: string): MongoServerError =>
-      new MongoServerError({ ok: 0, code, codeName, errmsg: codeName });
-    expect(check.classifyError(server(18, "AuthenticationFailed"), "connect").kind).toBe("auth");
-    expect(check.classifyError(server(13, "Unauthorized"), "roundTrip").kind).toBe("auth");
-    expect(check.classifyError(server(1, "InternalError"), "ping").kind).toBe("server");
-    expect(check.classifyError(new MongoParseError("bad"), "connect").kind).toBe("usage");
-    expect(check.classifyError(new MongoNetworkError("reset"), "connect").kind).toBe("unreachable");
-    expect(check.classifyError(new MongoNetworkError("reset"), "roundTrip").kind).toBe("server");
-    expect(check.classifyError(new Error("boom"), "ping").kind).toBe("server");
-  });
-
-  it("formatOutcome prints one JSON line on success and maps each failure to its exit code", () => {
-    const ok = check.formatOutcome({
-      ok: true,
-      connectMs: 3,
-      pingMs: 1.5,
-      roundTripMs: 4.25,
-      attempts: 1,
-      totalMs: 9,
-    });
-    expect(ok).toEqual({
-      exitCode: 0,
-      stdout: '{"ok":true,"pingMs":1.5,"roundTripMs":4.25,"attempts":1,"totalMs":9,"connectMs":3}',
-    });
-    const expected: Record<string, [number, string]> = {
-      unreachable: [2, "unreachable"],
-      auth: [3, "authentication failed"],
-      deadline: [4, "deadline exceeded"],
-      mismatch: [5, "round trip mismatch"],
-      nightscout: [6, "nightscout check failed"],
-      usage: [64, "usage"],
-      internal: [1, "internal error"],
-    };
-    for (const [kind, [code, label]] of Object.entries(expected)) {
-      const out = check.formatOutcome({
-        ok: false,
-        kind: kind as MongoCheckModule.FailureKind,
-        message: "why",
-        attempts: 1,
-        totalMs: 1,
-      });
-      expect(out).toEqual({ exitCode: code, stderr: `post-deploy-check: ${label}: why` });
-    }
-  });
-
-  it("markerMismatch compares every field, dates to the millisecond", () => {
-    const marker = check.newMarker();
-    expect(
-      check.markerMismatch(marker, { ...marker, writtenAt: new Date(marker.writtenAt) }),
-    ).toBeUndefined();
-    expect(check.markerMismatch(marker, null)).toMatch(/was not found/);
-    expect(check.markerMismatch(marker, { ...marker, nonce: "x" })).toMatch(
-      /field nonce .* reads "x"/,
-    );
-    expect(
-      check.markerMismatch(marker, {
-        ...marker,
-        writtenAt: new Date(marker.writtenAt.getTime() + 1),
-      }),
-    ).toMatch(/field writtenAt/);
-  });
-
-  it("backoff doubles up to a cap, with jitter in its upper half", () => {
-    expect(check.backoffMs(1, () => 0)).toBe(125);
-    expect(check.backoffMs(1, () => 0.999)).toBe(250);
-    expect(check.backoffMs(3, () => 0.999)).toBe(1000);
-    expect(check.backoffMs(20, () => 0.999)).toBe(4998);
-  });
-
-  it("normalizes units the way Nightscout reads DISPLAY_UNITS", () => {
-    expect(check.normalizeUnits("mmol/L")).toBe("mmol");
-    expect(check.normalizeUnits("mmol")).toBe("mmol");
-    expect(check.normalizeUnits("mg/dL")).toBe("mg/dl");
-    expect(check.normalizeUnits("anything")).toBe("mg/dl");
-  });
+describe("the check's logic (check/, no server)", () => {
+  describeCheckUri(PASSWORD, URI);
+  describeCheckLogic();
 });

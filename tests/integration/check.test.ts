@@ -5,9 +5,13 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { EXIT_CODES, formatOutcome, runCheck, type Marker } from "../../check/mongoCheck";
-import { leakForms, lines, runCli, type Run } from "./cli";
+import type { Marker } from "../../check/mongoProbe";
+import { formatOutcome } from "../../check/outcome";
+import { runCheck } from "../../check/run";
+import { CHECK_EXIT_CODES as EXIT_CODES } from "../../domain";
+import { lines, runCli, type Run } from "./cli";
 import { freePort, startHarness, type Harness } from "./harness";
+import { expectNoSecret, leakForms } from "./leaks";
 
 let h: Harness;
 const runs: Run[] = [];
@@ -19,10 +23,7 @@ async function cli(env: NodeJS.ProcessEnv, args?: string[]): Promise<Run> {
 }
 
 function expectNoPassword(run: Run): void {
-  for (const form of leakForms(h.password)) {
-    expect(run.stdout).not.toContain(form);
-    expect(run.stderr).not.toContain(form);
-  }
+  expectNoSecret({ stdout: run.stdout, stderr: run.stderr }, leakForms(h.password));
 }
 
 /** The last stderr line: the one-line verdict (earlier lines are per-attempt progress). */
@@ -135,7 +136,7 @@ describe("failures", () => {
     // One retry at most, then out.
     expect(lines(run.stderr).filter((l) => l.includes("attempt "))).toHaveLength(2);
     expect(run.ms).toBeLessThan(10_000);
-    expect(run.stderr).not.toContain("not-the-password");
+    expectNoSecret(run.stderr, ["not-the-password"], "stderr");
     expectNoPassword(run);
   });
 

@@ -6,9 +6,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { EXIT_CODES } from "../../check/mongoCheck";
-import { leakForms, lines, runPortForward, type Run, type RunOptions } from "./cli";
+import { CHECK_EXIT_CODES as EXIT_CODES } from "../../domain";
+import { lines, runPortForward, startPortForward, type Run } from "./cli";
 import { freePort, startHarness, type Harness } from "./harness";
+import { expectNoSecret, leakForms } from "./leaks";
 
 // Behaves like `kubectl port-forward --address 127.0.0.1 ... svc/NAME LOCAL:REMOTE` for the
 // parts the wrapper relies on: the "Forwarding from" line, forwarding, exiting on SIGTERM.
@@ -120,12 +121,9 @@ function checkPid(): number {
   return Number(fs.readFileSync(path.join(scratch, dir, "cli.pid"), "utf8"));
 }
 
-async function run(overrides: NodeJS.ProcessEnv = {}, opts: RunOptions = {}): Promise<Run> {
-  const result = await runPortForward(env(overrides), opts);
-  for (const form of leakForms(h.password)) {
-    expect(result.stdout).not.toContain(form);
-    expect(result.stderr).not.toContain(form);
-  }
+async function run(overrides: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const result = await runPortForward(env(overrides));
+  expectNoSecret({ stdout: result.stdout, stderr: result.stderr }, leakForms(h.password));
   return result;
 }
 
@@ -191,6 +189,15 @@ it("missing Service settings: usage error before anything starts", async () => {
   expect(fs.existsSync(record)).toBe(false);
 });
 
+it("no CHECK_DEADLINE_MS: a usage error naming it (the wrapper has no default of its own)", async () => {
+  const result = await run({ CHECK_DEADLINE_MS: "" });
+  expect(result.code).toBe(EXIT_CODES.usage);
+  expect(lines(result.stderr)).toEqual([
+    "post-deploy-check: usage: CHECK_DEADLINE_MS is not set: pass the deadline in milliseconds (PostDeployCheck always does)",
+  ]);
+  expect(fs.existsSync(record)).toBe(false);
+});
+
 describe("interrupted while the check retries", () => {
   // Forward to a port nobody listens on, so the check keeps retrying "unreachable".
   let deadPort: number;
@@ -198,19 +205,26 @@ describe("interrupted while the check retries", () => {
     deadPort = await freePort();
   });
 
-  it("SIGTERM: exits at once and stops kubectl and the check", async () => {
-    let wrapper = 0;
-    const pending = run(
-      { FAKE_KUBECTL_TARGET: `127.0.0.1:${deadPort}`, CHECK_DEADLINE_MS: "60000" },
-      { onSpawn: (pid) => (wrapper = pid) },
+  // 1 s attempts: the first failure, the signal these tests wait for, comes within a second.
+  const startRetrying = (): ReturnType<typeof startPortForward> =>
+    startPortForward(
+      env({
+        FAKE_KUBECTL_TARGET: `127.0.0.1:${deadPort}`,
+        CHECK_DEADLINE_MS: "60000",
+        CHECK_ATTEMPT_TIMEOUT_MS: "1000",
+      }),
     );
-    expect(await eventually(() => fs.existsSync(record), 10_000)).toBe(true);
-    await new Promise((r) => setTimeout(r, 1_500));
+
+  it("SIGTERM: exits at once and stops kubectl and the check", async () => {
+    const wrapper = startRetrying();
+    // The check has started and failed once through the forward: it is retrying now.
+    await wrapper.untilStderr(/attempt 1 failed/);
     const check = checkPid();
     expect(alive(check)).toBe(true);
     const signalledAt = Date.now();
-    process.kill(wrapper, "SIGTERM");
-    const result = await pending;
+    process.kill(wrapper.pid, "SIGTERM");
+    const result = await wrapper.done;
+    expectNoSecret({ stdout: result.stdout, stderr: result.stderr }, leakForms(h.password));
     expect(result.code).toBe(143);
     expect(Date.now() - signalledAt).toBeLessThan(5_000);
     expect(alive(kubectlCall().pid)).toBe(false);
@@ -219,19 +233,15 @@ describe("interrupted while the check retries", () => {
   });
 
   it("SIGKILL (how Pulumi cancels): the watchdog stops kubectl and the check", async () => {
-    let wrapper = 0;
-    const pending = run(
-      { FAKE_KUBECTL_TARGET: `127.0.0.1:${deadPort}`, CHECK_DEADLINE_MS: "60000" },
-      { onSpawn: (pid) => (wrapper = pid) },
-    );
-    expect(await eventually(() => fs.existsSync(record), 10_000)).toBe(true);
-    await new Promise((r) => setTimeout(r, 1_500));
+    const wrapper = startRetrying();
+    await wrapper.untilStderr(/attempt 1 failed/);
     const check = checkPid();
     expect(alive(check)).toBe(true);
     const signalledAt = Date.now();
-    process.kill(wrapper, "SIGKILL");
+    process.kill(wrapper.pid, "SIGKILL");
     // `close` fires once every holder of the output pipes (the check included) is gone.
-    const result = await pending;
+    const result = await wrapper.done;
+    expectNoSecret({ stdout: result.stdout, stderr: result.stderr }, leakForms(h.password));
     expect(result.signal).toBe("SIGKILL");
     expect(Date.now() - signalledAt).toBeLessThan(5_000);
     expect(await eventually(() => !alive(kubectlCall().pid), 3_000)).toBe(true);
