@@ -1,10 +1,34 @@
-/** Unit tests: Pulumi mocks, config validation, schema conformance, policies. No servers. */
+/**
+ * Unit tests: Pulumi mocks, config validation, schema conformance, policies. No servers.
+ *
+ * TypeScript goes through SWC (@swc/jest), as `pulumi up` runs it (tsconfig.json's "ts-node"
+ * section): per-file transpilation, no type-checking; `npm run build` type-checks. The options
+ * follow tsconfig.json (ES2022, CommonJS with esModuleInterop, define semantics for class
+ * fields). jest.e2e.config.js and jest.integration.config.js reuse this `transform`.
+ */
 module.exports = {
-  preset: "ts-jest",
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/tests/integration/", "/tests/e2e/"],
-  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+  transform: {
+    "^.+\\.ts$": [
+      "@swc/jest",
+      {
+        swcrc: false,
+        sourceMaps: "inline",
+        module: { type: "commonjs" },
+        jsc: {
+          parser: { syntax: "typescript" },
+          target: "es2022",
+          keepClassNames: true,
+          transform: { useDefineForClassFields: true },
+        },
+      },
+    ],
+  },
   testTimeout: 30000,
+  // Jest's default (one worker less than the CPUs) runs the suite in band on two cores; its
+  // parent process idles while workers run, so give each core a worker.
+  maxWorkers: "100%",
 };

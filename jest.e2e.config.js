@@ -3,12 +3,13 @@
  * on a local file backend with the policy pack. Run with `npm run test:e2e`. The first run builds
  * the engine with tools/pulumi-toolchain.sh (about 25 minutes on 2 cores; cached afterwards).
  */
+const { transform } = require("./jest.config");
+
 module.exports = {
-  preset: "ts-jest",
   testEnvironment: "node",
   roots: ["<rootDir>/tests/e2e"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+  transform,
   testTimeout: 600000,
   maxWorkers: 1,
 };
