@@ -26,9 +26,13 @@ test.each(["staging", "production"])("%s passes the policy pack", (stack) => {
 });
 
 test("a broken production configuration gets exactly the expected violations and fails", () => {
+  // Declared production, the program itself refuses these settings; declared staging it accepts
+  // them, and only the production stack's policy config stands in their way.
   const { status, stdout } = gate(
     "--stack",
     "production",
+    "--set",
+    "environment=staging",
     "--set",
     "protectDatabase=false",
     "--set",
