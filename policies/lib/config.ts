@@ -20,7 +20,7 @@ export function schemaDefaults(schema: PolicyConfigSchema | undefined): Record<s
  */
 export function configOf<T extends object>(
   args: ResourceValidationArgs | StackValidationArgs,
-  schema: PolicyConfigSchema,
+  schema: PolicyConfigSchema | undefined,
 ): T {
   return { ...schemaDefaults(schema), ...args.getConfig<Record<string, unknown>>() } as T;
 }

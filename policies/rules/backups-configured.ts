@@ -1,34 +1,19 @@
-import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource } from "@pulumi/policy";
 import { BARMAN_PLUGIN } from "../../domain";
-import { configOf } from "../lib/config";
+import { on, stackPolicy } from "../lib/define";
 import { TYPES, asArr, asObj, asStr, at, nameOf, namespaceOf } from "../lib/k8s";
 import { runChecks } from "../lib/unknowns";
 
-interface Config {
-  requireBackups: boolean;
-}
-
-const configSchema: PolicyConfigSchema = {
-  properties: {
-    requireBackups: {
-      type: "boolean",
-      default: true,
-      description:
-        "Every CNPG Cluster archives WAL to a Barman Cloud ObjectStore and has a plugin ScheduledBackup (production: true, staging: false).",
-    },
-  },
+const settings = {
+  requireBackups: on`Every CNPG Cluster archives WAL to a Barman Cloud ObjectStore and has a plugin ScheduledBackup (production: true, staging: false).`,
 };
 
 const key = (namespace: string, name: string | undefined) => `${namespace}/${name ?? ""}`;
 
-export const backupsConfigured: StackValidationPolicy = {
-  name: "backups-configured",
-  description:
-    "CNPG Clusters back up through the Barman Cloud plugin: an ObjectStore, spec.plugins naming it, and a ScheduledBackup with method plugin.",
-  enforcementLevel: "mandatory",
-  configSchema,
-  validateStack: (args, reportViolation) => {
-    const { requireBackups } = configOf<Config>(args, configSchema);
+export const backupsConfigured = stackPolicy(
+  { name: "backups-configured", enforcementLevel: "mandatory", settings },
+  "CNPG Clusters back up through the Barman Cloud plugin: an ObjectStore, spec.plugins naming it, and a ScheduledBackup with method plugin.",
+  (args, reportViolation, { requireBackups }) => {
     const of = (type: string) => args.resources.filter((r) => r.type === type);
     const clusters = of(TYPES.cluster);
     const stores = of(TYPES.objectStore);
@@ -126,4 +111,4 @@ export const backupsConfigured: StackValidationPolicy = {
       ...(requireBackups ? clusters.map(checkCluster) : []),
     ]);
   },
-};
+);

@@ -1,34 +1,21 @@
-import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
 import { BARMAN_PLUGIN } from "../../domain";
-import { configOf } from "../lib/config";
+import { integer, resourcePolicy, text } from "../lib/define";
 import { TYPES, asArr, asObj, asStr, at, isDocumentDbCluster } from "../lib/k8s";
 import { runChecks } from "../lib/unknowns";
 
-interface Config {
-  postgresUID: number;
-  postgresGID: number;
-  socketDirectory: string;
-}
-
-const configSchema: PolicyConfigSchema = {
-  properties: {
-    postgresUID: {
-      type: "integer",
-      default: 999,
-      description: "UID postgres runs as in the postgres-documentdb image (CNPG defaults to 26).",
-    },
-    postgresGID: {
-      type: "integer",
-      default: 999,
-      description: "GID postgres runs as in the postgres-documentdb image (CNPG defaults to 26).",
-    },
-    socketDirectory: {
-      type: "string",
-      default: "/controller/run",
-      description:
-        "The Unix socket directory of CNPG instances, used by DocumentDB's internal connections.",
-    },
-  },
+const settings = {
+  postgresUID: integer(
+    999,
+    "UID postgres runs as in the postgres-documentdb image (CNPG defaults to 26).",
+  ),
+  postgresGID: integer(
+    999,
+    "GID postgres runs as in the postgres-documentdb image (CNPG defaults to 26).",
+  ),
+  socketDirectory: text(
+    "/controller/run",
+    "The Unix socket directory of CNPG instances, used by DocumentDB's internal connections.",
+  ),
 };
 
 const REQUIRED_LIBRARIES = ["pg_cron", "pg_documentdb_core", "pg_documentdb"];
@@ -37,18 +24,18 @@ const GRANT_ADMIN_ROLE = /grant\s+documentdb_admin_role\s+to\s+/i;
 const HBA_PEER_MAP = /^local\s+\S+\s+(\S+)\s+peer\s+.*\bmap=documentdb\b/;
 const IDENT_MAP = /^documentdb\s+postgres\s+(\S+)\s*$/;
 
-export const cnpgDocumentdbSettings: ResourceValidationPolicy = {
-  name: "cnpg-documentdb-settings",
-  description:
-    "A CNPG Cluster running the postgres-documentdb image declares what the image's entrypoint would have: UID/GID, preload libraries, the extension, socket connections, superuser access, primary backups.",
-  enforcementLevel: "mandatory",
-  configSchema,
-  validateResource: (args, reportViolation) => {
-    if (args.type !== TYPES.cluster) args.notApplicable(`Policy only applies to ${TYPES.cluster}`);
+export const cnpgDocumentdbSettings = resourcePolicy(
+  {
+    name: "cnpg-documentdb-settings",
+    enforcementLevel: "mandatory",
+    settings,
+    appliesTo: TYPES.cluster,
+  },
+  "A CNPG Cluster running the postgres-documentdb image declares what the image's entrypoint would have: UID/GID, preload libraries, the extension, socket connections, superuser access, primary backups.",
+  (args, reportViolation, config) => {
     if (!isDocumentDbCluster(args.type, args.props)) {
       args.notApplicable("The Cluster does not run a postgres-documentdb image");
     }
-    const config = configOf<Config>(args, configSchema);
     const spec = asObj(at(args.props, "spec")) ?? {};
     const postgresql = asObj(spec["postgresql"]) ?? {};
     const parameters = asObj(postgresql["parameters"]) ?? {};
@@ -162,4 +149,4 @@ export const cnpgDocumentdbSettings: ResourceValidationPolicy = {
       },
     ]);
   },
-};
+);

@@ -1,30 +1,18 @@
-import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { configOf } from "../lib/config";
+import { integer, resourcePolicy } from "../lib/define";
 import { TYPES, at } from "../lib/k8s";
 
-interface Config {
-  minInstances: number;
-}
-
-const configSchema: PolicyConfigSchema = {
-  properties: {
-    minInstances: {
-      type: "integer",
-      minimum: 1,
-      default: 1,
-      description: "Fewest PostgreSQL instances a Cluster may run (production: 3, staging: 1).",
-    },
-  },
+const settings = {
+  minInstances: integer(
+    1,
+    "Fewest PostgreSQL instances a Cluster may run (production: 3, staging: 1).",
+    { minimum: 1 },
+  ),
 };
 
-export const cnpgMinInstances: ResourceValidationPolicy = {
-  name: "cnpg-min-instances",
-  description: "CloudNative-PG Clusters run at least the configured number of instances.",
-  enforcementLevel: "mandatory",
-  configSchema,
-  validateResource: (args, reportViolation) => {
-    if (args.type !== TYPES.cluster) args.notApplicable(`Policy only applies to ${TYPES.cluster}`);
-    const { minInstances } = configOf<Config>(args, configSchema);
+export const cnpgMinInstances = resourcePolicy(
+  { name: "cnpg-min-instances", enforcementLevel: "mandatory", settings, appliesTo: TYPES.cluster },
+  "CloudNative-PG Clusters run at least the configured number of instances.",
+  (args, reportViolation, { minInstances }) => {
     const raw = at(args.props, "spec", "instances");
     // CNPG defaults spec.instances to 1.
     const instances = raw === undefined ? 1 : raw;
@@ -36,4 +24,4 @@ export const cnpgMinInstances: ResourceValidationPolicy = {
       );
     }
   },
-};
+);

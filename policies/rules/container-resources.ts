@@ -1,43 +1,12 @@
-import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { configOf } from "../lib/config";
-import {
-  TYPES,
-  asObj,
-  at,
-  containersOf,
-  describeContainer,
-  isWorkload,
-  podTemplateOf,
-  type Obj,
-} from "../lib/k8s";
+import { off, on, resourcePolicy } from "../lib/define";
+import { TYPES, asObj, at, type Obj } from "../lib/k8s";
+import { checkEachContainer } from "../lib/workloads";
 import { parseQuantity } from "../../domain";
-import { runChecks } from "../lib/unknowns";
 
-interface Config {
-  requireMemoryLimit: boolean;
-  requireCpuLimit: boolean;
-  requireClusterMemoryLimit: boolean;
-}
-
-const configSchema: PolicyConfigSchema = {
-  properties: {
-    requireMemoryLimit: {
-      type: "boolean",
-      default: true,
-      description: "Workload containers set limits.memory (an unbounded leak takes the node down).",
-    },
-    requireCpuLimit: {
-      type: "boolean",
-      default: false,
-      description: "Workload containers set limits.cpu (off by default: CPU limits throttle).",
-    },
-    requireClusterMemoryLimit: {
-      type: "boolean",
-      default: false,
-      description:
-        "CNPG Clusters set resources.limits.memory (off by default: the production homelab runs PostgreSQL without limits).",
-    },
-  },
+const settings = {
+  requireMemoryLimit: on`Workload containers set limits.memory (an unbounded leak takes the node down).`,
+  requireCpuLimit: off`Workload containers set limits.cpu (off by default: CPU limits throttle).`,
+  requireClusterMemoryLimit: off`CNPG Clusters set resources.limits.memory (off by default: the production homelab runs PostgreSQL without limits).`,
 };
 
 function checkResources(
@@ -75,14 +44,10 @@ function checkResources(
   }
 }
 
-export const containerResources: ResourceValidationPolicy = {
-  name: "container-resources",
-  description:
-    "Containers request CPU and memory and limit memory; CNPG Clusters request CPU and memory.",
-  enforcementLevel: "mandatory",
-  configSchema,
-  validateResource: (args, reportViolation) => {
-    const config = configOf<Config>(args, configSchema);
+export const containerResources = resourcePolicy(
+  { name: "container-resources", enforcementLevel: "mandatory", settings },
+  "Containers request CPU and memory and limit memory; CNPG Clusters request CPU and memory.",
+  (args, reportViolation, config) => {
     if (args.type === TYPES.cluster) {
       checkResources(
         "The Cluster",
@@ -93,21 +58,17 @@ export const containerResources: ResourceValidationPolicy = {
       );
       return;
     }
-    if (!isWorkload(args.type))
-      args.notApplicable("Policy only applies to workloads and CNPG Clusters");
-    const template = podTemplateOf(args.type, args.props);
-    if (!template) return;
-    runChecks(
-      containersOf(template.spec).map((ref) => () => {
-        const what = describeContainer(ref).replace(/^./, (c) => c.toUpperCase());
+    checkEachContainer(
+      args,
+      ({ what, container }) =>
         checkResources(
-          what,
-          asObj(ref.container["resources"]),
+          what.replace(/^./, (c) => c.toUpperCase()),
+          asObj(container["resources"]),
           config.requireMemoryLimit,
           config.requireCpuLimit,
           reportViolation,
-        );
-      }),
+        ),
+      "Policy only applies to workloads and CNPG Clusters",
     );
   },
-};
+);

@@ -1,54 +1,35 @@
-import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { configOf } from "../lib/config";
+import type { PolicyResource } from "@pulumi/policy";
+import { integer, on, stackPolicy, text } from "../lib/define";
 import {
-  FERRETDB_REPOSITORY,
-  TYPES,
-  asStr,
-  at,
-  findContainer,
-  isDocumentDbCluster,
-  nameOf,
-  namespaceOf,
-  stringMap,
-} from "../lib/k8s";
+  OPERATOR_CONNECTIONS,
+  POOL_SIZE_ANNOTATION,
+  SUPERUSER_RESERVED_CONNECTIONS,
+} from "../../domain";
+import { ferretDbsAndClusters } from "../lib/ferretdb";
+import { TYPES, asStr, at, nameOf, namespaceOf, stringMap } from "../lib/k8s";
 import { runChecks } from "../lib/unknowns";
 
-interface Config {
-  poolSizeAnnotation: string;
-  defaultPoolSize: number;
-  headroom: number;
-  countRollingUpdateSurge: boolean;
-}
-
-const configSchema: PolicyConfigSchema = {
-  properties: {
-    poolSizeAnnotation: {
-      type: "string",
-      default: "nightscout.dev/pool-size",
-      description: "Deployment annotation stating FerretDB's PostgreSQL pool size per pod.",
-    },
-    defaultPoolSize: {
-      type: "integer",
-      minimum: 1,
-      default: 50,
-      description: "FerretDB's pgx pool maximum per pod when the annotation is absent.",
-    },
-    headroom: {
-      type: "integer",
+const settings = {
+  poolSizeAnnotation: text(
+    POOL_SIZE_ANNOTATION,
+    "Deployment annotation stating FerretDB's PostgreSQL pool size per pod.",
+  ),
+  defaultPoolSize: integer(
+    50,
+    "FerretDB's pgx pool maximum per pod when the annotation is absent.",
+    { minimum: 1 },
+  ),
+  headroom: integer(
+    OPERATOR_CONNECTIONS,
+    "Connections kept free for CNPG itself, replication, backups and psql.",
+    {
       minimum: 0,
-      default: 10,
-      description: "Connections kept free for CNPG itself, replication, backups and psql.",
     },
-    countRollingUpdateSurge: {
-      type: "boolean",
-      default: true,
-      description: "Count the extra pods a RollingUpdate runs next to the old ones (maxSurge).",
-    },
-  },
+  ),
+  countRollingUpdateSurge: on`Count the extra pods a RollingUpdate runs next to the old ones (maxSurge).`,
 };
 
 const PG_DEFAULT_MAX_CONNECTIONS = 100;
-const PG_DEFAULT_SUPERUSER_RESERVED = 3;
 
 /** Pods that can exist at once: a rolling update adds maxSurge pods next to the old ones. */
 export function peakPods(props: unknown, countSurge = true): number {
@@ -68,21 +49,13 @@ function intParameter(cluster: PolicyResource, name: string, fallback: number): 
   return /^\d+$/.test(text) ? Number(text) : text;
 }
 
-export const ferretdbConnectionBudget: StackValidationPolicy = {
-  name: "ferretdb-connection-budget",
-  description:
-    "FerretDB pods × pool size, plus headroom and PostgreSQL's reserved superuser connections, fit in the Cluster's max_connections.",
-  enforcementLevel: "mandatory",
-  configSchema,
-  validateStack: (args, reportViolation) => {
-    const config = configOf<Config>(args, configSchema);
-    const ferretdbs: { resource: PolicyResource; pods: number; pool: number }[] = [];
-    const clusters: PolicyResource[] = [];
-    runChecks(
-      args.resources.map((resource) => () => {
-        if (isDocumentDbCluster(resource.type, resource.props)) clusters.push(resource);
-        if (resource.type !== TYPES.deployment) return;
-        if (!findContainer(resource.type, resource.props, FERRETDB_REPOSITORY)) return;
+export const ferretdbConnectionBudget = stackPolicy(
+  { name: "ferretdb-connection-budget", enforcementLevel: "mandatory", settings },
+  "FerretDB pods × pool size, plus headroom and PostgreSQL's reserved superuser connections, fit in the Cluster's max_connections.",
+  (args, reportViolation, config) => {
+    const { ferretdbs, clusters } = ferretDbsAndClusters(
+      args.resources,
+      (resource) => {
         const annotation = stringMap(at(resource.props, "metadata", "annotations"))[
           config.poolSizeAnnotation
         ];
@@ -93,16 +66,13 @@ export const ferretdbConnectionBudget: StackValidationPolicy = {
               `Annotation ${config.poolSizeAnnotation}="${annotation}" is not a positive integer.`,
               resource.urn,
             );
-            return;
+            return undefined;
           }
           pool = Number(annotation);
         }
-        ferretdbs.push({
-          resource,
-          pods: peakPods(resource.props, config.countRollingUpdateSurge),
-          pool,
-        });
-      }),
+        return { resource, pods: peakPods(resource.props, config.countRollingUpdateSurge), pool };
+      },
+      [TYPES.deployment],
     );
     if (ferretdbs.length === 0 || clusters.length === 0) {
       args.notApplicable("The stack has no FerretDB Deployment or no postgres-documentdb Cluster");
@@ -120,7 +90,7 @@ export const ferretdbConnectionBudget: StackValidationPolicy = {
         const reserved = intParameter(
           cluster,
           "superuser_reserved_connections",
-          PG_DEFAULT_SUPERUSER_RESERVED,
+          SUPERUSER_RESERVED_CONNECTIONS,
         );
         if (typeof max === "string" || typeof reserved === "string") {
           reportViolation(
@@ -141,4 +111,4 @@ export const ferretdbConnectionBudget: StackValidationPolicy = {
       }),
     );
   },
-};
+);

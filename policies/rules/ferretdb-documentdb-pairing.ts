@@ -1,34 +1,12 @@
-import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import {
-  documentDbFor,
-  parseDocumentDbImageTag,
-  parseFerretDbImageVersion,
-} from "../../domain";
-import { configOf } from "../lib/config";
-import {
-  FERRETDB_REPOSITORY,
-  asStr,
-  at,
-  findContainer,
-  imageOf,
-  isDocumentDbCluster,
-  namespaceOf,
-} from "../lib/k8s";
+import type { PolicyResource } from "@pulumi/policy";
+import { documentDbFor, parseDocumentDbImageTag, parseFerretDbImageVersion } from "../../domain";
+import { on, stackPolicy } from "../lib/define";
+import { ferretDbsAndClusters } from "../lib/ferretdb";
+import { asStr, at, imageOf, namespaceOf, type Obj } from "../lib/k8s";
 import { runChecks } from "../lib/unknowns";
 
-interface Config {
-  requireMatchingImageTag: boolean;
-}
-
-const configSchema: PolicyConfigSchema = {
-  properties: {
-    requireMatchingImageTag: {
-      type: "boolean",
-      default: true,
-      description:
-        "The postgres-documentdb tag's -ferretdb-<version> part must equal the deployed FerretDB version, not only the DocumentDB pair.",
-    },
-  },
+const settings = {
+  requireMatchingImageTag: on`The postgres-documentdb tag's -ferretdb-<version> part must equal the deployed FerretDB version, not only the DocumentDB pair.`,
 };
 
 interface FerretDb {
@@ -36,24 +14,17 @@ interface FerretDb {
   image: string;
 }
 
-export const ferretdbDocumentdbPairing: StackValidationPolicy = {
-  name: "ferretdb-documentdb-pairing",
-  description:
-    "The FerretDB image and the postgres-documentdb image are a released pair (a mismatch only logs a warning at runtime).",
-  enforcementLevel: "mandatory",
-  configSchema,
-  validateStack: (args, reportViolation) => {
-    const config = configOf<Config>(args, configSchema);
-    const ferretdbs: FerretDb[] = [];
-    const clusters: PolicyResource[] = [];
-    runChecks(
-      args.resources.map((resource) => () => {
-        if (isDocumentDbCluster(resource.type, resource.props)) clusters.push(resource);
-        const found = findContainer(resource.type, resource.props, FERRETDB_REPOSITORY);
-        const image = found && imageOf(found.ref.container);
-        if (image) ferretdbs.push({ resource, image });
-      }),
-    );
+/** A FerretDB workload without an image has nothing to pair. */
+function withImage(resource: PolicyResource, container: Obj): FerretDb | undefined {
+  const image = imageOf(container);
+  return image ? { resource, image } : undefined;
+}
+
+export const ferretdbDocumentdbPairing = stackPolicy(
+  { name: "ferretdb-documentdb-pairing", enforcementLevel: "mandatory", settings },
+  "The FerretDB image and the postgres-documentdb image are a released pair (a mismatch only logs a warning at runtime).",
+  (args, reportViolation, config) => {
+    const { ferretdbs, clusters } = ferretDbsAndClusters(args.resources, withImage);
     if (ferretdbs.length === 0 || clusters.length === 0) {
       args.notApplicable("The stack has no FerretDB workload or no postgres-documentdb Cluster");
     }
@@ -101,4 +72,4 @@ export const ferretdbDocumentdbPairing: StackValidationPolicy = {
       }),
     );
   },
-};
+);

@@ -1,38 +1,16 @@
-import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { configOf } from "../lib/config";
+import { on, resourcePolicy, stringList } from "../lib/define";
 import { TYPES, asArr, asObj, asStr, at, stringMap } from "../lib/k8s";
 import { runChecks } from "../lib/unknowns";
+
+const settings = {
+  traefikIngressClasses: stringList(["traefik"], "Ingress class names served by Traefik."),
+  requireRedirectMiddleware: on`Traefik ingresses must reference a middleware (the HTTP→HTTPS redirect).`,
+  requireTlsSecretName: on`Every tls entry names its certificate Secret (cert-manager or existing).`,
+};
 
 export const MIDDLEWARES_ANNOTATION = "traefik.ingress.kubernetes.io/router.middlewares";
 const TRAEFIK_ANNOTATION_PREFIX = "traefik.ingress.kubernetes.io/";
 const LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
-
-interface Config {
-  traefikIngressClasses: string[];
-  requireRedirectMiddleware: boolean;
-  requireTlsSecretName: boolean;
-}
-
-const configSchema: PolicyConfigSchema = {
-  properties: {
-    traefikIngressClasses: {
-      type: "array",
-      items: { type: "string" },
-      default: ["traefik"],
-      description: "Ingress class names served by Traefik.",
-    },
-    requireRedirectMiddleware: {
-      type: "boolean",
-      default: true,
-      description: "Traefik ingresses must reference a middleware (the HTTP→HTTPS redirect).",
-    },
-    requireTlsSecretName: {
-      type: "boolean",
-      default: true,
-      description: "Every tls entry names its certificate Secret (cert-manager or existing).",
-    },
-  },
-};
 
 /** `*.example.org` covers exactly one extra label, as in TLS certificate matching. */
 export function tlsHostCovers(tlsHost: string, host: string): boolean {
@@ -60,15 +38,15 @@ export function isTraefikIngress(props: unknown, classes: readonly string[]): bo
   return Object.keys(annotations).some((key) => key.startsWith(TRAEFIK_ANNOTATION_PREFIX));
 }
 
-export const ingressTlsAndHttpsRedirect: ResourceValidationPolicy = {
-  name: "ingress-tls-and-https-redirect",
-  description:
-    "Ingresses serve every host over TLS, and Traefik ingresses redirect HTTP to HTTPS through a middleware.",
-  enforcementLevel: "mandatory",
-  configSchema,
-  validateResource: (args, reportViolation) => {
-    if (args.type !== TYPES.ingress) args.notApplicable(`Policy only applies to ${TYPES.ingress}`);
-    const config = configOf<Config>(args, configSchema);
+export const ingressTlsAndHttpsRedirect = resourcePolicy(
+  {
+    name: "ingress-tls-and-https-redirect",
+    enforcementLevel: "mandatory",
+    settings,
+    appliesTo: TYPES.ingress,
+  },
+  "Ingresses serve every host over TLS, and Traefik ingresses redirect HTTP to HTTPS through a middleware.",
+  (args, reportViolation, config) => {
     const props = args.props;
     runChecks([
       () => {
@@ -129,4 +107,4 @@ export const ingressTlsAndHttpsRedirect: ResourceValidationPolicy = {
       },
     ]);
   },
-};
+);

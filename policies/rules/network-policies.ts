@@ -1,6 +1,5 @@
-import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { CNPG_STATUS_PORT, POSTGRES_PORT } from "../../domain";
-import { configOf } from "../lib/config";
+import { on, stackPolicy } from "../lib/define";
 import {
   TYPES,
   WORKLOAD_TYPES,
@@ -17,32 +16,10 @@ import {
 } from "../lib/k8s";
 import { runChecks } from "../lib/unknowns";
 
-interface Config {
-  requireDefaultDeny: boolean;
-  requireIngressAllow: boolean;
-  requireEgressAllow: boolean;
-}
-
-const configSchema: PolicyConfigSchema = {
-  properties: {
-    requireDefaultDeny: {
-      type: "boolean",
-      default: true,
-      description:
-        "Each namespace with workloads has a default-deny NetworkPolicy for both directions.",
-    },
-    requireIngressAllow: {
-      type: "boolean",
-      default: true,
-      description: "Each workload's pods are selected by a NetworkPolicy with ingress rules.",
-    },
-    requireEgressAllow: {
-      type: "boolean",
-      default: true,
-      description:
-        "Each workload's pods are selected by a NetworkPolicy with egress rules (DNS at least).",
-    },
-  },
+const settings = {
+  requireDefaultDeny: on`Each namespace with workloads has a default-deny NetworkPolicy for both directions.`,
+  requireIngressAllow: on`Each workload's pods are selected by a NetworkPolicy with ingress rules.`,
+  requireEgressAllow: on`Each workload's pods are selected by a NetworkPolicy with egress rules (DNS at least).`,
 };
 
 /** The ports a CNPG instance must accept: clients, and the operator's status checks. */
@@ -95,14 +72,10 @@ function allowsPort(rule: Obj, wanted: { port: number; name: string }): boolean 
   });
 }
 
-export const networkPolicies: StackValidationPolicy = {
-  name: "network-policies",
-  description:
-    "Each namespace with workloads denies all traffic by default, and every workload's pods are selected by explicit allow policies.",
-  enforcementLevel: "mandatory",
-  configSchema,
-  validateStack: (args, reportViolation) => {
-    const config = configOf<Config>(args, configSchema);
+export const networkPolicies = stackPolicy(
+  { name: "network-policies", enforcementLevel: "mandatory", settings },
+  "Each namespace with workloads denies all traffic by default, and every workload's pods are selected by explicit allow policies.",
+  (args, reportViolation, config) => {
     const workloads: Workload[] = [];
     const policies: NetPol[] = [];
 
@@ -184,4 +157,4 @@ export const networkPolicies: StackValidationPolicy = {
       }
     }
   },
-};
+);

@@ -1,35 +1,21 @@
-import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
 import { NIGHTSCOUT_ROLES } from "../../domain";
-import { configOf } from "../lib/config";
-import { NIGHTSCOUT_REPOSITORY, envOf, findContainer, isWorkload } from "../lib/k8s";
+import { resourcePolicy, stringList } from "../lib/define";
+import { NIGHTSCOUT_REPOSITORY, envOf } from "../lib/k8s";
+import { applicationContainer } from "../lib/workloads";
 
-interface Config {
-  allowedDefaultRoles: string[];
-}
-
-const configSchema: PolicyConfigSchema = {
-  properties: {
-    allowedDefaultRoles: {
-      type: "array",
-      items: { type: "string" },
-      default: ["denied", "status-only"],
-      description: "Roles an anonymous visitor may get; anything else exposes CGM data or writes.",
-    },
-  },
+const settings = {
+  allowedDefaultRoles: stringList(
+    ["denied", "status-only"],
+    "Roles an anonymous visitor may get; anything else exposes CGM data or writes.",
+  ),
 };
 
-export const nightscoutDefaultRolesPrivate: ResourceValidationPolicy = {
-  name: "nightscout-default-roles-private",
-  description:
-    "Nightscout's AUTH_DEFAULT_ROLES keeps CGM data private (the default, readable, makes it public).",
-  enforcementLevel: "advisory",
-  configSchema,
-  validateResource: (args, reportViolation) => {
-    if (!isWorkload(args.type)) args.notApplicable("Policy only applies to workloads");
-    const found = findContainer(args.type, args.props, NIGHTSCOUT_REPOSITORY);
-    if (!found) return args.notApplicable("The workload does not run Nightscout");
-    const { allowedDefaultRoles } = configOf<Config>(args, configSchema);
-    const entry = envOf(found.ref.container).get("AUTH_DEFAULT_ROLES");
+export const nightscoutDefaultRolesPrivate = resourcePolicy(
+  { name: "nightscout-default-roles-private", enforcementLevel: "advisory", settings },
+  "Nightscout's AUTH_DEFAULT_ROLES keeps CGM data private (the default, readable, makes it public).",
+  (args, reportViolation, { allowedDefaultRoles }) => {
+    const { container } = applicationContainer(args, NIGHTSCOUT_REPOSITORY, "Nightscout");
+    const entry = envOf(container).get("AUTH_DEFAULT_ROLES");
     if (!entry) {
       reportViolation(
         'AUTH_DEFAULT_ROLES is not set, so it defaults to "readable": all CGM data is public. Use status-only or denied.',
@@ -54,4 +40,4 @@ export const nightscoutDefaultRolesPrivate: ResourceValidationPolicy = {
       );
     }
   },
-};
+);

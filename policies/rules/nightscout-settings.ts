@@ -1,5 +1,4 @@
-import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { configOf } from "../lib/config";
+import { decimal, resourcePolicy } from "../lib/define";
 import {
   NIGHTSCOUT_REPOSITORY,
   TYPES,
@@ -8,27 +7,18 @@ import {
   asStr,
   at,
   envOf,
-  findContainer,
   isFromSecret,
-  isWorkload,
   type EnvEntry,
   type Obj,
 } from "../lib/k8s";
 import { runChecks } from "../lib/unknowns";
+import { applicationContainer } from "../lib/workloads";
 
-interface Config {
-  minMgdlThreshold: number;
-}
-
-const configSchema: PolicyConfigSchema = {
-  properties: {
-    minMgdlThreshold: {
-      type: "number",
-      default: 36,
-      description:
-        "Smallest plausible BG_* threshold in mg/dL (2 mmol/L); a smaller number is an mmol/L value Nightscout would read as mg/dL.",
-    },
-  },
+const settings = {
+  minMgdlThreshold: decimal(
+    36,
+    "Smallest plausible BG_* threshold in mg/dL (2 mmol/L); a smaller number is an mmol/L value Nightscout would read as mg/dL.",
+  ),
 };
 
 /** Fact 19: Nightscout reads the first of these that is set. */
@@ -115,18 +105,11 @@ function probePaths(container: Obj): { probe: string; path: string; headers: Obj
   return result;
 }
 
-export const nightscoutSettings: ResourceValidationPolicy = {
-  name: "nightscout-settings",
-  description:
-    "Nightscout gets its API_SECRET from a Secret, a database URI, HOSTNAME=0.0.0.0, one replica with Recreate, consistent BG thresholds and probes that work.",
-  enforcementLevel: "mandatory",
-  configSchema,
-  validateResource: (args, reportViolation) => {
-    if (!isWorkload(args.type)) args.notApplicable("Policy only applies to workloads");
-    const found = findContainer(args.type, args.props, NIGHTSCOUT_REPOSITORY);
-    if (!found) return args.notApplicable("The workload does not run Nightscout");
-    const config = configOf<Config>(args, configSchema);
-    const container = found.ref.container;
+export const nightscoutSettings = resourcePolicy(
+  { name: "nightscout-settings", enforcementLevel: "mandatory", settings },
+  "Nightscout gets its API_SECRET from a Secret, a database URI, HOSTNAME=0.0.0.0, one replica with Recreate, consistent BG thresholds and probes that work.",
+  (args, reportViolation, config) => {
+    const { container } = applicationContainer(args, NIGHTSCOUT_REPOSITORY, "Nightscout");
     const env = envOf(container);
     const value = (name: string) => env.get(name)?.value;
 
@@ -213,4 +196,4 @@ export const nightscoutSettings: ResourceValidationPolicy = {
       },
     ]);
   },
-};
+);

@@ -1,47 +1,23 @@
-import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { configOf } from "../lib/config";
-import {
-  TYPES,
-  asArr,
-  asObj,
-  at,
-  containersOf,
-  describeContainer,
-  envOf,
-  isFromSecret,
-  isWorkload,
-  podTemplateOf,
-} from "../lib/k8s";
+import { resourcePolicy, stringList } from "../lib/define";
+import { TYPES, asArr, asObj, at, envOf, isFromSecret } from "../lib/k8s";
 import { runChecks } from "../lib/unknowns";
+import { checkEachContainer } from "../lib/workloads";
 import { SENSITIVE_ENV_NAME_PATTERNS, hasCredentialUri } from "../../domain";
 
-interface Config {
-  sensitiveNamePatterns: string[];
-}
-
-const configSchema: PolicyConfigSchema = {
-  properties: {
-    sensitiveNamePatterns: {
-      type: "array",
-      items: { type: "string" },
-      default: [...SENSITIVE_ENV_NAME_PATTERNS],
-      description:
-        "Case-insensitive regular expressions; an env var whose name matches must come from valueFrom.secretKeyRef.",
-    },
-  },
+const settings = {
+  sensitiveNamePatterns: stringList(
+    [...SENSITIVE_ENV_NAME_PATTERNS],
+    "Case-insensitive regular expressions; an env var whose name matches must come from valueFrom.secretKeyRef.",
+  ),
 };
 
 // Re-exported for the policy's spec, which tests the URI rule directly.
 export { hasCredentialUri };
 
-export const noLiteralSecrets: ResourceValidationPolicy = {
-  name: "no-literal-secrets",
-  description:
-    "Secrets (sensitive env names, URIs with user:password@) reach containers through secretKeyRef, never as literals.",
-  enforcementLevel: "mandatory",
-  configSchema,
-  validateResource: (args, reportViolation) => {
-    const config = configOf<Config>(args, configSchema);
+export const noLiteralSecrets = resourcePolicy(
+  { name: "no-literal-secrets", enforcementLevel: "mandatory", settings },
+  "Secrets (sensitive env names, URIs with user:password@) reach containers through secretKeyRef, never as literals.",
+  (args, reportViolation, config) => {
     const patterns = config.sensitiveNamePatterns.map((p) => new RegExp(p, "i"));
 
     if (args.type === TYPES.configMap) {
@@ -56,15 +32,10 @@ export const noLiteralSecrets: ResourceValidationPolicy = {
       );
       return;
     }
-    if (!isWorkload(args.type))
-      args.notApplicable("Policy only applies to workloads and ConfigMaps");
-    const template = podTemplateOf(args.type, args.props);
-    if (!template) return;
-
-    runChecks(
-      containersOf(template.spec).map((ref) => () => {
-        const what = describeContainer(ref);
-        for (const entry of envOf(ref.container).values()) {
+    checkEachContainer(
+      args,
+      ({ what, container }) => {
+        for (const entry of envOf(container).values()) {
           if (patterns.some((p) => p.test(entry.name)) && !isFromSecret(entry)) {
             reportViolation(
               `${what}: env ${entry.name} looks sensitive but is not taken from a Secret (valueFrom.secretKeyRef with name and key).`,
@@ -76,7 +47,7 @@ export const noLiteralSecrets: ResourceValidationPolicy = {
           }
         }
         for (const field of ["command", "args"]) {
-          for (const arg of asArr(ref.container[field])) {
+          for (const arg of asArr(container[field])) {
             if (typeof arg === "string" && hasCredentialUri(arg)) {
               reportViolation(
                 `${what}: ${field} contains a URI with a password; read it from a Secret-backed env var.`,
@@ -84,7 +55,8 @@ export const noLiteralSecrets: ResourceValidationPolicy = {
             }
           }
         }
-      }),
+      },
+      "Policy only applies to workloads and ConfigMaps",
     );
   },
-};
+);

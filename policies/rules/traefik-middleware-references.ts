@@ -1,16 +1,14 @@
-import type { StackValidationPolicy } from "@pulumi/policy";
+import { stackPolicy } from "../lib/define";
 import { TYPES, asStr, at, nameOf, namespaceOf, stringMap } from "../lib/k8s";
 import { runChecks } from "../lib/unknowns";
 import { middlewareRefs } from "./ingress-tls-and-https-redirect";
 
 const CRD_PROVIDER = "@kubernetescrd";
 
-export const traefikMiddlewareReferences: StackValidationPolicy = {
-  name: "traefik-middleware-references",
-  description:
-    "Middlewares an Ingress references through @kubernetescrd exist in the stack, and one of them redirects to HTTPS.",
-  enforcementLevel: "mandatory",
-  validateStack: (args, reportViolation) => {
+export const traefikMiddlewareReferences = stackPolicy(
+  { name: "traefik-middleware-references", enforcementLevel: "mandatory" },
+  "Middlewares an Ingress references through @kubernetescrd exist in the stack, and one of them redirects to HTTPS.",
+  (args, reportViolation) => {
     const ingresses = args.resources.filter((r) => r.type === TYPES.ingress);
     const middlewares = new Map<string, boolean>();
     runChecks(
@@ -49,4 +47,4 @@ export const traefikMiddlewareReferences: StackValidationPolicy = {
       }),
     );
   },
-};
+);
