@@ -40,7 +40,10 @@ export interface MongoProbeHooks {
   afterInsert?: (marker: Marker, where: { database: string; collection: string }) => Promise<void>;
 }
 
-/** How long closing a client may take before the check moves on without it. */
+/**
+ * How long closing a client may take before the check moves on without it: a close takes
+ * milliseconds when the server answers, and this is all a check may overrun its deadline by.
+ */
 export const CLOSE_GRACE_MS = 500;
 /**
  * The driver's own timeouts end this much (at most) before the attempt's hard stop, so its
@@ -102,6 +105,7 @@ function clientFor(connectionString: string, budgetMs: number): MongoClient {
     serverSelectionTimeoutMS: driverMs,
     connectTimeoutMS: driverMs,
     socketTimeoutMS: driverMs,
+    // One connection is all a check uses; more would only hide a pool problem behind retries.
     maxPoolSize: 1,
     // Retries are the retry policy's job; a driver retry would blur the count and timings.
     retryReads: false,
