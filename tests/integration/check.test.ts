@@ -12,6 +12,7 @@ import { CHECK_EXIT_CODES as EXIT_CODES } from "../../domain";
 import { lines, runCli, type Run } from "./cli";
 import { freePort, startHarness, type Harness } from "./harness";
 import { expectNoSecret, leakForms } from "./leaks";
+import { OVERSHOOT_MS, recordTiming } from "./timings";
 
 let h: Harness;
 const runs: Run[] = [];
@@ -106,7 +107,7 @@ describe("failures", () => {
 
     const result = await runCheck(env);
     expect(result).toMatchObject({ ok: false, kind: "unreachable" });
-    expect(result.totalMs).toBeLessThanOrEqual(deadline + 1_000);
+    expect(result.totalMs).toBeLessThanOrEqual(deadline + OVERSHOOT_MS);
     expect(result.attempts).toBeGreaterThan(1);
 
     // How many attempts fit depends on how long the process took to start (its deadline
@@ -119,7 +120,8 @@ describe("failures", () => {
       ),
     );
     // The CLI's deadline counts from process start, module loading included.
-    expect(run.ms).toBeLessThanOrEqual(deadline + 1_000);
+    recordTiming("wrong port, refused (CLI)", run.code, run.ms, deadline);
+    expect(run.ms).toBeLessThanOrEqual(deadline + OVERSHOOT_MS);
     expect(run.stdout).toBe("");
     expectNoPassword(run);
   });
@@ -135,6 +137,7 @@ describe("failures", () => {
     );
     // One retry at most, then out.
     expect(lines(run.stderr).filter((l) => l.includes("attempt "))).toHaveLength(2);
+    recordTiming("wrong password (CLI)", run.code, run.ms, 60_000);
     expect(run.ms).toBeLessThan(10_000);
     expectNoSecret(run.stderr, ["not-the-password"], "stderr");
     expectNoPassword(run);
@@ -254,6 +257,7 @@ describe("Nightscout status", () => {
     });
     expect(run.code).toBe(EXIT_CODES.nightscout);
     expect(verdict(run)).toContain("answered HTTP 401: set AUTH_DEFAULT_ROLES to status-only");
+    recordTiming("Nightscout 401 (CLI)", run.code, run.ms, 30_000);
     expect(run.ms).toBeLessThan(10_000);
   });
 
@@ -266,7 +270,8 @@ describe("Nightscout status", () => {
     });
     expect(run.code).toBe(EXIT_CODES.nightscout);
     expect(verdict(run)).toMatch(/did not answer: ECONNREFUSED \(gave up at the deadline\)$/);
-    expect(run.ms).toBeLessThanOrEqual(5_000);
+    recordTiming("Nightscout down (CLI)", run.code, run.ms, 4_000);
+    expect(run.ms).toBeLessThanOrEqual(4_000 + OVERSHOOT_MS);
   });
 });
 

@@ -159,7 +159,7 @@ describe("URIs the driver would misread: usage errors at once, nothing of them e
     ],
   ];
 
-  it.each(cases)("%s: exit 64 in one line, no attempt", async (_label, uri, message, fragments) => {
+  it.each(cases)("%s: exit 64 in one line, no attempt", async (label, uri, message, fragments) => {
     const run = await runCli({ MONGODB_URI: uri(), CHECK_DEADLINE_MS: String(deadline) });
     expect(run.code).toBe(EXIT_CODES.usage);
     expect(run.stdout).toBe("");
@@ -167,6 +167,7 @@ describe("URIs the driver would misread: usage errors at once, nothing of them e
     expect(out).toHaveLength(1);
     expect(out[0].replace(/^post-deploy-check: usage: /, "")).toMatch(message);
     // Exit at once: process start-up only, never the deadline.
+    recordTiming(`usage: ${label}`.slice(0, 44), run.code, run.ms, deadline);
     expect(run.ms).toBeLessThan(10_000);
     expectNoSecret(run, fragments, "run");
   });
