@@ -16,6 +16,7 @@ export type { CapturedResource };
 export const PROJECT = "nightscout";
 const ROOT = path.resolve(__dirname, "..");
 const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
+const STACK = "pulumi:pulumi:Stack";
 
 /** Values that stand in for the secrets an operator sets with `pulumi config set --secret`. */
 export const TEST_SECRETS: Readonly<Record<string, string>> = {
@@ -81,6 +82,8 @@ export interface MockRegistration {
   type: string;
   name: string;
   custom: boolean;
+  /** The provider reference it went through (`<urn>::<id>`), if any. */
+  provider?: string;
   /** Serialized inputs: a secret is still wrapped (read it with `secretInput`). */
   inputs: Record<string, unknown>;
 }
@@ -99,7 +102,7 @@ export interface CaptureResult<T> {
   resources: CapturedResource[];
   /** What loadProgram returned: a program's module exports (the stack outputs), as Outputs. */
   outputs: T;
-  /** What the mocks received during the capture, in arrival order. */
+  /** What the mocks received for the program's resources during the capture, in arrival order. */
   registrations: MockRegistration[];
   /** The result the mocks generated for each RandomPassword, by resource name. */
   generatedPasswords: ReadonlyMap<string, string>;
@@ -137,8 +140,22 @@ const urnOf = (r: pulumi.Resource): Promise<string> =>
 const SETTLE_DEADLINE_MS = 30_000;
 
 /**
- * A registration completes when its URN resolves, which is when the mocks answered it: once
- * every resource the program constructed has one, nothing more can arrive.
+ * Resolves once every RPC the runtime started has been answered: registrations, and the
+ * outputs components and the Stack register afterwards. The SDK's own drain (what `disconnect`
+ * waits on); it is internal, so its absence fails loudly rather than racing the next capture's
+ * mocks with this one's late RPCs.
+ */
+function rpcsDrained(): Promise<void> {
+  const { waitForRPCs } = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+  if (typeof waitForRPCs !== "function") {
+    throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs: find its successor");
+  }
+  return waitForRPCs();
+}
+
+/**
+ * Every resource the program constructed has its URN (the mocks answered its registration) and
+ * no RPC is left, so nothing more can arrive. Names what is missing after the deadline.
  */
 async function settled(
   resources: readonly { type: string; name: string; resource: pulumi.Resource }[],
@@ -147,16 +164,13 @@ async function settled(
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const names = resources.map((r) => `${r.type}::${r.name}`).join(", ");
-      reject(
-        new Error(
-          `registrations did not reach the mocks within ${SETTLE_DEADLINE_MS} ms: ${names}`,
-        ),
-      );
+      reject(new Error(`registrations unanswered after ${SETTLE_DEADLINE_MS} ms among: ${names}`));
     }, SETTLE_DEADLINE_MS);
     timer.unref();
   });
+  const answered = Promise.all(resources.map((r) => urnOf(r.resource))).then(rpcsDrained);
   try {
-    await Promise.race([Promise.all(resources.map((r) => urnOf(r.resource))), deadline]);
+    await Promise.race([answered, deadline]);
   } finally {
     clearTimeout(timer);
   }
@@ -186,12 +200,16 @@ async function captureAlone<T>(options: CaptureOptions<T>): Promise<CaptureResul
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        registrations.push({
-          type: args.type,
-          name: args.name,
-          custom: args.custom ?? false,
-          inputs: args.inputs,
-        });
+        // The Stack is the harness's, not the program's.
+        if (args.type !== STACK) {
+          registrations.push({
+            type: args.type,
+            name: args.name,
+            custom: args.custom ?? false,
+            provider: args.provider,
+            inputs: args.inputs,
+          });
+        }
         const answer = options.respond?.(args);
         if (answer) return { id: answer.id ?? `${args.name}-id`, state: answer.state };
         const state: Record<string, unknown> = { ...args.inputs };
@@ -220,21 +238,23 @@ async function captureAlone<T>(options: CaptureOptions<T>): Promise<CaptureResul
     opts: pulumi.CustomResourceOptions;
   }[] = [];
   let outputs: T | undefined;
-  let programError: unknown;
-  try {
-    await pulumi.runtime.runInPulumiStack(async () => {
-      pulumi.runtime.registerStackTransformation((args) => {
-        constructed.push({ ...args, opts: args.opts as pulumi.CustomResourceOptions });
-        return undefined;
-      });
-      outputs = await options.loadProgram();
+  let failure: { error: unknown } | undefined;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      constructed.push({ ...args, opts: args.opts as pulumi.CustomResourceOptions });
       return undefined;
     });
-  } catch (error) {
-    programError = error;
-  }
+    // Caught here, not around the Stack: a Stack whose init rejects leaves rejections nobody
+    // handles, which ends a jest worker or the process.
+    try {
+      outputs = await options.loadProgram();
+    } catch (error) {
+      failure = { error };
+    }
+    return undefined;
+  });
   await settled(constructed);
-  if (programError !== undefined) throw programError;
+  if (failure) throw failure.error;
 
   const resources: CapturedResource[] = [];
   for (const c of constructed) resources.push(await captured(c));
