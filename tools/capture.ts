@@ -98,7 +98,7 @@ export interface CaptureOptions<T> {
 }
 
 export interface CaptureResult<T> {
-  /** Every resource registered, in registration order. */
+  /** Every resource the program constructed, in construction order. */
   resources: CapturedResource[];
   /** What loadProgram returned: a program's module exports (the stack outputs), as Outputs. */
   outputs: T;
@@ -133,6 +133,15 @@ function mockPassword(name: string): string {
   return "mock-password-" + name.replace(/[^a-z0-9]/gi, "").slice(-12);
 }
 
+/** A resource as the stack transformation saw it: its inputs and options unresolved. */
+interface Constructed {
+  type: string;
+  name: string;
+  resource: pulumi.Resource;
+  props: pulumi.Inputs;
+  opts: pulumi.CustomResourceOptions;
+}
+
 const urnOf = (r: pulumi.Resource): Promise<string> =>
   new Promise<string>((resolve) => r.urn.apply(resolve));
 
@@ -157,9 +166,7 @@ function rpcsDrained(): Promise<void> {
  * Every resource the program constructed has its URN (the mocks answered its registration) and
  * no RPC is left, so nothing more can arrive. Names what is missing after the deadline.
  */
-async function settled(
-  resources: readonly { type: string; name: string; resource: pulumi.Resource }[],
-) {
+async function settled(resources: readonly Constructed[]) {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -215,7 +222,7 @@ async function captureAlone<T>(options: CaptureOptions<T>): Promise<CaptureResul
         const state: Record<string, unknown> = { ...args.inputs };
         if (args.type === RANDOM_PASSWORD) {
           state.result = mockPassword(args.name);
-          generatedPasswords.set(args.name, mockPassword(args.name));
+          generatedPasswords.set(args.name, state.result as string);
         }
         return { id: `${args.name}-id`, state };
       },
@@ -230,13 +237,7 @@ async function captureAlone<T>(options: CaptureOptions<T>): Promise<CaptureResul
   const configuration = options.configuration ?? { config: {}, secretKeys: [] };
   pulumi.runtime.setAllConfig(configuration.config, configuration.secretKeys);
 
-  const constructed: {
-    type: string;
-    name: string;
-    resource: pulumi.Resource;
-    props: pulumi.Inputs;
-    opts: pulumi.CustomResourceOptions;
-  }[] = [];
+  const constructed: Constructed[] = [];
   let outputs: T | undefined;
   let failure: { error: unknown } | undefined;
   await pulumi.runtime.runInPulumiStack(async () => {
@@ -266,13 +267,7 @@ async function captureAlone<T>(options: CaptureOptions<T>): Promise<CaptureResul
   };
 }
 
-async function captured(c: {
-  type: string;
-  name: string;
-  resource: pulumi.Resource;
-  props: pulumi.Inputs;
-  opts: pulumi.CustomResourceOptions;
-}): Promise<CapturedResource> {
+async function captured(c: Constructed): Promise<CapturedResource> {
   const dependsOn = c.opts.dependsOn ? await resolveDeep(c.opts.dependsOn) : [];
   const dependsOnList = (Array.isArray(dependsOn) ? dependsOn : [dependsOn]).filter(
     (d): d is pulumi.Resource => pulumi.Resource.isInstance(d),
