@@ -3,6 +3,7 @@
  * units. Unreachable and 5xx answers are retried under the check's retry policy until the
  * deadline; anything else that is wrong fails at once.
  */
+import { CHECK_ENV } from "../domain";
 import { displayHttpUrl } from "./redact";
 import { retryWithinDeadline } from "./retry";
 import { round1 } from "./outcome";
@@ -77,7 +78,7 @@ async function fetchStatus(
     status = JSON.parse(body) as typeof status;
   } catch {
     throw new NightscoutProblem(
-      `${shown} did not answer JSON (is NIGHTSCOUT_URL the Nightscout site?)`,
+      `${shown} did not answer JSON (is ${CHECK_ENV.nightscoutUrl} the Nightscout site?)`,
       false,
     );
   }
