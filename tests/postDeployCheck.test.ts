@@ -9,9 +9,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as PostDeployCheckModule from "../components/postDeployCheck";
 import { DEFAULT_CHECK_DEADLINE_SECONDS } from "../domain";
-import { expectNoSecret, leakForms } from "./integration/leaks";
-import { describeCheckLogic } from "./integration/unit/checkLogic";
-import { describeCheckUri } from "./integration/unit/checkUri";
+import { expectNoSecret, leakForms } from "./helpers/leaks";
 
 const PASSWORD = "s3cr3t-P@ss/w0rd";
 const DEFAULT_DEADLINE_MS = String(DEFAULT_CHECK_DEADLINE_SECONDS * 1000);
@@ -357,9 +355,4 @@ describe("PostDeployCheck", () => {
       ).not.toThrow();
     });
   });
-});
-
-describe("the check's logic (check/, no server)", () => {
-  describeCheckUri(PASSWORD, URI);
-  describeCheckLogic();
 });

@@ -11,7 +11,7 @@ import { runCheck } from "../../check/run";
 import { CHECK_EXIT_CODES as EXIT_CODES } from "../../domain";
 import { lines, runCli, type Run } from "./cli";
 import { freePort, startHarness, type Harness } from "./harness";
-import { expectNoSecret, leakForms } from "./leaks";
+import { expectNoSecret, leakForms } from "../helpers/leaks";
 import { OVERSHOOT_MS, recordTiming } from "./timings";
 
 let h: Harness;

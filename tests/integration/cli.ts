@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { PROJECT_DIR } from "./harness";
 
-export { leakForms } from "./leaks";
+export { leakForms } from "../helpers/leaks";
 
 export const CLI = path.join(PROJECT_DIR, "check", "cli.ts");
 export const PORT_FORWARD = path.join(PROJECT_DIR, "check", "port-forward.sh");

@@ -8,7 +8,7 @@ import { CHECK_EXIT_CODES as EXIT_CODES } from "../../domain";
 import { lines, runCli, type Run } from "./cli";
 import { startSilentServer, startSlowProxy, type FaultServer } from "./faultServers";
 import { startHarness, type Harness } from "./harness";
-import { expectNoSecret, leakForms } from "./leaks";
+import { expectNoSecret, leakForms } from "../helpers/leaks";
 import { OVERSHOOT_MS, recordTiming } from "./timings";
 
 let h: Harness;

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { CHECK_EXIT_CODES as EXIT_CODES } from "../../domain";
 import { lines, runPortForward, startPortForward, type Run } from "./cli";
 import { freePort, startHarness, type Harness } from "./harness";
-import { expectNoSecret, leakForms } from "./leaks";
+import { expectNoSecret, leakForms } from "../helpers/leaks";
 
 // Behaves like `kubectl port-forward --address 127.0.0.1 ... svc/NAME LOCAL:REMOTE` for the
 // parts the wrapper relies on: the "Forwarding from" line, forwarding, exiting on SIGTERM.

@@ -1,15 +1,16 @@
 /**
- * Unit tests of the check's URI handling and configuration, no server. Registered by
- * tests/postDeployCheck.test.ts (so they run in `npm test`); kept here, beside the
- * integration tests of the same code, so that no test file grows past 400 lines.
+ * Unit tests of the check's URI handling and configuration, no server.
  */
-import { CHECK_ENV, DEFAULT_CHECK_DEADLINE_SECONDS } from "../../../domain";
-import { readCheckConfig } from "../../../check/env";
-import { scrub } from "../../../check/redact";
-import { overrideHost, parseMongoUri, redactUri, uriSecrets } from "../../../check/uri";
-import { expectNoSecret, leakForms } from "../leaks";
+import { CHECK_ENV, DEFAULT_CHECK_DEADLINE_SECONDS } from "../../domain";
+import { readCheckConfig } from "../../check/env";
+import { scrub } from "../../check/redact";
+import { overrideHost, parseMongoUri, redactUri, uriSecrets } from "../../check/uri";
+import { expectNoSecret, leakForms } from "../helpers/leaks";
 
-export function describeCheckUri(password: string, uri: string): void {
+const password = "s3cr3t-P@ss/w0rd";
+const uri = `mongodb://nightscout:${encodeURIComponent(password)}@ferretdb.nightscout.svc.cluster.local:27017/nightscout`;
+
+{
   describe("check/uri: the driver's parsers first, nothing of the URI in any message", () => {
     // Titles name the case, never the URI: jest prints them into CI logs.
     it.each([

@@ -1,8 +1,6 @@
 /**
  * Unit tests of the check's decisions, no server: error classification, output and exit
- * codes, marker comparison, the retry policy, units. Registered by
- * tests/postDeployCheck.test.ts (so they run in `npm test`); kept here, beside the
- * integration tests of the same code, so that no test file grows past 400 lines.
+ * codes, marker comparison, the retry policy, units.
  */
 import {
   MongoNetworkError,
@@ -11,20 +9,20 @@ import {
   MongoServerError,
   MongoServerSelectionError,
 } from "mongodb";
-import { AttemptTimeout, classifyError } from "../../../check/classify";
-import { markerMismatch, newMarker } from "../../../check/mongoProbe";
-import { normalizeUnits } from "../../../check/nightscoutProbe";
+import { AttemptTimeout, classifyError } from "../../check/classify";
+import { markerMismatch, newMarker } from "../../check/mongoProbe";
+import { normalizeUnits } from "../../check/nightscoutProbe";
 import {
   formatAttemptFailure,
   formatOutcome,
   seconds,
   type FailureKind,
-} from "../../../check/outcome";
-import { maxRetryDelayMs, retryWithinDeadline } from "../../../check/retry";
-import { CHECK_EXIT_CODES } from "../../../domain";
-import { expectNoSecret, findSecret } from "../leaks";
+} from "../../check/outcome";
+import { maxRetryDelayMs, retryWithinDeadline } from "../../check/retry";
+import { CHECK_EXIT_CODES } from "../../domain";
+import { expectNoSecret, findSecret } from "../helpers/leaks";
 
-export function describeCheckLogic(): void {
+{
   it("classifyError retries what may pass and stops on what will not", () => {
     const server = (code: number, codeName: string): MongoServerError =>
       new MongoServerError({ ok: 0, code, codeName, errmsg: codeName });
