@@ -55,7 +55,8 @@ function isStackPolicy(p: Policy): p is StackValidationPolicy {
  * mutating what the host was given.
  */
 function copy(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(copy);
+  // Array.from, not map: map builds the result with the source array's own realm's Array.
+  if (Array.isArray(value)) return Array.from(value, copy);
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)]));
   }

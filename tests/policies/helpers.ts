@@ -77,19 +77,6 @@ export function runStackPolicy(
   return run(policy, resources, config);
 }
 
-/**
- * A deep copy to mutate one field of a fixture per case. Not structuredClone: under jest it
- * returns objects of another realm, which fail the proxy's `instanceof Object` and so would
- * never be checked for unknown values.
- */
-export function clone<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v) => clone(v)) as T;
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clone(v)])) as T;
-  }
-  return value;
-}
-
 export const REMOVE = Symbol("remove");
 
 /**
@@ -97,7 +84,8 @@ export const REMOVE = Symbol("remove");
  * or deleted with REMOVE; missing objects on the way are created.
  */
 export function set(resource: TestResource, path: string, value: unknown): TestResource {
-  const copy = clone(resource);
+  // Another realm's objects under jest, which the host copies into its own before checking.
+  const copy = structuredClone(resource);
   const keys = path.split(".");
   let node = copy.props as Record<string, unknown>;
   for (const key of keys.slice(0, -1)) {
@@ -122,7 +110,7 @@ export function withEnv(
   name: string,
   entry: string | object | typeof REMOVE,
 ): TestResource {
-  const copy = clone(resource);
+  const copy = structuredClone(resource);
   const spec = (copy.props.spec as { template: { spec: { containers: { env?: object[] }[] } } })
     .template.spec;
   const env = (spec.containers[0].env ?? []).filter((e) => (e as { name: string }).name !== name);
