@@ -1,5 +1,4 @@
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import {
   FERRETDB_ROLLOUT_SURGE,
   MAX_CLUSTER_NAME_LENGTH,
@@ -28,6 +27,7 @@ import {
   PostgresClusterArgs,
   validatePostgresClusterArgs,
 } from "../components/postgresCluster";
+import { capture } from "../tools/capture";
 
 const resources = { cpuRequest: "100m", memoryRequest: "128Mi", memoryLimit: "256Mi" };
 
@@ -95,55 +95,23 @@ const nightscoutArgs = (over: Partial<NightscoutArgs> = {}): NightscoutArgs => (
   ...over,
 });
 
-/** A registration that reached the mocks, with the provider it went through. */
-interface Reached {
-  type: string;
-  name: string;
-  provider?: string;
-}
-
-// Own mocks rather than tools/capture.ts: its capture() runs the build inside a Stack, where a
-// constructor that throws becomes an unhandled rejection instead of a result to assert on.
-const reached: Reached[] = [];
-beforeAll(() =>
-  pulumi.runtime.setMocks(
-    {
-      newResource: ({ type, name, provider, inputs }) => {
-        reached.push({ type, name, provider });
-        return { id: `${name}-id`, state: { ...inputs, result: "pw" } };
-      },
-      call: (args) => args.inputs,
-    },
-    "nightscout",
-    "unit",
-    false,
-  ),
-);
-
 /**
- * Resolves once every registration the runtime has started has reached the mocks: the SDK's
- * own drain, the one `disconnect` waits on. It is internal, so its absence fails loudly.
+ * Builds inside capture() and returns what `build` threw synchronously and every registration
+ * that reached the mocks, with the provider it went through.
  */
-async function registrationsSettled(): Promise<void> {
-  const { waitForRPCs } = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
-  if (typeof waitForRPCs !== "function") {
-    throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs: find its successor");
-  }
-  await waitForRPCs();
-}
-
-/** Runs `build` and returns what it threw synchronously and every registration it caused. */
 async function registrationsOf(build: () => unknown) {
-  await registrationsSettled();
-  const before = reached.length;
   let thrown: unknown;
-  try {
-    build();
-  } catch (error) {
-    thrown = error;
-  }
-  await registrationsSettled();
-  return { reached: reached.slice(before), thrown };
+  const { registrations } = await capture({
+    stack: "unit",
+    loadProgram: () => {
+      try {
+        build();
+      } catch (error) {
+        thrown = error;
+      }
+    },
+  });
+  return { reached: registrations, thrown };
 }
 
 describe("AppNamespace: validateAppNamespaceArgs", () => {
@@ -373,7 +341,7 @@ test("every Kubernetes object of the components goes through the provider they w
     // The mocks see a provider reference as <provider URN>::<provider id>.
     expect({ name: object.name, provider: object.provider }).toEqual({
       name: object.name,
-      provider: expect.stringMatching(/::pulumi:providers:kubernetes::stack-k8s::stack-k8s-id$/),
+      provider: expect.stringMatching(/\$pulumi:providers:kubernetes::stack-k8s::stack-k8s-id$/),
     });
   }
 });
