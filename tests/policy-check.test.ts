@@ -1,5 +1,7 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
+import { parseStackConfig } from "../config";
+import { configurationOf } from "../tools/capture";
 
 // The gate runs in its own process, as CI runs it: the Pulumi runtime is process-global.
 const ROOT = path.resolve(__dirname, "..");
@@ -83,4 +85,55 @@ test.each([
   expect(stderr).toContain(message);
   expect(stdout).toBe("");
   expect(status).toBe(2);
+});
+
+describe("the gate sees secrets and stack files as the engine does", () => {
+  test("a secret given with --secret is evaluated, not called plaintext", () => {
+    const { status, stdout, stderr } = gate(
+      "--stack",
+      "staging",
+      "--secret",
+      "apiSecret=an-operator-secret-1234",
+    );
+    expect(stderr).not.toMatch(/plaintext/);
+    expect(stdout).toMatch(/checked for stack staging: 0 mandatory/);
+    expect(status).toBe(0);
+    // The value given is the one evaluated: a short one is refused for its length.
+    const short = gate("--stack", "staging", "--secret", "apiSecret=short-pw");
+    expect(short.stderr).toMatch(/apiSecret = \(secret\): is 8 characters long/);
+    expect(short.status).toBe(2);
+  });
+  test("a secret given with --set is plaintext, refused without echoing it", () => {
+    const { status, stderr } = gate("--stack", "staging", "--set", "apiSecret=typed-in-clear-1234");
+    expect(stderr).toMatch(/nightscout:apiSecret = \(secret\): is stored in plaintext/);
+    expect(stderr.includes("typed-in-clear-1234")).toBe(false);
+    expect(status).toBe(2);
+  });
+  test("a misspelled key is refused with the setting it probably meant", () => {
+    const { status, stderr } = gate("--stack", "staging", "--set", "hostnme=ns.example.org");
+    expect(stderr).toMatch(
+      /nightscout:hostnme: is not a setting of this project.*did you mean hostname\?/,
+    );
+    expect(status).toBe(2);
+  });
+  test("a malformed --secret does not echo what was given", () => {
+    const { status, stderr } = gate("--stack", "staging", "--secret", "no-equals-sign-secret");
+    expect(stderr.includes("no-equals-sign-secret")).toBe(false);
+    expect(stderr).toMatch(/--secret expects key=value/);
+    expect(status).toBe(2);
+  });
+  test("a plaintext secret in a stack file stays plaintext, so the program refuses it", () => {
+    const { config, secretKeys } = configurationOf({
+      "nightscout:hostname": "ns.example.org",
+      "nightscout:apiSecret": "committed-in-clear-1234",
+      "nightscout:backupAccessKeyId": { secure: "v1:abc" },
+    });
+    expect(config["nightscout:apiSecret"]).toBe("committed-in-clear-1234");
+    expect(secretKeys).not.toContain("nightscout:apiSecret");
+    const read = parseStackConfig.bind(null, {
+      read: (k) => config[k],
+      isSecret: (k) => secretKeys.includes(k),
+    });
+    expect(read).toThrow(/nightscout:apiSecret = \(secret\): is stored in plaintext/);
+  });
 });

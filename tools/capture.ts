@@ -38,29 +38,49 @@ export interface StackConfiguration {
 export function stackConfig(
   stack: string,
   overrides: Record<string, string | undefined> = {},
+  secrets: Record<string, string> = {},
 ): StackConfiguration {
   const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
   const parsed = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
+  return configurationOf(parsed.config ?? {}, overrides, secrets);
+}
+
+/** The configuration `pulumi up` would hand the program for a stack file's `config:` block. */
+export function configurationOf(
+  stackFileConfig: Record<string, unknown>,
+  overrides: Record<string, string | undefined> = {},
+  secrets: Record<string, string> = {},
+): StackConfiguration {
+  const fullKey = (key: string) => (key.includes(":") ? key : `${PROJECT}:${key}`);
   const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries(parsed.config ?? {})) {
+  // Keys whose value the stack file or the caller decides; test secrets never replace them.
+  const given = new Set<string>();
+  for (const [key, value] of Object.entries(stackFileConfig)) {
+    // Encrypted values cannot be read here: a test secret stands in for them below.
     if (typeof value === "object" && value !== null && "secure" in value) continue;
+    // A plaintext value stays plaintext, so the program refuses a plaintext secret as it would.
     config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    given.add(key);
   }
   for (const [key, value] of Object.entries(overrides)) {
-    const full = key.includes(":") ? key : `${PROJECT}:${key}`;
-    if (value === undefined) delete config[full];
-    else config[full] = value;
+    given.add(fullKey(key));
+    if (value === undefined) delete config[fullKey(key)];
+    else config[fullKey(key)] = value;
+  }
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(secrets)) {
+    given.add(fullKey(key));
+    config[fullKey(key)] = value;
+    secretKeys.push(fullKey(key));
   }
   // Backup credentials only where the stack uses an object store, as an operator would.
   const usesObjectStore =
     config[`${PROJECT}:backupDestinationPath`] || config[`${PROJECT}:restoreFromServerName`];
-  const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(TEST_SECRETS)) {
     if (key.startsWith("backup") && !usesObjectStore) continue;
-    const full = `${PROJECT}:${key}`;
-    if (full in overrides || key in overrides) continue;
-    config[full] = value;
-    secretKeys.push(full);
+    if (given.has(fullKey(key))) continue;
+    config[fullKey(key)] = value;
+    secretKeys.push(fullKey(key));
   }
   return { config, secretKeys };
 }
@@ -297,10 +317,11 @@ async function captured(c: Constructed): Promise<CapturedResource> {
 export function captureStack(
   stack: string,
   overrides: Record<string, string | undefined> = {},
+  secrets: Record<string, string> = {},
 ): Promise<CaptureResult<Record<string, unknown>>> {
   return capture({
     stack,
-    configuration: stackConfig(stack, overrides),
+    configuration: stackConfig(stack, overrides, secrets),
     loadProgram: () => import("../index") as Promise<Record<string, unknown>>,
   });
 }

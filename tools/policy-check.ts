@@ -1,5 +1,6 @@
 /**
- * The offline policy gate: `npm run policy:check -- --stack <name> [--set key=value ...]`.
+ * The offline policy gate:
+ * `npm run policy:check -- --stack <name> [--set key=value ...] [--secret key=value ...]`.
  *
  * Evaluates the program for a stack under mocks (its committed config, test secrets and any
  * --set overrides), captures every resource with the options that matter, runs the policy
@@ -19,35 +20,58 @@ import { captureStack, type CapturedResource } from "./capture";
 
 const ROOT = path.resolve(__dirname, "..");
 
-const USAGE = "usage: policy:check -- --stack <name> [--set key=value]";
+const USAGE =
+  "usage: policy:check -- --stack <name> [--set key=value ...] [--secret key=value ...]";
 
 /** Lenient parsing, so that unknown arguments get this gate's own message rather than node's. */
-function parseCommandLine(argv: string[]): { stack: string; overrides: Record<string, string> } {
+function parseCommandLine(argv: string[]): {
+  stack: string;
+  overrides: Record<string, string>;
+  secrets: Record<string, string>;
+} {
   const { values, tokens } = parseArgs({
     args: argv,
-    options: { stack: { type: "string" }, set: { type: "string", multiple: true } },
+    options: {
+      stack: { type: "string" },
+      set: { type: "string", multiple: true },
+      secret: { type: "string", multiple: true },
+    },
     strict: false,
     allowPositionals: true,
     tokens: true,
   });
   for (const token of tokens) {
     if (token.kind === "positional") throw new Error(`unknown argument "${token.value}"; ${USAGE}`);
-    if (token.kind === "option" && token.name !== "stack" && token.name !== "set")
+    if (token.kind === "option" && !["stack", "set", "secret"].includes(token.name))
       throw new Error(`unknown argument "${token.rawName}"; ${USAGE}`);
   }
-  const overrides: Record<string, string> = {};
-  for (const assignment of values.set ?? []) {
-    // A --set without a value comes back as true.
-    const text = typeof assignment === "string" ? assignment : "";
-    const [key, ...rest] = text.split("=");
-    if (!key || rest.length === 0) throw new Error(`--set expects key=value, got "${text}"`);
-    overrides[key] = rest.join("=");
-  }
+  const overrides = assignments("--set", values.set, true);
+  // Values given with --secret reach the program as the engine hands it encrypted config.
+  const secrets = assignments("--secret", values.secret, false);
   const stack = typeof values.stack === "string" ? values.stack : undefined;
   if (!stack) throw new Error("missing --stack <name> (staging or production)");
   if (!fs.existsSync(path.join(ROOT, `Pulumi.${stack}.yaml`)))
     throw new Error(`no Pulumi.${stack}.yaml for --stack ${stack}`);
-  return { stack, overrides };
+  return { stack, overrides, secrets };
+}
+
+function assignments(
+  flag: string,
+  given: (string | boolean)[] | undefined,
+  echo: boolean,
+): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const assignment of given ?? []) {
+    // A flag without a value comes back as true.
+    const text = typeof assignment === "string" ? assignment : "";
+    const [key, ...rest] = text.split("=");
+    if (!key || rest.length === 0) {
+      // A malformed --secret may still hold the secret: name the flag, not the text.
+      throw new Error(`${flag} expects key=value, got ${echo ? `"${text}"` : "something else"}`);
+    }
+    result[key] = rest.join("=");
+  }
+  return result;
 }
 
 /** The resource part of a violation line: type and name, as the CLI prints them. */
@@ -74,8 +98,8 @@ function formatViolations(violations: Violation[], resources: CapturedResource[]
 }
 
 async function main() {
-  const { stack, overrides } = parseCommandLine(process.argv.slice(2));
-  const captured = await captureStack(stack, overrides);
+  const { stack, overrides, secrets } = parseCommandLine(process.argv.slice(2));
+  const captured = await captureStack(stack, overrides, secrets);
   const config = JSON.parse(
     fs.readFileSync(path.join(ROOT, `policies/config/${stack}.json`), "utf8"),
   ) as PolicyPackConfig;
