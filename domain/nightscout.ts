@@ -84,11 +84,6 @@ export const NIGHTSCOUT_PLUGINS = [
   "bwp",
 ] as const;
 
-/** The names in `plugins` that Nightscout 15.0.7 does not know. */
-export function unknownPlugins(plugins: readonly string[]): string[] {
-  return plugins.filter((p) => !(NIGHTSCOUT_PLUGINS as readonly string[]).includes(p));
-}
-
 /** Plugins that call services on the internet and so need egress beyond the cluster. */
 export const INTERNET_PLUGINS = ["bridge", "mmconnect", "pushover", "loop"];
 
