@@ -9,43 +9,12 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as PostDeployCheckModule from "../components/postDeployCheck";
 import { DEFAULT_CHECK_DEADLINE_SECONDS } from "../domain";
+import { capture, secretInput, type CaptureResult, type CapturedResource } from "../tools/capture";
 import { expectNoSecret, leakForms } from "./helpers/leaks";
 
 const PASSWORD = "s3cr3t-P@ss/w0rd";
 const DEFAULT_DEADLINE_MS = String(DEFAULT_CHECK_DEADLINE_SECONDS * 1000);
 const URI = `mongodb://nightscout:${encodeURIComponent(PASSWORD)}@ferretdb.nightscout.svc.cluster.local:27017/nightscout`;
-
-interface MockCall {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
-interface Captured {
-  type: string;
-  name: string;
-  props: Record<string, unknown>;
-  opts: pulumi.CustomResourceOptions;
-}
-
-const mockCalls: MockCall[] = [];
-const captured: Captured[] = [];
-
-pulumi.runtime.setMocks(
-  {
-    newResource: (args) => {
-      mockCalls.push({ type: args.type, name: args.name, inputs: args.inputs });
-      const state =
-        args.type === "command:local:Command"
-          ? { ...args.inputs, stdout: '{"ok":true}', stderr: "" }
-          : args.inputs;
-      return { id: `${args.name}-id`, state };
-    },
-    call: (args) => args.inputs,
-  },
-  "nightscout",
-  "test",
-  false,
-);
 
 /** Stands in for FerretDB and Nightscout, which the check must wait for. */
 class Ready extends pulumi.CustomResource {
@@ -58,28 +27,23 @@ function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
 }
 
-function commandFor(name: string): { props: Record<string, unknown>; opts: Captured["opts"] } {
-  const found = captured.find(
-    (c) => c.type === "command:local:Command" && c.name === `${name}-run`,
-  );
-  if (!found) throw new Error(`no command captured for ${name}`);
+type Checks = Record<string, PostDeployCheckModule.PostDeployCheck>;
+let captured: CaptureResult<Checks>;
+
+function resource(type: string, name: string): CapturedResource {
+  const found = captured.resources.find((r) => r.type === type && r.name === name);
+  if (!found) throw new Error(`no ${type} named ${name} captured`);
   return found;
 }
 
-// How the engine's wire format marks a secret value (sdk/nodejs/runtime/rpc.ts).
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
-/** What the mocks received for a possibly secret input: the value and whether it was secret. */
-function unwrap(value: unknown): { secret: boolean; value: unknown } {
-  const v = value as Record<string, unknown> | undefined;
-  if (v && v[SECRET_SIG_KEY] === SECRET_SIG) return { secret: true, value: v.value };
-  return { secret: false, value };
+function commandFor(name: string): CapturedResource {
+  return resource("command:local:Command", `${name}-run`);
 }
 
+/** What the mocks received for the check's command. */
 function mockInputsFor(name: string): Record<string, unknown> {
-  const found = mockCalls.find(
-    (c) => c.type === "command:local:Command" && c.name === `${name}-run`,
+  const found = captured.registrations.find(
+    (r) => r.type === "command:local:Command" && r.name === `${name}-run`,
   );
   if (!found) throw new Error(`mocks saw no command for ${name}`);
   return found.inputs;
@@ -87,71 +51,62 @@ function mockInputsFor(name: string): Record<string, unknown> {
 
 describe("PostDeployCheck", () => {
   let mod: typeof PostDeployCheckModule;
-  let checks: Record<string, PostDeployCheckModule.PostDeployCheck>;
-  let dependency: pulumi.CustomResource;
+  let checks: Checks;
 
   beforeAll(async () => {
     mod = await import("../components/postDeployCheck");
-    checks = {};
-    await pulumi.runtime.runInPulumiStack(async () => {
-      pulumi.runtime.registerStackTransformation((args) => {
-        captured.push({
-          type: args.type,
-          name: args.name,
-          props: args.props,
-          opts: args.opts as pulumi.CustomResourceOptions,
+    captured = await capture({
+      stack: "test",
+      respond: (args) =>
+        args.type === "command:local:Command"
+          ? { state: { ...args.inputs, stdout: '{"ok":true}', stderr: "" } }
+          : undefined,
+      loadProgram: () => {
+        const dependency = new Ready("ferretdb-ready");
+        const pf = new mod.PostDeployCheck(
+          "pf",
+          {
+            mode: "portForward",
+            mongoUri: pulumi.secret(URI),
+            namespace: "nightscout",
+            serviceName: "ferretdb",
+            kubeContext: "homelab",
+            deadlineSeconds: 90,
+            triggers: ["ghcr.io/ferretdb/ferretdb:2.7.0", pulumi.output("nightscout-spec-v1")],
+            nightscoutUrl: "https://ns.example.org",
+            expectedUnits: "mmol/L",
+          },
+          { dependsOn: [dependency] },
+        );
+        // A plain-text URI from a careless caller must still end up secret.
+        const direct = new mod.PostDeployCheck("direct", {
+          mode: "direct",
+          mongoUri: URI,
+          triggers: ["nightscout/cgm-remote-monitor:15.0.7"],
         });
-        return undefined;
-      });
-      dependency = new Ready("ferretdb-ready");
-      checks.pf = new mod.PostDeployCheck(
-        "pf",
-        {
-          mode: "portForward",
+        const defaults = new mod.PostDeployCheck("defaults", {
           mongoUri: pulumi.secret(URI),
-          namespace: "nightscout",
-          serviceName: "ferretdb",
-          kubeContext: "homelab",
-          deadlineSeconds: 90,
-          triggers: ["ghcr.io/ferretdb/ferretdb:2.7.0", pulumi.output("nightscout-spec-v1")],
-          nightscoutUrl: "https://ns.example.org",
-          expectedUnits: "mmol/L",
-        },
-        { dependsOn: [dependency] },
-      );
-      // A plain-text URI from a careless caller must still end up secret.
-      checks.direct = new mod.PostDeployCheck("direct", {
-        mode: "direct",
-        mongoUri: URI,
-        triggers: ["nightscout/cgm-remote-monitor:15.0.7"],
-      });
-      checks.defaults = new mod.PostDeployCheck("defaults", {
-        mongoUri: pulumi.secret(URI),
-        namespace: pulumi.output("nightscout"),
-        serviceName: pulumi.output("ferretdb"),
-        triggers: [],
-      });
-      return {};
+          namespace: pulumi.output("nightscout"),
+          serviceName: pulumi.output("ferretdb"),
+          triggers: [],
+        });
+        return { pf, direct, defaults };
+      },
     });
-    // Let the mocks receive the registrations.
-    await promiseOf(checks.pf.result);
-    await promiseOf(checks.direct.result);
-    await promiseOf(checks.defaults.result);
+    checks = captured.outputs;
   });
 
   it("registers a component with the documented type token and no secret inputs", () => {
-    const component = captured.find((c) => c.name === "pf" && c.type.startsWith("nightscout:"));
-    expect(component?.type).toBe("nightscout:check:PostDeployCheck");
-    expect(component?.props).toEqual({});
+    expect(resource("nightscout:check:PostDeployCheck", "pf").props).toEqual({});
   });
 
   it("creates exactly one command per check, parented to the component", () => {
     for (const name of ["pf", "direct", "defaults"]) {
-      const commands = captured.filter(
+      const commands = captured.resources.filter(
         (c) => c.type === "command:local:Command" && c.name.startsWith(`${name}-`),
       );
       expect(commands.map((c) => c.name)).toEqual([`${name}-run`]);
-      expect(commands[0].opts.parent).toBe(checks[name]);
+      expect(commands[0].opts.parent).toBe(resource("nightscout:check:PostDeployCheck", name).urn);
     }
   });
 
@@ -166,14 +121,10 @@ describe("PostDeployCheck", () => {
     expect(fs.existsSync(path.join(dir, "check", "port-forward.sh"))).toBe(true);
   });
 
-  it("puts the URI only in the environment, as a secret", async () => {
+  it("puts the URI only in the environment, as a secret", () => {
     for (const name of ["pf", "direct", "defaults"]) {
       const { props } = commandFor(name);
-      const env = props.environment as Record<string, pulumi.Input<string>>;
-      expect(pulumi.Output.isInstance(env.MONGODB_URI)).toBe(true);
-      const uri = env.MONGODB_URI as pulumi.Output<string>;
-      expect(await pulumi.isSecret(uri)).toBe(true);
-      expect(await promiseOf(uri)).toBe(URI);
+      expect((props.environment as Record<string, string>).MONGODB_URI).toBe(URI);
       // Nothing but the environment carries the URI or the password.
       for (const [key, value] of Object.entries(props)) {
         if (key === "environment") continue;
@@ -181,14 +132,14 @@ describe("PostDeployCheck", () => {
       }
       const seen = mockInputsFor(name);
       expectNoSecret(String(seen.create), leakForms(PASSWORD), "create");
-      const received = unwrap(seen.environment);
+      const received = secretInput(seen.environment);
       expect(received.secret).toBe(true);
       expect((received.value as Record<string, string>).MONGODB_URI).toBe(URI);
     }
   });
 
   it("passes the port-forward target, deadline and Nightscout settings through the environment", () => {
-    expect(unwrap(mockInputsFor("pf").environment)).toEqual({
+    expect(secretInput(mockInputsFor("pf").environment)).toEqual({
       secret: true,
       value: {
         MONGODB_URI: URI,
@@ -201,14 +152,14 @@ describe("PostDeployCheck", () => {
         EXPECTED_UNITS: "mmol/L",
       },
     });
-    expect(unwrap(mockInputsFor("direct").environment)).toEqual({
+    expect(secretInput(mockInputsFor("direct").environment)).toEqual({
       secret: true,
       value: {
         MONGODB_URI: URI,
         CHECK_DEADLINE_MS: DEFAULT_DEADLINE_MS,
       },
     });
-    expect(unwrap(mockInputsFor("defaults").environment)).toEqual({
+    expect(secretInput(mockInputsFor("defaults").environment)).toEqual({
       secret: true,
       value: {
         MONGODB_URI: URI,
@@ -238,7 +189,9 @@ describe("PostDeployCheck", () => {
   });
 
   it("makes the command wait for the component's dependencies", () => {
-    expect(commandFor("pf").opts.dependsOn).toEqual([dependency]);
+    expect(commandFor("pf").opts.dependsOn).toEqual([
+      resource("test:index:Ready", "ferretdb-ready").urn,
+    ]);
   });
 
   it("exposes the command's stdout as result", async () => {
