@@ -3,6 +3,7 @@ import {
   FERRETDB_ROLLOUT_SURGE,
   POOL_SIZE_ANNOTATION,
   ferretDbConnectionBudget,
+  parseQuantity,
 } from "../../domain";
 import { SECRET_OUTPUTS } from "../../outputs";
 import {
@@ -18,6 +19,31 @@ import {
 } from "./program";
 
 type Program = ReturnType<typeof useProgram>;
+
+/**
+ * CPU and memory requests are quantities above zero and the memory limit is at least the
+ * memory request (the API server refuses a limit below it). Names the pod and shows its
+ * resources when it fails.
+ */
+function expectSized(where: string, resources: Props | undefined) {
+  const cpu = parseQuantity(resources?.requests?.cpu) ?? NaN;
+  const memory = parseQuantity(resources?.requests?.memory) ?? NaN;
+  const memoryLimit = parseQuantity(resources?.limits?.memory) ?? NaN;
+  const holds = {
+    cpuRequestAboveZero: cpu > 0,
+    memoryRequestAboveZero: memory > 0,
+    memoryLimitCoversRequest: memoryLimit >= memory,
+  };
+  expect({ where, resources, holds }).toEqual({
+    where,
+    resources,
+    holds: {
+      cpuRequestAboveZero: true,
+      memoryRequestAboveZero: true,
+      memoryLimitCoversRequest: true,
+    },
+  });
+}
 
 /** What must hold for every stack: the domain facts the program encodes, secrets, schemas. */
 export function describeProgramInvariants(
@@ -318,7 +344,7 @@ export function describeProgramInvariants(
   });
 
   describe("every pod", () => {
-    test("meets the restricted profile and has requests and a memory limit", () => {
+    test("meets the restricted profile; requests are above zero, the memory limit covers its request", () => {
       for (const d of ofType(T.deployment)) {
         const spec = (d.props as Props).spec.template.spec;
         expect(spec.securityContext).toMatchObject({
@@ -332,12 +358,10 @@ export function describeProgramInvariants(
             capabilities: { drop: ["ALL"] },
             seccompProfile: { type: "RuntimeDefault" },
           });
-          expect(c.resources.requests.cpu).toBeDefined();
-          expect(c.resources.requests.memory).toBeDefined();
-          expect(c.resources.limits.memory).toBeDefined();
+          expectSized(`${d.name}/${c.name}`, c.resources);
         }
       }
-      expect(cluster().spec.resources.limits.memory).toBeDefined();
+      expectSized("postgres-cluster", cluster().spec.resources);
     });
   });
 
