@@ -100,3 +100,35 @@ export function ferretDbV2Problem(image: string): string | undefined {
   const version = parseFerretDbImageVersion(image);
   return version?.startsWith("2.") ? undefined : "is not a FerretDB v2 release tag";
 }
+
+/** What is wrong with a postgres-documentdb image and a FerretDB image as a pair (fact 1). */
+export type PairingFinding =
+  | { kind: "postgresTagUnreadable" }
+  | { kind: "postgresMajor"; postgres: string }
+  | { kind: "ferretdbTagUnreadable" }
+  | { kind: "ferretdbUnknown"; ferretdb: string }
+  | { kind: "documentdbMismatch"; ferretdb: string; expected: string; documentdb: string }
+  | { kind: "builtForOtherFerretdb"; ferretdb: string; builtFor: string };
+
+/**
+ * Every finding about the pair, FerretDB's own first; a check that needs a readable tag is
+ * skipped when the tag is not. Empty when the two are a released pair built for each other.
+ */
+export function pairingFindings(postgresImage: string, ferretdbImage: string): PairingFinding[] {
+  const findings: PairingFinding[] = [];
+  const ferretdb = parseFerretDbImageVersion(ferretdbImage);
+  const expected = ferretdb && documentDbFor(ferretdb);
+  if (!ferretdb) findings.push({ kind: "ferretdbTagUnreadable" });
+  else if (!expected) findings.push({ kind: "ferretdbUnknown", ferretdb });
+  const tag = parseDocumentDbImageTag(postgresImage);
+  if (!tag) return [...findings, { kind: "postgresTagUnreadable" }];
+  if (tag.postgres !== POSTGRES_MAJOR)
+    findings.push({ kind: "postgresMajor", postgres: tag.postgres });
+  if (!ferretdb || !expected) return findings;
+  if (expected !== tag.documentdb) {
+    findings.push({ kind: "documentdbMismatch", ferretdb, expected, documentdb: tag.documentdb });
+  } else if (tag.ferretdb !== ferretdb) {
+    findings.push({ kind: "builtForOtherFerretdb", ferretdb, builtFor: tag.ferretdb });
+  }
+  return findings;
+}

@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { documentDbFor, parseDocumentDbImageTag, parseFerretDbImageVersion } from "../../domain";
+import { type PairingFinding, pairingFindings } from "../../domain";
 import { on, stackPolicy } from "../lib/define";
 import { ferretDbsAndClusters } from "../lib/ferretdb";
 import { asStr, at, imageOf, namespaceOf, type Obj } from "../lib/k8s";
@@ -31,45 +31,50 @@ export const ferretdbDocumentdbPairing = stackPolicy(
 
     runChecks(
       ferretdbs.map(({ resource, image }) => () => {
-        const ferretdb = parseFerretDbImageVersion(image);
-        if (!ferretdb) {
-          reportViolation(
-            `FerretDB image "${image}" has no <major>.<minor>.<patch> tag; its pairing can't be checked.`,
-            resource.urn,
-          );
-          return;
-        }
-        const expected = documentDbFor(ferretdb);
-        if (!expected) {
-          reportViolation(
-            `FerretDB ${ferretdb} has no known DocumentDB pair; add it to FERRETDB_DOCUMENTDB_PAIRS in components/domain.ts.`,
-            resource.urn,
-          );
-          return;
-        }
         const namespace = namespaceOf(resource.props);
         const sameNamespace = clusters.filter((c) => namespaceOf(c.props) === namespace);
         for (const cluster of sameNamespace.length > 0 ? sameNamespace : clusters) {
           const clusterImage = asStr(at(cluster.props, "spec", "imageName")) ?? "";
-          const tag = parseDocumentDbImageTag(clusterImage);
-          if (!tag) {
-            reportViolation(
-              `Cluster image "${clusterImage}" is not tagged <pg>-<documentdb>-ferretdb-<ferretdb>; its DocumentDB version can't be checked.`,
-              cluster.urn,
-            );
-          } else if (tag.documentdb !== expected) {
-            reportViolation(
-              `FerretDB ${ferretdb} works with DocumentDB ${expected}, but Cluster image "${clusterImage}" has DocumentDB ${tag.documentdb}.`,
-              cluster.urn,
-            );
-          } else if (config.requireMatchingImageTag && tag.ferretdb !== ferretdb) {
-            reportViolation(
-              `Cluster image "${clusterImage}" is built for FerretDB ${tag.ferretdb}, but FerretDB ${ferretdb} is deployed.`,
-              cluster.urn,
-            );
+          const findings = pairingFindings(clusterImage, image);
+          // Without a known FerretDB version there is nothing to hold the Cluster against.
+          const own = findings.find((f) => f.kind.startsWith("ferretdb"));
+          if (own) {
+            reportViolation(ferretDbMessage(own, image), resource.urn);
+            return;
+          }
+          for (const finding of findings) {
+            const message = clusterMessage(finding, clusterImage, config.requireMatchingImageTag);
+            if (message) reportViolation(message, cluster.urn);
           }
         }
       }),
     );
   },
 );
+
+function ferretDbMessage(finding: PairingFinding, image: string): string {
+  return finding.kind === "ferretdbUnknown"
+    ? `FerretDB ${finding.ferretdb} has no known DocumentDB pair; add it to FERRETDB_DOCUMENTDB_PAIRS in domain/images.ts.`
+    : `FerretDB image "${image}" has no <major>.<minor>.<patch> tag; its pairing can't be checked.`;
+}
+
+/** The violation a finding about the Cluster's image makes, if this policy reports it. */
+function clusterMessage(
+  finding: PairingFinding,
+  clusterImage: string,
+  requireMatchingImageTag: boolean,
+): string | undefined {
+  switch (finding.kind) {
+    case "postgresTagUnreadable":
+      return `Cluster image "${clusterImage}" is not tagged <pg>-<documentdb>-ferretdb-<ferretdb>; its DocumentDB version can't be checked.`;
+    case "documentdbMismatch":
+      return `FerretDB ${finding.ferretdb} works with DocumentDB ${finding.expected}, but Cluster image "${clusterImage}" has DocumentDB ${finding.documentdb}.`;
+    case "builtForOtherFerretdb":
+      return requireMatchingImageTag
+        ? `Cluster image "${clusterImage}" is built for FerretDB ${finding.builtFor}, but FerretDB ${finding.ferretdb} is deployed.`
+        : undefined;
+    default:
+      // The PostgreSQL major version is the program's business, not this pairing's.
+      return undefined;
+  }
+}

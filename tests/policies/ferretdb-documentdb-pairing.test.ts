@@ -55,7 +55,7 @@ describe("ferretdb-documentdb-pairing", () => {
     expect(
       (await runStackPolicy(policy, [ferretdb("2.6.0"), documentdbCluster()])).violations,
     ).toEqual([
-      "FerretDB 2.6.0 has no known DocumentDB pair; add it to FERRETDB_DOCUMENTDB_PAIRS in components/domain.ts.",
+      "FerretDB 2.6.0 has no known DocumentDB pair; add it to FERRETDB_DOCUMENTDB_PAIRS in domain/images.ts.",
     ]);
   });
 
