@@ -1,4 +1,4 @@
-/** Fact 9: CNPG's ScheduledBackup reads six cron fields, seconds first (robfig/cron). */
+/** Fact 8: CNPG's ScheduledBackup reads six cron fields, seconds first (robfig/cron). */
 import { CronExpressionParser } from "cron-parser";
 
 const FIELD_NAMES = ["second", "minute", "hour", "day of month", "month", "day of week"];

@@ -65,7 +65,7 @@ describe("URLs are parsed, and credentials in them refused without echoing them"
   );
 });
 
-describe("cron: six fields, each in range (fact 9)", () => {
+describe("cron: six fields, each in range (fact 8)", () => {
   test("five fields", () =>
     expectOneProblem(
       { ...WITH_BACKUP, backupSchedule: "45 2 * * *" },
