@@ -4,6 +4,7 @@ import {
   DisplayUnits,
   NIGHTSCOUT_PORT,
   RESERVED_NIGHTSCOUT_ENV,
+  mongoUriProblemForNightscout,
   Thresholds,
   hostnameProblem,
   isSecretLookingEnv,
@@ -63,6 +64,11 @@ export function validateNightscoutArgs(args: NightscoutArgs): void {
       args.hostname,
       `It ${hostname}. Use a fully qualified DNS name such as ns.example.org.`,
     );
+  }
+  if (typeof args.mongoUri === "string") {
+    const why = mongoUriProblemForNightscout(args.mongoUri);
+    // Never echo the URI: it carries the password.
+    if (why) throw invalidArg(component, "mongoUri", "(hidden)", `It ${why}; remove the option.`);
   }
   for (const [key, value] of Object.entries(args.settings)) {
     if (RESERVED_NIGHTSCOUT_ENV.includes(key)) {

@@ -87,14 +87,33 @@ export const NIGHTSCOUT_PLUGINS = [
 /** Plugins that call services on the internet and so need egress beyond the cluster. */
 export const INTERNET_PLUGINS = ["bridge", "mmconnect", "pushover", "loop"];
 
-/** Env the Nightscout component sets itself; a setting may never override them. */
+/** Fact 19: Nightscout reads the first of these that is set, so one set before MONGODB_URI wins. */
+export const DATABASE_URI_VARS = [
+  "STORAGE_URI",
+  "MONGO_CONNECTION",
+  "MONGO",
+  "MONGOLAB_URI",
+  "MONGODB_URI",
+];
+
+/** Env the Nightscout component sets itself; a setting may never override or shadow them. */
 export const RESERVED_NIGHTSCOUT_ENV = [
   "API_SECRET",
-  "MONGODB_URI",
+  ...DATABASE_URI_VARS,
   "HOSTNAME",
   "PORT",
   "BASE_URL",
 ];
+
+/**
+ * Fact 37: Nightscout 15.0.7's URI parser crashes at boot on authMechanism=SCRAM-SHA-256, and
+ * the driver negotiates SCRAM with FerretDB v2 without it.
+ */
+export function mongoUriProblemForNightscout(uri: string): string | undefined {
+  return /[?&]authMechanism=/i.test(uri)
+    ? "carries authMechanism, which crashes Nightscout 15.0.7 at boot"
+    : undefined;
+}
 
 /** Nightscout refuses to start with a shorter API_SECRET. */
 export const MIN_API_SECRET_LENGTH = 12;

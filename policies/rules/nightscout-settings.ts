@@ -1,3 +1,4 @@
+import { DATABASE_URI_VARS } from "../../domain";
 import { decimal, resourcePolicy } from "../lib/define";
 import {
   NIGHTSCOUT_REPOSITORY,
@@ -21,14 +22,6 @@ const settings = {
   ),
 };
 
-/** Fact 19: Nightscout reads the first of these that is set. */
-export const DATABASE_URI_VARS = [
-  "STORAGE_URI",
-  "MONGO_CONNECTION",
-  "MONGO",
-  "MONGOLAB_URI",
-  "MONGODB_URI",
-];
 /** Fact 22, lowest to highest. */
 export const THRESHOLD_VARS = ["BG_LOW", "BG_TARGET_BOTTOM", "BG_TARGET_TOP", "BG_HIGH"] as const;
 /** Fact 23: settings read as yes/no, which accept only on/true/off/false. */

@@ -1,5 +1,8 @@
 import {
+  DATABASE_URI_VARS,
   DEFAULT_CHECK_DEADLINE_SECONDS,
+  RESERVED_NIGHTSCOUT_ENV,
+  mongoUriProblemForNightscout,
   RESERVED_POSTGRES_CONNECTIONS,
   documentDbFor,
   ferretDbConnectionBudget,
@@ -84,4 +87,16 @@ describe("names, cron, quantities", () => {
   });
   test("the check's deadline default is the documented three minutes", () =>
     expect(DEFAULT_CHECK_DEADLINE_SECONDS).toBe(180));
+});
+
+describe("Nightscout's database URI (facts 19 and 37)", () => {
+  test("every variable Nightscout reads its URI from is reserved to the component", () => {
+    for (const name of DATABASE_URI_VARS) expect(RESERVED_NIGHTSCOUT_ENV).toContain(name);
+  });
+  test("authMechanism is refused, the plain URI accepted", () => {
+    expect(
+      mongoUriProblemForNightscout("mongodb://u:p@h:27017/ns?authMechanism=SCRAM-SHA-256"),
+    ).toMatch(/crashes Nightscout/);
+    expect(mongoUriProblemForNightscout("mongodb://u:p@h:27017/ns")).toBeUndefined();
+  });
 });
