@@ -71,20 +71,21 @@ export function validateNightscoutArgs(args: NightscoutArgs): void {
     if (why) throw invalidArg(component, "mongoUri", "(hidden)", `It ${why}; remove the option.`);
   }
   for (const [key, value] of Object.entries(args.settings)) {
-    if (RESERVED_NIGHTSCOUT_ENV.includes(key)) {
-      throw invalidArg(
-        component,
-        `settings.${key}`,
-        value,
-        `${key} is set by the component itself; remove it from settings.`,
-      );
-    }
+    // Secret-looking values first: the reserved-name message would echo the value.
     if (isSecretLookingEnv(key, value)) {
       throw invalidArg(
         component,
         `settings.${key}`,
         "(hidden)",
         "Secrets must not be literal env values; pass them through a Secret.",
+      );
+    }
+    if (RESERVED_NIGHTSCOUT_ENV.includes(key)) {
+      throw invalidArg(
+        component,
+        `settings.${key}`,
+        value,
+        `${key} is set by the component itself; remove it from settings.`,
       );
     }
   }
