@@ -156,10 +156,21 @@ describe("Nightscout: validateNightscoutArgs", () => {
       /args.hostname = "10.0.0.1" is invalid. It is an IP address/,
     );
   });
+  // A name that looks secret is refused as a literal secret first, so its value is not echoed.
+  const looksSecret = new Set(["API_SECRET"]);
   test.each(RESERVED_NIGHTSCOUT_ENV)("settings cannot override %s", (key) => {
     expect(rejects({ settings: { [key]: "x" } })).toThrow(
-      `Nightscout: args.settings.${key} = "x" is invalid. ${key} is set by the component itself; remove it from settings.`,
+      looksSecret.has(key)
+        ? `Nightscout: args.settings.${key} = "(hidden)" is invalid. Secrets must not be literal env values; pass them through a Secret.`
+        : `Nightscout: args.settings.${key} = "x" is invalid. ${key} is set by the component itself; remove it from settings.`,
     );
+  });
+  test("a reserved database URI variable holding credentials is refused without echoing them", () => {
+    const build = rejects({ settings: { MONGODB_URI: "mongodb://u:pw@h/db" } });
+    expect(build).toThrow(
+      'Nightscout: args.settings.MONGODB_URI = "(hidden)" is invalid. Secrets must not be literal env values; pass them through a Secret.',
+    );
+    expect(build).toThrow(/^(?!.*u:pw)/s);
   });
   test("settings never carry secrets as literal env values, and the value is not echoed", () => {
     const secretLike = {
