@@ -11,8 +11,9 @@
  *   (node_modules/@pulumi/pulumi/cmd/run/index.js and run.js, CommonJS branch): it installs
  *   source-map-support, then registers ts-node with project tsconfig.json, transpileOnly from
  *   PULUMI_NODEJS_TRANSPILE_ONLY or compilerOptions.noCheck, and its default compiler options
- *   under the tsconfig's. ts-node adds the tsconfig's own "ts-node" section (SWC). The target
- *   applies to this way.
+ *   under the tsconfig's. ts-node adds the tsconfig's own "ts-node" section (SWC). Its SDK
+ *   baseline is that registration plus the SDK, loaded from JavaScript. The target applies to
+ *   this way; the last column also compares it with a plain require("@pulumi/pulumi").
  * - precompiled, host: tsc's output under the host's source-map-support, as `pulumi up` runs a
  *   JavaScript build.
  * - precompiled, bare: tsc's output on plain node, the program's own cost. Without
@@ -137,18 +138,20 @@ function main() {
       paths: [path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [ROOT] }))],
     });
     const childJs = path.join(compiled, "bench/child.js");
-    const ways: [string, string[], string][] = [
-      ["pulumi up (ts-node)", ["-r", preload, "bench/child.ts"], ROOT],
-      ["precompiled, host", ["-r", smsRegister, childJs], compiled],
-      ["precompiled, bare", [childJs], compiled],
+    // Each way: how its SDK baseline runs, how a stack runs, and where. The `pulumi up` baseline
+    // loads the SDK from JavaScript after the host's registration, as the host itself does
+    // before it requires the program, so no TypeScript of the project is in it.
+    const ways: [string, string[], string[], string][] = [
+      ["pulumi up (ts-node)", ["-r", preload, childJs], ["-r", preload, "bench/child.ts"], ROOT],
+      ["precompiled, host", ["-r", smsRegister, childJs], ["-r", smsRegister, childJs], compiled],
+      ["precompiled, bare", [childJs], [childJs], compiled],
     ];
 
     const rows: Row[] = [];
-    for (const [way, wayArgs, cwd] of ways) {
-      const args = ["-r", cpuReport, ...wayArgs];
+    for (const [way, sdkArgs, stackArgs, cwd] of ways) {
       const sdk: Row = {
         label: `${way}: load @pulumi/pulumi`,
-        args: [...args, "sdk"],
+        args: ["-r", cpuReport, ...sdkArgs, "sdk"],
         cwd,
         samples: [],
       };
@@ -156,7 +159,7 @@ function main() {
       for (const stack of ["staging", "production"]) {
         rows.push({
           label: `${way}: evaluate ${stack}`,
-          args: [...args, "stack", stack],
+          args: ["-r", cpuReport, ...stackArgs, "stack", stack],
           cwd,
           samples: [],
           baseline: sdk,
@@ -169,27 +172,30 @@ function main() {
 
     const wall = (r: Row) => median(r.samples.map((s) => s.wallMs));
     const cpu = (r: Row) => median(r.samples.map((s) => s.cpuMs));
+    const plainSdk = rows.find((r) => r.label.startsWith(ways[2][0]) && !r.baseline)!;
     console.log(
       `\nMedian of ${RUNS} fresh processes each, node ${process.version}, ${os.cpus().length} CPUs,` +
         ` tsconfig.json "ts-node": ${JSON.stringify(tsNodeSection() ?? null)}\n`,
     );
     console.log(
-      "| run | wall (ms) | x SDK load | CPU (ms) | x SDK load (CPU) | peak RSS (MiB) | resources |",
+      "| run | wall (ms) | x SDK load | CPU (ms) | x SDK load (CPU) | x plain require (wall) | peak RSS (MiB) | resources |",
     );
-    console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (const r of rows) {
       const ratio = r.baseline ? wall(r) / wall(r.baseline) : 1;
       const cpuRatio = r.baseline ? cpu(r) / cpu(r.baseline) : 1;
       const rssMb = Math.max(...r.samples.map((s) => s.maxRssKb)) / 1024;
       console.log(
-        `| ${r.label} | ${wall(r).toFixed(0)} | ${ratio.toFixed(2)} | ${cpu(r).toFixed(0)} | ${cpuRatio.toFixed(2)} | ${rssMb.toFixed(0)} | ${r.samples[0].resources || ""} |`,
+        `| ${r.label} | ${wall(r).toFixed(0)} | ${ratio.toFixed(2)} | ${cpu(r).toFixed(0)} | ${cpuRatio.toFixed(2)} | ${(wall(r) / wall(plainSdk)).toFixed(2)} | ${rssMb.toFixed(0)} | ${r.samples[0].resources || ""} |`,
       );
     }
     const target = rows.filter((r) => r.baseline && r.label.startsWith(ways[0][0]));
     const worst = Math.max(...target.map((r) => wall(r) / wall(r.baseline!)));
+    const worstPlain = Math.max(...target.map((r) => wall(r) / wall(plainSdk)));
     console.log(
-      `\nTarget: evaluating a stack the way \`pulumi up\` runs it costs at most ${TARGET_RATIO}x loading the SDK that way.` +
-        ` Worst ratio: ${worst.toFixed(2)}x (${worst <= TARGET_RATIO ? "met" : "not met"}).`,
+      `\nTarget: evaluating a stack the way \`pulumi up\` runs it costs at most ${TARGET_RATIO}x loading the SDK` +
+        ` the way the host does. Worst ratio: ${worst.toFixed(2)}x (${worst <= TARGET_RATIO ? "met" : "not met"});` +
+        ` ${worstPlain.toFixed(2)}x a plain require("@pulumi/pulumi").`,
     );
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
