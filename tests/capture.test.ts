@@ -131,13 +131,13 @@ describe("generated passwords", () => {
     expect(generated).toEqual(expect.any(String));
     expect(generated).not.toBe(generatedPasswords.get("unused-password"));
 
-    // The resource that uses it: its props, and the value that went over the wire. (Mocks get
-    // no additionalSecretOutputs, so unlike under the engine the result is not secret here.)
+    // The resource that uses it: its props, and the value that went over the wire, secret as
+    // under the engine.
     const user = resources.find((r) => r.name === "uses-password")!;
     expect(user.props).toEqual({ password: generated, user: "nightscout" });
     const wire = registrations.find((r) => r.name === "uses-password")!.inputs;
-    expect(secretInput(wire.password).value).toBe(generated);
-    expect((await outputValue(captured.outputs.result)).value).toBe(generated);
+    expect(secretInput(wire.password)).toEqual({ secret: true, value: generated });
+    expect(await outputValue(captured.outputs.result)).toEqual({ value: generated, secret: true });
   });
 });
 

@@ -241,8 +241,11 @@ async function captureAlone<T>(options: CaptureOptions<T>): Promise<CaptureResul
         if (answer) return { id: answer.id ?? `${args.name}-id`, state: answer.state };
         const state: Record<string, unknown> = { ...args.inputs };
         if (args.type === RANDOM_PASSWORD) {
-          state.result = mockPassword(args.name);
-          generatedPasswords.set(args.name, state.result as string);
+          const password = mockPassword(args.name);
+          // The engine keeps a RandomPassword's result secret (additionalSecretOutputs), which
+          // mocks never see: answer it as a secret, so secrecy tests see what the engine does.
+          state.result = pulumi.secret(password);
+          generatedPasswords.set(args.name, password);
         }
         return { id: `${args.name}-id`, state };
       },

@@ -352,6 +352,15 @@ export function describeProgramInvariants(
           parent: expect.stringMatching(/\$nightscout:[a-z]+:[A-Za-z]+::/),
         });
       }
+      // What the engine was asked: the provider each object is registered with.
+      const provider = `${program.one(T.provider, "k8s").urn}::k8s-id`;
+      const objects = program
+        .registrations()
+        .filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+      expect(objects.length).toBe(kubernetesObjects(resources()).length);
+      for (const r of objects) {
+        expect({ name: r.name, provider: r.provider }).toEqual({ name: r.name, provider });
+      }
     });
     test("child names carry their component's name", () => {
       const children = resources().filter((r) => r.opts.parent?.includes("$nightscout:"));

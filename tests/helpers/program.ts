@@ -34,7 +34,15 @@ export function useProgram(stack: string, overrides: Record<string, string | und
   const props = (type: string, name: string): Props => one(type, name).props as Props;
   const output = async (name: string) =>
     outputValue(result.outputs[name] as pulumi.Output<unknown>);
-  return { resources, ofType, one, props, output, outputs: () => result.outputs };
+  return {
+    resources,
+    ofType,
+    one,
+    props,
+    output,
+    outputs: () => result.outputs,
+    registrations: () => result.registrations,
+  };
 }
 
 export const T = {
