@@ -16,7 +16,7 @@ type ProjectConfig = Record<
 >;
 const project = yaml.load(read("Pulumi.yaml")) as { name: string; config: ProjectConfig };
 
-describe("Pulumi.yaml declares every setting, as config/settings.ts does", () => {
+describe("Pulumi.yaml declares every setting, as config/settings/ does", () => {
   test("the same keys, except optional secrets", () => {
     const declared = SETTINGS.filter((s) => !s.optionalSecret).map((s) => s.key);
     expect(Object.keys(project.config).sort()).toEqual(declared.sort());
@@ -67,7 +67,7 @@ describe.each(["staging", "production"])("Pulumi.%s.yaml", (stack) => {
   });
 });
 
-test("the README's configuration table is the one config/settings.ts describes", () => {
+test("the README's configuration table is the one config/settings/ describes", () => {
   const readme = read("README.md");
   for (const s of SETTINGS) expect(readme).toContain(`| \`${s.key}\` |`);
   expect(withTable(readme)).toBe(readme);

@@ -1,5 +1,5 @@
 /**
- * config/settings.ts is the one list of settings; `npm run sync:settings` writes it into
+ * config/settings/ is the one list of settings; `npm run sync:settings` writes it into
  * Pulumi.yaml's `config:` block and the README's configuration table, and tests fail when
  * either differs from what this would write.
  */

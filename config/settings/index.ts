@@ -1,0 +1,35 @@
+/**
+ * Every configuration key the program reads, declared once. `Pulumi.yaml` must declare the
+ * same keys with the same types, defaults and secrecy (a test compares them), so the engine
+ * rejects a missing or plaintext secret before the program runs, and the README's table is
+ * checked against this list too.
+ */
+import { DEPLOYMENT_SETTINGS } from "./deployment";
+import { NIGHTSCOUT_SETTINGS } from "./nightscout";
+import { POSTGRES_SETTINGS } from "./postgres";
+import { FERRETDB_SETTINGS } from "./ferretdb";
+import { NETWORK_SETTINGS } from "./network";
+import { BACKUP_SETTINGS } from "./backup";
+import { CHECK_SETTINGS } from "./check";
+import type { Setting } from "./setting";
+
+export type { Setting, SettingType } from "./setting";
+
+const DECLARED = [
+  ...DEPLOYMENT_SETTINGS,
+  ...NIGHTSCOUT_SETTINGS,
+  ...POSTGRES_SETTINGS,
+  ...FERRETDB_SETTINGS,
+  ...NETWORK_SETTINGS,
+  ...BACKUP_SETTINGS,
+  ...CHECK_SETTINGS,
+] as const;
+
+/** Every declared key: a typo in the program's own reads fails to compile. */
+export type SettingKey = (typeof DECLARED)[number]["key"];
+export const SETTINGS: readonly Setting[] = DECLARED;
+
+/** The declaration of `key`; every key the program reads is declared above. */
+export function settingOf(key: SettingKey): Setting {
+  return SETTINGS.find((s) => s.key === key)!;
+}

@@ -1,0 +1,38 @@
+/** What a setting declaration says about its key. */
+import type { StringFormat } from "../formats";
+
+export type SettingType = "string" | "integer" | "boolean" | "array";
+
+export interface Setting {
+  key: string;
+  type: SettingType;
+  description: string;
+  /**
+   * The engine treats a declared key without a default as required, so optional keys get an
+   * empty default ("" or 0) that the program reads as unset.
+   */
+  default?: string | number | boolean | readonly string[];
+  secret?: true;
+  /**
+   * Optional secrets stay out of Pulumi.yaml: declared there without a default they would
+   * become required. The program itself rejects them when they are stored in plaintext.
+   */
+  optionalSecret?: true;
+  /** Strings: what the value must look like (config/formats.ts checks it). */
+  format?: StringFormat;
+  /** Strings: the only values accepted. */
+  oneOf?: readonly string[];
+  /** Integers: the smallest and largest value accepted (why, beside each). */
+  range?: readonly [number, number];
+  /** Arrays: the only entries accepted, and how many there must be at least. */
+  items?: readonly string[];
+  minItems?: number;
+  /** Secrets: the shortest value accepted. */
+  minLength?: number;
+  /** Settings without a default are required: why, for the message. */
+  requiredBecause?: string;
+  /** Arrays: what the entries are called in messages ("roles", "plugins"). */
+  itemsName?: string;
+  /** A valid value for the fix in a message, when the default is empty or not an example. */
+  example?: string;
+}
