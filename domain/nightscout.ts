@@ -27,17 +27,19 @@ export const THRESHOLD_RANGES: Readonly<Record<DisplayUnits, readonly [number, n
 /** Threshold keys in the order they must rise: low < target bottom < target top < high. */
 export const THRESHOLD_ORDER = ["low", "targetBottom", "targetTop", "high"] as const;
 
-/** Fact 26: roles Nightscout ships with; `readable` makes every CGM reading public. */
-export const NIGHTSCOUT_ROLES = [
-  "admin",
-  "denied",
-  "status-only",
-  "readable",
-  "careportal",
-  "devicestatus-upload",
-  "activity",
-] as const;
-export const PUBLIC_READ_ROLE = "readable";
+/** Fact 26: the roles Nightscout ships with, and what each lets an unauthenticated visitor do. */
+export const NIGHTSCOUT_ROLE_GRANTS = {
+  admin: "everything, settings included",
+  denied: "nothing; even /api/v1/status.json answers 401",
+  "status-only": "the status page, no glucose data",
+  readable: "every glucose value and treatment: the data is public",
+  careportal: "entering treatments",
+  "devicestatus-upload": "uploading device status",
+  activity: "reading and writing activity",
+} as const;
+export type NightscoutRole = keyof typeof NIGHTSCOUT_ROLE_GRANTS;
+export const NIGHTSCOUT_ROLES = Object.keys(NIGHTSCOUT_ROLE_GRANTS) as NightscoutRole[];
+export const PUBLIC_READ_ROLE: NightscoutRole = "readable";
 
 /** Fact 21-22: the alarm engines ALARM_TYPES can name. */
 export const ALARM_TYPES = ["simple", "predict"] as const;
