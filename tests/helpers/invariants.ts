@@ -6,6 +6,7 @@ import {
   parseQuantity,
 } from "../../domain";
 import { SECRET_OUTPUTS } from "../../outputs";
+import { expectNoSecret } from "./leaks";
 import { describeNetworkInvariants } from "./networkInvariants";
 import {
   Props,
@@ -261,20 +262,14 @@ export function describeProgramInvariants(
         // The post-deploy check gets the URI through its environment, a secret input
         // (tests/postDeployCheck.test.ts asserts its secrecy); nowhere else may it appear.
         const checked = r.type === T.command ? { ...r.props, environment: undefined } : r.props;
-        const text = JSON.stringify(checked);
-        for (const s of secrets)
-          expect({ resource: r.name, leaks: text.includes(s) }).toEqual({
-            resource: r.name,
-            leaks: false,
-          });
+        expectNoSecret(checked, secrets, r.name);
       }
     });
     test("outputs holding credentials are secret, the others are not", async () => {
       for (const name of Object.keys(program.outputs())) {
         const { value, secret } = await program.output(name);
         expect({ name, secret }).toEqual({ name, secret: SECRET_OUTPUTS.includes(name as never) });
-        if (!secret)
-          for (const s of secretValues(resources())) expect(JSON.stringify(value)).not.toContain(s);
+        if (!secret) expectNoSecret(value, secretValues(resources()), `outputs.${name}`);
       }
     });
     test("components record no inputs, so no secret lands in their state", () => {
