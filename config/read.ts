@@ -31,9 +31,28 @@ export class Problems {
   }
 
   add(key: SettingKey, value: string | undefined, why: string, fix: string): void {
-    const shown = settingOf(key).secret ? "(secret)" : JSON.stringify(value);
+    const shown = settingOf(key).secret ? "(secret)" : quote(value);
     this.messages.push(`${this.fullKey(key)} = ${shown}: ${why}. Fix: ${fix}`);
   }
+}
+
+/** Past this, a value is cut in messages: a pasted file should not flood the terminal. */
+const MAX_SHOWN_CHARACTERS = 120;
+
+/**
+ * A value as a message shows it: quoted, every invisible or line-breaking character escaped
+ * (JSON leaves U+2028 and friends raw), and cut when long.
+ */
+export function quote(value: string | undefined): string {
+  if (value === undefined) return "undefined";
+  const cut =
+    value.length > MAX_SHOWN_CHARACTERS
+      ? `${value.slice(0, MAX_SHOWN_CHARACTERS)}... (${value.length} characters)`
+      : value;
+  return JSON.stringify(cut).replace(
+    /[\p{C}\p{Zl}\p{Zp}\u00a0\u2000-\u200b\u3000\ufeff]/gu,
+    (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`,
+  );
 }
 
 /** A valid example of `setting`, for a fix: its example, else its default. */

@@ -1,3 +1,4 @@
+import { quote } from "../../config/read";
 import { expectOneProblem, parse, problems } from "./helpers";
 
 describe("each setting is checked against its own declaration", () => {
@@ -147,4 +148,20 @@ describe("each setting is checked against its own declaration", () => {
     ));
   test("booleans are true or false", () =>
     expectOneProblem({ protectDatabase: "yes" }, "protectDatabase", /true or false/));
+});
+
+describe("values in messages", () => {
+  test("invisible and line-breaking characters are escaped", () =>
+    expect(quote("a\u2028b\u00a0c\u0007d\u200be")).toBe('"a\\u{2028}b\\u{a0}c\\u0007d\\u{200b}e"'));
+  test("a long value is cut, with its length", () => {
+    const shown = quote("x".repeat(100_000));
+    expect(shown.length).toBeLessThan(200);
+    expect(shown).toMatch(/\.\.\. \(100000 characters\)"$/);
+  });
+  test("a pasted file in a setting stays one short line", () => {
+    const found = problems({ namespace: "line one\nline two\n".repeat(5000) });
+    expect(found).toHaveLength(1);
+    expect(found[0]).not.toMatch(/\n/);
+    expect(found[0].length).toBeLessThan(400);
+  });
 });
