@@ -25,6 +25,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
+import { stackConfig } from "../tools/capture";
 
 const ROOT = path.resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -75,10 +76,11 @@ interface Row {
   cwd: string;
   samples: Sample[];
   baseline?: Row;
+  env?: NodeJS.ProcessEnv;
 }
 
-function run(args: string[], cwd: string): Sample {
-  const result = spawnSync(process.execPath, args, { cwd, encoding: "utf8" });
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Sample {
+  const result = spawnSync(process.execPath, args, { cwd, env, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`${args.join(" ")} failed: ${result.stderr}`);
   const cpu = /^bench-cpu-ms (\S+)$/m.exec(result.stderr);
   if (!cpu) throw new Error(`${args.join(" ")} reported no CPU time: ${result.stderr}`);
@@ -163,12 +165,15 @@ function main() {
           cwd,
           samples: [],
           baseline: sdk,
+          // The engine reads the stack file, not the program: hand the child its result.
+          env: { ...process.env, BENCH_STACK_CONFIG: JSON.stringify(stackConfig(stack)) },
         });
       }
     }
     // One unmeasured round warms the file system cache.
-    for (const row of rows) run(row.args, row.cwd);
-    for (let i = 0; i < RUNS; i++) for (const row of rows) row.samples.push(run(row.args, row.cwd));
+    for (const row of rows) run(row.args, row.cwd, row.env);
+    for (let i = 0; i < RUNS; i++)
+      for (const row of rows) row.samples.push(run(row.args, row.cwd, row.env));
 
     const wall = (r: Row) => median(r.samples.map((s) => s.wallMs));
     const cpu = (r: Row) => median(r.samples.map((s) => s.cpuMs));

@@ -107,12 +107,24 @@ describe.each(STACKS)("stack %s", (stack) => {
 test("a mandatory policy violation fails the preview with the policy's message", () => {
   const s = scratchStack("production", {
     name: "production-one-instance",
-    config: { postDeployCheck: "off", postgresInstances: "1" },
+    // Declared staging, the program accepts one instance; only production's policy config
+    // stands in its way. (Declared production, the program itself refuses it.)
+    config: { postDeployCheck: "off", postgresInstances: "1", environment: "staging" },
   });
   const r = s.pulumi(["preview", ...policyArgs("production")]);
   expect(r.status).not.toBe(0);
   expect(r.output).toContain("cnpg-min-instances");
   expect(r.output).toContain("The Cluster runs 1 instance(s); at least 3 are required.");
+});
+
+test("the program itself refuses what production requires, without the pack", () => {
+  const s = scratchStack("production", {
+    name: "production-unpacked",
+    config: { postDeployCheck: "off", postgresInstances: "1" },
+  });
+  const r = s.pulumi(["preview"]);
+  expect(r.status).not.toBe(0);
+  expect(r.output).toContain("production needs at least 3 PostgreSQL instances");
 });
 
 test("an invalid config value fails with the program's own message", () => {
