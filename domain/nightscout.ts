@@ -15,13 +15,16 @@ export interface Thresholds {
 }
 
 /**
- * Plausible thresholds per unit. CGM sensors read about 2.2-22.2 mmol/L (40-400 mg/dL); the
- * bounds leave a margin either side. The mmol/L top must stay below 50, where Nightscout
- * stops treating the set as mmol/L (fact 22); 27 mmol/L is 486 mg/dL.
+ * Plausible thresholds per unit. CGM sensors read about 2.2-22.2 mmol/L (40-400 mg/dL): an
+ * alarm set outside that never fires, so the bounds leave only a small margin. Below 36 mg/dL
+ * (2 mmol/L) an mg/dL threshold is almost surely an mmol/L value, which Nightscout would read
+ * as mg/dL; the policy pack's nightscout-settings uses the same floor. The mmol/L top must
+ * stay below 50, where Nightscout stops treating the set as mmol/L (fact 22); 27 mmol/L is
+ * 486 mg/dL.
  */
 export const THRESHOLD_RANGES: Readonly<Record<DisplayUnits, readonly [number, number]>> = {
-  "mmol/L": [1.5, 27],
-  "mg/dL": [27, 486],
+  "mmol/L": [2, 27],
+  "mg/dL": [36, 486],
 };
 
 /** Threshold keys in the order they must rise: low < target bottom < target top < high. */

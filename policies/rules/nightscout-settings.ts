@@ -1,4 +1,4 @@
-import { DATABASE_URI_VARS } from "../../domain";
+import { DATABASE_URI_VARS, THRESHOLD_RANGES } from "../../domain";
 import { decimal, resourcePolicy } from "../lib/define";
 import {
   NIGHTSCOUT_REPOSITORY,
@@ -17,7 +17,7 @@ import { applicationContainer } from "../lib/workloads";
 
 const settings = {
   minMgdlThreshold: decimal(
-    36,
+    THRESHOLD_RANGES["mg/dL"][0],
     "Smallest plausible BG_* threshold in mg/dL (2 mmol/L); a smaller number is an mmol/L value Nightscout would read as mg/dL.",
   ),
 };

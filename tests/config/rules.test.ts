@@ -31,7 +31,7 @@ describe("thresholdsRule (fact 22)", () => {
       { ...MMOL, bgLow: "70" },
       "bgLow",
       /"70"/,
-      /from 1.5 to 27 mmol\/L \(it looks like mg\/dL/,
+      /from 2 to 27 mmol\/L \(it looks like mg\/dL/,
       /pulumi config set bgLow 3.9$/,
     ));
   test("mg/dL values are checked in mg/dL", () =>
@@ -44,10 +44,15 @@ describe("thresholdsRule (fact 22)", () => {
         bgHigh: "250",
       },
       "bgLow",
-      /from 27 to 486 mg\/dL/,
+      /from 36 to 486 mg\/dL/,
     ));
   test("must rise low < bottom < top < high", () =>
     expectOneProblem({ ...MMOL, bgLow: "4.5" }, "bgLow", /must be below bgTargetBottom \(3.9\)/));
+  test("the floor is the policy pack's: 35 mg/dL is refused, 36 accepted", () => {
+    const MGDL = { displayUnits: "mg/dL", bgTargetBottom: "70", bgTargetTop: "180", bgHigh: "250" };
+    expectOneProblem({ ...MGDL, bgLow: "35" }, "bgLow", /from 36 to 486 mg\/dL/);
+    expect(parse({ ...MGDL, bgLow: "36" }).nightscout.settings.BG_LOW).toBe("36");
+  });
   test("not a number", () => expectOneProblem({ ...MMOL, bgLow: "low" }, "bgLow", /"low"/));
 });
 
