@@ -24,7 +24,7 @@ const USAGE =
   "usage: policy:check -- --stack <name> [--set key=value ...] [--secret key=value ...]";
 
 /** Lenient parsing, so that unknown arguments get this gate's own message rather than node's. */
-function parseCommandLine(argv: string[]): {
+export function parseCommandLine(argv: string[]): {
   stack: string;
   overrides: Record<string, string>;
   secrets: Record<string, string>;
@@ -112,8 +112,10 @@ async function main() {
   process.exit(mandatory > 0 ? 1 : 0);
 }
 
-main().catch((e: Error) => {
-  // A config error from the program is the program's own message: print it as it is.
-  console.error(e.message);
-  process.exit(2);
-});
+if (require.main === module) {
+  main().catch((e: Error) => {
+    // A config error from the program is the program's own message: print it as it is.
+    console.error(e.message);
+    process.exit(2);
+  });
+}
