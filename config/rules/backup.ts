@@ -1,15 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ObjectStoreArgs } from "../../components/postgresCluster";
+import type { PostgresBackupArgs, PostgresRestoreArgs } from "../../components/postgresCluster";
 import { Settings } from "../read";
 import type { SettingKey } from "../settings";
-
-export type BackupSettings = ObjectStoreArgs & { retention: string; schedule: string };
-export type RestoreSettings = ObjectStoreArgs & { serverName: string; targetTime?: string };
 
 const CREDENTIALS: SettingKey[] = ["backupAccessKeyId", "backupSecretAccessKey"];
 
 /** Fact 8-9: backups need a destination and credentials, or nothing at all. */
-export function backupRule(s: Settings): BackupSettings | undefined {
+export function backupRule(s: Settings): PostgresBackupArgs | undefined {
   const destinationPath = s.text("backupDestinationPath");
   if (destinationPath === undefined) {
     const stray = (["backupEndpointUrl", ...CREDENTIALS] as SettingKey[]).find(
@@ -49,8 +46,8 @@ export function backupRule(s: Settings): BackupSettings | undefined {
 /** A point-in-time restore: a new cluster bootstrapped from an object store (README). */
 export function restoreRule(
   s: Settings,
-  backup: BackupSettings | undefined,
-): RestoreSettings | undefined {
+  backup: PostgresBackupArgs | undefined,
+): PostgresRestoreArgs | undefined {
   const serverName = s.text("restoreFromServerName");
   const sourcePath = s.text("restoreSourcePath");
   const targetTime = s.text("restoreTargetTime");
