@@ -41,16 +41,40 @@ async function evaluate(stack: string): Promise<number> {
   return registered;
 }
 
+/**
+ * The SDK's own cost of registering `count` trivial resources (ConfigMaps) under the same
+ * mocks: what any program of that size pays, whatever it does. Under the language host each
+ * registration's stack traces go through source-map-support, which is most of the gap.
+ */
+async function floor(count: number): Promise<number> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+  await pulumi.runtime.setMocks(
+    { newResource: (args) => ({ id: args.name, state: args.inputs }), call: (args) => args.inputs },
+    "floor",
+    "bench",
+    false,
+  );
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ConfigMap } =
+    require("@pulumi/kubernetes/core/v1") as typeof import("@pulumi/kubernetes/core/v1");
+  for (let i = 0; i < count; i++) new ConfigMap(`floor-${i}`, { data: { key: "value" } });
+  await (pulumi.runtime as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs();
+  return count;
+}
+
 async function main() {
   const [mode, stack] = process.argv.slice(2);
   let resources = 0;
-  if (mode === "sdk") {
+  if (mode === "floor") {
+    resources = await floor(Number(stack));
+  } else if (mode === "sdk") {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require("@pulumi/pulumi");
   } else if (mode === "stack" && stack) {
     resources = await evaluate(stack);
   } else {
-    throw new Error("usage: child sdk | child stack <name>");
+    throw new Error("usage: child sdk | child stack <name> | child floor <count>");
   }
   const wallMs = performance.now();
   const maxRssKb = process.resourceUsage().maxRSS;
