@@ -55,9 +55,7 @@ async function floor(count: number): Promise<number> {
     "bench",
     false,
   );
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { ConfigMap } =
-    require("@pulumi/kubernetes/core/v1") as typeof import("@pulumi/kubernetes/core/v1");
+  const { ConfigMap } = await import("@pulumi/kubernetes/core/v1");
   for (let i = 0; i < count; i++) new ConfigMap(`floor-${i}`, { data: { key: "value" } });
   await (pulumi.runtime as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs();
   return count;
