@@ -9,6 +9,7 @@ import {
   FERRETDB_PORT,
   MAX_CHECK_DEADLINE_SECONDS,
   MIN_CHECK_DEADLINE_SECONDS,
+  MONGODB_URI_SCHEME,
   type DisplayUnits,
   type PostDeployCheckMode,
 } from "../domain";
@@ -85,7 +86,7 @@ export function validatePostDeployCheckArgs(args: PostDeployCheckArgs): void {
   }
   if (typeof args.mongoUri === "string") {
     // Never echo the value: it carries the password.
-    if (!/^mongodb(\+srv)?:\/\//.test(args.mongoUri)) {
+    if (!MONGODB_URI_SCHEME.test(args.mongoUri)) {
       throw invalid("mongoUri", "<redacted>", "It must start with mongodb:// or mongodb+srv://.");
     }
     if (mode === "portForward" && args.mongoUri.startsWith("mongodb+srv://")) {

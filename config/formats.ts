@@ -8,6 +8,7 @@ import {
   DNS_SUBDOMAIN,
   MAX_CLUSTER_NAME_LENGTH,
   MEBIBYTE,
+  MONGODB_URI_SCHEME,
   hostnameProblem,
   imagePinProblem,
   parseQuantity,
@@ -103,7 +104,7 @@ const CHECKS: Record<StringFormat, Check> = {
   cron: (v) => whyOnly(sixFieldCronProblem(v)),
   timestamp: (v) => whyOnly(timestampProblem(v)),
   mongoUri: (v) =>
-    /^mongodb(\+srv)?:\/\//.test(v)
+    MONGODB_URI_SCHEME.test(v)
       ? undefined
       : { why: "does not start with mongodb:// or mongodb+srv://" },
 };

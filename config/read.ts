@@ -78,7 +78,7 @@ export class Settings {
     for (const setting of SETTINGS) this.check(setting);
   }
 
-  /** Whether the setting was given (or has a non-empty default). */
+  /** Whether the setting was given (or has a non-empty default); secrets included. */
   isSet(key: SettingKey): boolean {
     return this.raw(key) !== undefined;
   }

@@ -19,6 +19,9 @@ export const MIN_CHECK_DEADLINE_SECONDS = 10;
 /** An hour: past this, a deploy is not waiting on the check but stuck. */
 export const MAX_CHECK_DEADLINE_SECONDS = 3600;
 
+/** The schemes of a MongoDB connection string; FerretDB serves plain mongodb://. */
+export const MONGODB_URI_SCHEME = /^mongodb(\+srv)?:\/\//;
+
 /** Environment variables the check command reads; the only way anything reaches it. */
 export const CHECK_ENV = {
   mongoUri: "MONGODB_URI",

@@ -9,9 +9,7 @@ const CREDENTIALS: SettingKey[] = ["backupAccessKeyId", "backupSecretAccessKey"]
 export function backupRule(s: Settings): PostgresBackupArgs | undefined {
   const destinationPath = s.text("backupDestinationPath");
   if (destinationPath === undefined) {
-    const stray = (["backupEndpointUrl", ...CREDENTIALS] as SettingKey[]).find(
-      (k) => s.isSet(k) || s.secret(k) !== undefined,
-    );
+    const stray = (["backupEndpointUrl", ...CREDENTIALS] as SettingKey[]).find((k) => s.isSet(k));
     if (stray) {
       s.problems.add(
         "backupDestinationPath",
@@ -23,7 +21,7 @@ export function backupRule(s: Settings): PostgresBackupArgs | undefined {
     return undefined;
   }
   for (const k of CREDENTIALS) {
-    if (s.secret(k) === undefined) {
+    if (!s.isSet(k)) {
       s.problems.add(
         k,
         undefined,
