@@ -1,25 +1,39 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FerretDb } from "./components/ferretDb";
+import { Monitoring } from "./components/monitoring";
 import { AppNamespace } from "./components/namespace";
 import { Nightscout } from "./components/nightscout";
 import { PostDeployCheck } from "./components/postDeployCheck";
 import { PostgresCluster } from "./components/postgresCluster";
 import { loadStackConfig } from "./config";
+import { readPlatformStack } from "./config/platform";
 import { stackOutputs } from "./outputs";
 
 // Every setting is validated here, before any resource is registered.
 const config = loadStackConfig();
 config.warnings.forEach((warning) => pulumi.log.warn(warning));
 
-const provider = new k8s.Provider("k8s", config.provider);
+// With platformStack set, the operators come from that stack, whose outputs are checked before
+// anything is deployed: every Kubernetes object goes through this provider, which waits for it.
+const platform = config.platformStack
+  ? readPlatformStack(config.platformStack, {
+      backups: config.postgres.backup !== undefined,
+      monitoring: config.monitoring !== undefined,
+    })
+  : undefined;
+const provider = new k8s.Provider("k8s", config.provider, { dependsOn: platform?.checked });
 const providers = { kubernetes: provider };
 
 const appNamespace = new AppNamespace("nightscout", config.namespace, { providers });
 
 const database = new PostgresCluster(
   "postgres",
-  { ...config.postgres, namespace: appNamespace.name },
+  {
+    ...config.postgres,
+    namespace: appNamespace.name,
+    operatorNamespace: platform?.operatorNamespace ?? config.postgres.operatorNamespace,
+  },
   { providers, dependsOn: [appNamespace] },
 );
 
@@ -51,6 +65,30 @@ const nightscout = new Nightscout(
   },
   { providers, dependsOn: [ferretdb.deployment] },
 );
+
+if (config.monitoring) {
+  new Monitoring(
+    "monitoring",
+    {
+      ...config.monitoring,
+      namespace: appNamespace.name,
+      database: {
+        clusterName: config.postgres.clusterName,
+        instances: config.postgres.instances,
+        backupSchedule: config.postgres.backup?.schedule,
+      },
+      nightscout: {
+        serviceName: nightscout.serviceName,
+        servicePort: nightscout.servicePort,
+        podLabels: nightscout.deployment.spec.selector.matchLabels,
+        deploymentName: nightscout.deployment.metadata.name,
+        apiSecret: config.nightscout.apiSecret,
+      },
+      ferretdbDeploymentName: ferretdb.deployment.metadata.name,
+    },
+    { providers, dependsOn: [nightscout.deployment] },
+  );
+}
 
 if (config.postDeployCheck) {
   // Proves the MongoDB path end to end once everything reports ready, and again on change.

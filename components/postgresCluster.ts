@@ -57,7 +57,7 @@ export interface PostgresClusterArgs {
   /** Protect the cluster from deletion and replacement and keep it on destroy. */
   protect: boolean;
   /** Namespace of the CNPG operator, allowed to reach the instance manager (fact 35). */
-  operatorNamespace: string;
+  operatorNamespace: pulumi.Input<string>;
 }
 
 /** PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1). */

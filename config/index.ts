@@ -16,11 +16,13 @@ import { PostDeployCheckSettings, postDeployCheckRule } from "./rules/check";
 import { connectionBudgetRule } from "./rules/connections";
 import { imagePairingRule } from "./rules/images";
 import { shownPluginsEnabledRule, tlsSourceRule } from "./rules/nightscout";
+import { MonitoringSettings, monitoringRule, platformStackRule } from "./rules/monitoring";
 import { memoryLimitRule, productionRule, systemNamespaceRule } from "./rules/safety";
 import { thresholdsRule } from "./rules/thresholds";
 
 export type { ConfigSource, RawConfigReader } from "./read";
 export type { PostDeployCheckSettings } from "./rules/check";
+export type { MonitoringSettings } from "./rules/monitoring";
 
 /** What each component gets from the config; the rest of its Args are other components' outputs. */
 export interface StackConfig {
@@ -34,6 +36,10 @@ export interface StackConfig {
   displayUnits: DisplayUnits;
   /** Undefined when the check is off. */
   postDeployCheck?: PostDeployCheckSettings;
+  /** The platform/ stack whose outputs replace cnpgOperatorNamespace; undefined when unset. */
+  platformStack?: string;
+  /** Undefined when monitoring is off. */
+  monitoring?: MonitoringSettings;
 }
 
 /** Raised with every problem found in the configuration, so one run shows them all. */
@@ -64,6 +70,8 @@ export function parseStackConfig(source: ConfigSource): StackConfig {
   const backup = backupRule(s);
   const restore = restoreRule(s, backup);
   const postDeployCheck = postDeployCheckRule(s);
+  const platformStack = platformStackRule(s);
+  const monitoring = monitoringRule(s);
   memoryLimitRule(s);
   productionRule(s);
   if (s.problems.messages.length > 0) throw new ConfigError(s.problems.messages);
@@ -126,6 +134,8 @@ export function parseStackConfig(source: ConfigSource): StackConfig {
     },
     displayUnits,
     postDeployCheck,
+    platformStack,
+    monitoring,
   };
 }
 

@@ -11,6 +11,7 @@ import { FERRETDB_SETTINGS } from "./ferretdb";
 import { NETWORK_SETTINGS } from "./network";
 import { BACKUP_SETTINGS } from "./backup";
 import { CHECK_SETTINGS } from "./check";
+import { MONITORING_SETTINGS } from "./monitoring";
 import type { Setting } from "./setting";
 
 export type { Setting, SettingType } from "./setting";
@@ -23,6 +24,7 @@ const DECLARED = [
   ...NETWORK_SETTINGS,
   ...BACKUP_SETTINGS,
   ...CHECK_SETTINGS,
+  ...MONITORING_SETTINGS,
 ] as const;
 
 /** Every declared key: a typo in the program's own reads fails to compile. */
