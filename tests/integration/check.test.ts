@@ -1,5 +1,6 @@
 /**
- * The post-deploy check against a real FerretDB on a real PostgreSQL: success, and each way
+ * The post-deploy check against FerretDB v2 on PostgreSQL with DocumentDB, configured from what
+ * the program renders (tests/integration/harness.ts): success, and each way
  * it must fail (unreachable, wrong password, mismatch, bad usage, Nightscout), always within
  * its deadline and without printing the password.
  */
@@ -10,7 +11,7 @@ import { formatOutcome } from "../../check/outcome";
 import { runCheck } from "../../check/run";
 import { CHECK_EXIT_CODES as EXIT_CODES } from "../../domain";
 import { lines, runCli, type Run } from "./cli";
-import { freePort, startHarness, type Harness } from "./harness";
+import { documentsTable, freePort, startHarness, type Harness } from "./harness";
 import { expectNoSecret, leakForms } from "../helpers/leaks";
 import { OVERSHOOT_MS, recordTiming } from "./timings";
 
@@ -30,17 +31,18 @@ function expectNoPassword(run: Run): void {
 /** The last stderr line: the one-line verdict (earlier lines are per-attempt progress). */
 const verdict = (run: Run): string => lines(run.stderr).pop() ?? "";
 
-/** FerretDB v1 keeps each collection in a table named in its per-database metadata table. */
-function tableOf(collection: string): string {
-  const table = h
-    .psql(
-      `SELECT _jsonb->>'table' FROM ${h.database}._ferretdb_database_metadata ` +
-        `WHERE _jsonb->>'_id' = '${collection}'`,
-    )
-    .trim();
-  if (!/^[a-z0-9_]+$/.test(table)) throw new Error(`no table for ${collection}: "${table}"`);
-  return `${h.database}."${table}"`;
+/** A collection's documents as PostgreSQL stores them (DocumentDB's table, read with SQL). */
+function stored(collection: string): Array<Record<string, unknown>> {
+  const rows = lines(
+    h.psql(
+      `SELECT documentdb_core.bson_to_json_string(document) FROM ${documentsTable(h, collection)}`,
+    ),
+  );
+  return rows.map((row) => JSON.parse(row) as Record<string, unknown>);
 }
+
+const storedById = (collection: string, id: string) =>
+  stored(collection).filter((doc) => doc._id === id);
 
 beforeAll(async () => {
   h = await startHarness();
@@ -62,12 +64,7 @@ describe("success", () => {
           written = marker;
           where = location;
           // Between insert and read-back: the document must be a row in PostgreSQL by now.
-          rowsDuringCheck = lines(
-            h.psql(
-              `SELECT _jsonb->>'nonce' FROM ${tableOf(location.collection)} ` +
-                `WHERE _jsonb->>'_id' = '${marker._id}'`,
-            ),
-          );
+          rowsDuringCheck = storedById(location.collection, marker._id).map((d) => String(d.nonce));
         },
       },
     );
@@ -76,10 +73,7 @@ describe("success", () => {
     expect(written).toBeDefined();
     expect(rowsDuringCheck).toEqual([written?.nonce]);
     // The marker is gone afterwards, from PostgreSQL too.
-    const left = h.psql(
-      `SELECT count(*) FROM ${tableOf("_postdeploy_check")} WHERE _jsonb->>'_id' = '${written?._id}'`,
-    );
-    expect(left.trim()).toBe("0");
+    expect(storedById("_postdeploy_check", written?._id ?? "")).toEqual([]);
   });
 
   it("the CLI prints exactly one JSON line with timings and exits 0", async () => {
@@ -158,11 +152,15 @@ describe("failures", () => {
       { MONGODB_URI: h.uri(), CHECK_DEADLINE_MS: "30000" },
       {
         afterInsert: async (marker, location) => {
+          // DocumentDB's SQL API, inside PostgreSQL: FerretDB is not involved in the change.
+          const update = {
+            update: location.collection,
+            updates: [{ q: { _id: marker._id }, u: { $set: { nonce: "tampered" } } }],
+          };
           h.psql(
-            `UPDATE ${tableOf(location.collection)} ` +
-              `SET _jsonb = jsonb_set(_jsonb, '{nonce}', '"tampered"') ` +
-              `WHERE _jsonb->>'_id' = '${marker._id}'`,
+            `SELECT documentdb_api.update('${location.database}', '${JSON.stringify(update)}')`,
           );
+          expect(storedById(location.collection, marker._id)[0]?.nonce).toBe("tampered");
         },
       },
     );
@@ -173,7 +171,7 @@ describe("failures", () => {
       /^post-deploy-check: round trip mismatch: field nonce of marker postdeploy-[0-9a-f-]+ reads "tampered", wrote "[0-9a-f]{32}" \(in nightscout\._postdeploy_check\)$/,
     );
     // Mismatch or not, the marker does not stay behind.
-    expect(h.psql(`SELECT count(*) FROM ${tableOf("_postdeploy_check")}`).trim()).toBe("0");
+    expect(stored("_postdeploy_check")).toEqual([]);
   });
 
   it("usage: a missing MONGODB_URI exits 64", async () => {

@@ -1,7 +1,7 @@
-import { ensureFerretDb } from "./harness";
+import { dataPathBuild } from "../../tools/data-path/servers";
 
-/** Builds or finds FerretDB before any suite starts, so no test's timeout covers a build. */
+/** Builds the data path once when it is not cached yet, so no test's timeout covers a build. */
 export default function globalSetup(): void {
-  const bin = ensureFerretDb();
-  process.stderr.write(`\nintegration: FerretDB at ${bin}\n`);
+  const built = dataPathBuild(true);
+  process.stderr.write(`\nintegration: ${JSON.stringify(built)}\n`);
 }

@@ -1,0 +1,257 @@
+/**
+ * Starts the real data path locally: a private PostgreSQL 15 with DocumentDB, bootstrapped the
+ * way CloudNative-PG bootstraps the rendered Cluster, and FerretDB v2 with the environment the
+ * program renders for its container (local.ts says where and why these differ). Both listen on
+ * free loopback ports, in a fresh temporary directory that is removed afterwards.
+ *
+ * Cleanup happens on stop(), on process exit and on SIGINT/SIGTERM/SIGHUP, and a detached
+ * reaper stops both servers if this process dies without any of those (SIGKILL, a crash).
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { MongoClient } from "mongodb";
+import { localFerretDbEnv, localPostgresConfig, postgresConfLines, withAddress } from "./local";
+import { PostgresServer } from "./postgres";
+import type { RenderedDataPath } from "./render";
+import { cleanEnv, distinctFreePorts, onExit, PROJECT_DIR, sleep, tail } from "./process";
+
+export { freePort, PROJECT_DIR } from "./process";
+export { PG_BIN } from "./postgres";
+
+const BUILD = path.join(PROJECT_DIR, "tools", "data-path", "build.sh");
+const RENDER = path.join(PROJECT_DIR, "tools", "data-path", "render.ts");
+
+/** The built parts (tools/data-path/build.sh --env), building them first if `build` is set. */
+export function dataPathBuild(build = false): Record<string, string> {
+  const result = spawnSync("bash", build ? [BUILD] : [BUILD, "--env"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", build ? "inherit" : "pipe"],
+  });
+  if (result.status !== 0) {
+    throw new Error(
+      `tools/data-path/build.sh${build ? "" : " --env"} failed (exit ${result.status}): ` +
+        `${(result.stderr ?? "").trim() || "see its output above"}`,
+    );
+  }
+  return Object.fromEntries(
+    result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
+  );
+}
+
+const renderCache = new Map<string, RenderedDataPath>();
+
+/**
+ * What the program renders for a stack, evaluated in a child process: a program registers its
+ * resources once per module registry, and this may run beside other captures.
+ */
+export function renderedDataPath(
+  stack: string,
+  overrides: Record<string, string | undefined> = {},
+): RenderedDataPath {
+  const key = JSON.stringify([stack, overrides]);
+  const cached = renderCache.get(key);
+  if (cached) return cached;
+  const result = spawnSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", RENDER, stack, JSON.stringify(overrides)],
+    {
+      cwd: PROJECT_DIR,
+      encoding: "utf8",
+      env: { ...process.env, TS_NODE_PROJECT: "tsconfig.json" },
+    },
+  );
+  if (result.status !== 0) throw new Error(`rendering ${stack} failed: ${result.stderr.trim()}`);
+  const rendered = JSON.parse(result.stdout) as RenderedDataPath;
+  renderCache.set(key, rendered);
+  return rendered;
+}
+
+export type FerretDbBuild = "paired" | "deployed";
+
+export interface DataPathOptions {
+  /** Whose rendered configuration to run (default staging). */
+  stack?: string;
+  /** Setting overrides for the render, as `pulumi config set` would make them. */
+  overrides?: Record<string, string | undefined>;
+  /** FerretDB 2.5.0, DocumentDB 0.106.0's exact pair (default), or 2.7.0, the one deployed. */
+  ferretdb?: FerretDbBuild;
+}
+
+export interface LocalDataPath {
+  readonly dir: string;
+  readonly rendered: RenderedDataPath;
+  readonly pgPort: number;
+  readonly ferretPort: number;
+  readonly debugPort: number;
+  /** The MongoDB database Nightscout uses, and the user and password it logs in with. */
+  readonly database: string;
+  readonly username: string;
+  readonly password: string;
+  /** `SELECT documentdb_api.binary_extended_version()` and `ferretdb --version`'s version. */
+  readonly versions: { documentdb: string; ferretdb: string };
+  /** The rendered MongoDB URI pointed at the local FerretDB, optionally another password/port. */
+  uri(opts?: { password?: string; port?: number }): string;
+  /** SQL as the superuser, in `postgres` (where DocumentDB lives) unless told; bare rows. */
+  psql(sql: string, database?: string): string;
+  stopPostgres(): void;
+  startPostgres(): void;
+  isPostgresRunning(): boolean;
+  /** SIGSTOP (freeze) or SIGCONT (thaw) every PostgreSQL process, as a hung server behaves. */
+  signalPostgres(signal: "SIGSTOP" | "SIGCONT"): void;
+  stopFerretDb(): Promise<void>;
+  startFerretDb(): Promise<void>;
+  /** Stops FerretDB and PostgreSQL and removes the directory. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+async function waitForMongo(uri: string, ferret: ChildProcess, log: string): Promise<void> {
+  const until = Date.now() + 30_000;
+  let last = "";
+  while (Date.now() < until) {
+    if (ferret.exitCode !== null || ferret.signalCode !== null) {
+      throw new Error(`FerretDB exited (${ferret.exitCode ?? ferret.signalCode}):\n${tail(log)}`);
+    }
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 1_000 });
+    try {
+      await client.db("admin").command({ ping: 1 });
+      return;
+    } catch (err) {
+      last = (err as Error).message;
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+    await sleep(200);
+  }
+  throw new Error(`FerretDB did not answer a ping within 30 s (${last}):\n${tail(log)}`);
+}
+
+/** Runs CNPG's initdb bootstrap of the rendered Cluster on a fresh server. */
+function bootstrapLikeCnpg(pg: PostgresServer, rendered: RenderedDataPath): void {
+  const { owner, ownerPassword, database, postInitSQL, postInitApplicationSQL } = rendered.postgres;
+  const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
+  pg.psql(`CREATE ROLE "${owner}" LOGIN PASSWORD ${literal(ownerPassword)}`, "postgres");
+  pg.psql(`CREATE DATABASE "${database}" OWNER "${owner}"`, "postgres");
+  for (const sql of postInitSQL) pg.psql(sql, "postgres");
+  for (const sql of postInitApplicationSQL) pg.psql(sql, database);
+}
+
+export async function startLocalDataPath(options: DataPathOptions = {}): Promise<LocalDataPath> {
+  const stack = options.stack ?? "staging";
+  const built = dataPathBuild();
+  const ferretBin =
+    options.ferretdb === "deployed" ? built.FERRETDB_DEPLOYED_BIN : built.FERRETDB_PAIRED_BIN;
+  const rendered = renderedDataPath(stack, options.overrides);
+  const [pgPort, ferretPort, debugPort] = await distinctFreePorts(3);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nightscout-data-path-"));
+  const stateDir = path.join(dir, "ferretdb-state");
+  const ferretLog = path.join(dir, "ferretdb.log");
+  fs.mkdirSync(stateDir);
+
+  const pg = new PostgresServer(dir, built.DATA_PATH_PG_BIN);
+  const config = localPostgresConfig(rendered, pg.socketDir, pgPort);
+  let ferret: ChildProcess | undefined;
+  let reaper: ChildProcess | undefined;
+  let stopped = false;
+
+  const ferretAlive = () => ferret !== undefined && ferret.exitCode === null && !ferret.signalCode;
+  const mongoUser = new URL(withAddress(rendered.nightscout.env.MONGODB_URI, "127.0.0.1", 1));
+  const username = decodeURIComponent(mongoUser.username);
+  const password = decodeURIComponent(mongoUser.password);
+  const uri = (opts: { password?: string; port?: number } = {}) => {
+    const u = new URL(
+      withAddress(rendered.nightscout.env.MONGODB_URI, "127.0.0.1", opts.port ?? ferretPort),
+    );
+    if (opts.password !== undefined) u.password = encodeURIComponent(opts.password);
+    return u.toString();
+  };
+
+  const startFerretDb = async (): Promise<void> => {
+    if (ferretAlive()) return;
+    const logFd = fs.openSync(ferretLog, "a");
+    const env = {
+      ...cleanEnv(),
+      ...localFerretDbEnv(
+        rendered,
+        { postgres: pgPort, ferretdb: ferretPort, ferretdbDebug: debugPort },
+        stateDir,
+      ),
+    };
+    ferret = spawn(ferretBin, [], { stdio: ["ignore", logFd, logFd], env });
+    fs.closeSync(logFd);
+    await waitForMongo(uri(), ferret, ferretLog);
+  };
+
+  const stopFerretDb = async (): Promise<void> => {
+    if (!ferret || !ferretAlive()) return;
+    const exited = new Promise((r) => ferret?.once("exit", r));
+    ferret.kill("SIGTERM");
+    await Promise.race([exited, sleep(5_000)]);
+    if (ferretAlive()) ferret.kill("SIGKILL");
+  };
+
+  /** Synchronous so it can run from process.on("exit"). */
+  const stopSync = (): void => {
+    if (stopped) return;
+    stopped = true;
+    removeExitHook();
+    if (ferretAlive()) ferret?.kill("SIGKILL");
+    pg.stopNow();
+    reaper?.kill("SIGKILL");
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const removeExitHook = onExit(stopSync);
+
+  try {
+    pg.init(postgresConfLines(config), config.hba, config.ident);
+    pg.start();
+    bootstrapLikeCnpg(pg, rendered);
+    await startFerretDb();
+    // Outlives a SIGKILLed parent: stops FerretDB and PostgreSQL, removes the files.
+    const reaperScript = [
+      `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done`,
+      `pkill -9 -f -- '${stateDir}' 2>/dev/null`,
+      `pid=$(head -n 1 '${pg.dataDir}/postmaster.pid' 2>/dev/null) && kill -QUIT "$pid" 2>/dev/null`,
+      "sleep 2",
+      `rm -rf '${dir}'`,
+    ].join("\n");
+    reaper = spawn("bash", ["-c", reaperScript], { detached: true, stdio: "ignore" });
+    reaper.unref();
+    const version = spawnSync(ferretBin, ["--version"], { encoding: "utf8" }).stdout;
+    return {
+      dir,
+      rendered,
+      pgPort,
+      ferretPort,
+      debugPort,
+      database: mongoUser.pathname.replace(/^\//, ""),
+      username,
+      password,
+      versions: {
+        documentdb: pg.psql("SELECT documentdb_api.binary_extended_version()", "postgres").trim(),
+        ferretdb: /version:\s*(\S+)/.exec(version)?.[1] ?? version.trim(),
+      },
+      uri,
+      psql: (sql, database = "postgres") => pg.psql(sql, database),
+      stopPostgres: () => pg.stop(),
+      startPostgres: () => pg.start(),
+      isPostgresRunning: () => pg.isRunning(),
+      signalPostgres: (signal) => pg.signal(signal),
+      stopFerretDb,
+      startFerretDb,
+      stop: async () => {
+        if (stopped) return;
+        await stopFerretDb();
+        stopSync();
+      },
+    };
+  } catch (err) {
+    const logs = `\n--- postgres.log\n${tail(pg.log)}\n--- ferretdb.log\n${tail(ferretLog)}`;
+    stopSync();
+    throw new Error(`${(err as Error).message}${logs}`);
+  }
+}
