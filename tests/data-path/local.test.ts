@@ -108,7 +108,11 @@ describe("FerretDB", () => {
 describe("Nightscout", () => {
   it("keeps the rendered env but the MongoDB address and where it listens", () => {
     const local = localNightscoutEnv(rendered, PORTS.ferretdb, 11337);
-    expect(changedKeys(rendered.nightscout.env, local)).toEqual(["HOSTNAME", "MONGODB_URI", "PORT"]);
+    expect(changedKeys(rendered.nightscout.env, local)).toEqual([
+      "HOSTNAME",
+      "MONGODB_URI",
+      "PORT",
+    ]);
     expect(local.MONGODB_URI).toBe(
       withAddress(rendered.nightscout.env.MONGODB_URI, "127.0.0.1", PORTS.ferretdb),
     );
