@@ -10,7 +10,12 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
-  testPathIgnorePatterns: ["/node_modules/", "/tests/integration/", "/tests/e2e/"],
+  testPathIgnorePatterns: [
+    "/node_modules/",
+    "/tests/integration/",
+    "/tests/e2e/",
+    "/tests/migrate/servers/",
+  ],
   transform: {
     "^.+\\.ts$": [
       "@swc/jest",

@@ -1,0 +1,113 @@
+/**
+ * The copy pass of one collection: each `_id` bucket read in `_id` order in batches, each
+ * batch written while the next is read, the position saved after every batch. Run again,
+ * it continues from the saved positions, which is also the catch-up pass: documents written
+ * to the source since (new ObjectIds, later dates) come after the positions.
+ */
+import type { Db, Document, FindCursor } from "mongodb";
+import { connectionError, type Endpoint } from "./connect";
+import type { DeadLetters } from "./deadLetter";
+import { MIGRATE_EXIT_CODES, MigrateError } from "./exitCodes";
+import { BUCKETS, REST_BUCKET, bucketFilter, idText, parseIdText } from "./idOrder";
+import type { Progress } from "./progress";
+import type { StateFile } from "./state";
+import type { Refusal, TargetWriter } from "./write";
+
+export interface CopyContext {
+  source: Db;
+  sourceEndpoint: Endpoint;
+  writer: TargetWriter;
+  state: StateFile;
+  deadLetters: DeadLetters;
+  skipInvalid: boolean;
+  batchSize: number;
+  progress: Progress;
+}
+
+export interface CopyCounts {
+  read: number;
+  inserted: number;
+  duplicates: number;
+  deadLettered: number;
+}
+
+/** Read options that keep every value's BSON type (Int32, Int64, Double, Decimal128). */
+export const FAITHFUL_READ = { promoteValues: false, promoteBuffers: false, bsonRegExp: true };
+
+async function* inBatches(
+  cursor: FindCursor<Document>,
+  size: number,
+  onError: (err: unknown) => Error,
+): AsyncGenerator<Document[]> {
+  let batch: Document[] = [];
+  try {
+    for await (const doc of cursor) {
+      batch.push(doc);
+      if (batch.length >= size) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (err) {
+    throw onError(err);
+  } finally {
+    await cursor.close().catch(() => undefined);
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** Ends the run, or files the documents as dead letters with --skip-invalid. */
+export function handleRefusals(ctx: CopyContext, collection: string, refused: Refusal[]): number {
+  if (refused.length === 0) return 0;
+  if (!ctx.skipInvalid) {
+    const first = refused[0];
+    throw new MigrateError(
+      MIGRATE_EXIT_CODES.refused,
+      `${collection}: the target refused the document with _id ${idText(first.document._id)}: ` +
+        `${first.reason}. Fix it on the source, or rerun with --skip-invalid to put refused ` +
+        `documents in ${ctx.deadLetters.file} and carry on`,
+    );
+  }
+  for (const r of refused) {
+    ctx.deadLetters.add(collection, r.document, r.reason);
+    ctx.progress.note(
+      `${collection}: _id ${idText(r.document._id)} refused (${r.reason}); kept in the dead-letter file`,
+    );
+  }
+  return refused.length;
+}
+
+export async function copyCollection(ctx: CopyContext, collection: string): Promise<CopyCounts> {
+  const counts: CopyCounts = { read: 0, inserted: 0, duplicates: 0, deadLettered: 0 };
+  const state = ctx.state.collection(collection);
+  for (const bucket of BUCKETS) {
+    const position = bucket === REST_BUCKET ? undefined : state.positions[bucket];
+    const filter = bucketFilter(bucket, position === undefined ? undefined : parseIdText(position));
+    const cursor = ctx.source
+      .collection(collection)
+      .find(filter, { sort: { _id: 1 }, batchSize: ctx.batchSize, ...FAITHFUL_READ });
+    const batches = inBatches(cursor, ctx.batchSize, (err) =>
+      connectionError(ctx.sourceEndpoint, err, "command"),
+    );
+    // The next batch is read while this one is written: source and target work at once.
+    let next = batches.next();
+    for (;;) {
+      const current = await next;
+      if (current.done) break;
+      next = batches.next();
+      // A rejection of the read-ahead is seen when it is awaited; until then it is handled.
+      next.catch(() => undefined);
+      const docs = current.value;
+      const result = await ctx.writer.insert(collection, docs);
+      counts.read += docs.length;
+      counts.inserted += result.inserted;
+      counts.duplicates += result.duplicates;
+      counts.deadLettered += handleRefusals(ctx, collection, result.refused);
+      state.inserted += result.inserted;
+      if (bucket !== REST_BUCKET) state.positions[bucket] = idText(docs[docs.length - 1]._id);
+      ctx.state.save();
+      ctx.progress.advance(docs.length);
+    }
+  }
+  return counts;
+}

@@ -1,0 +1,206 @@
+/**
+ * The command line of `npm run migrate`. Connection strings never come from here: arguments
+ * show in `ps`, in shell history and in CI logs. `--from` and `--to` only say where to read
+ * one (`env:NAME` or `file:PATH`), and no message ever quotes an argument that could be a
+ * URI.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { MONGODB_URI_SCHEME } from "../domain";
+
+export const NIGHTSCOUT_COLLECTIONS = [
+  "entries",
+  "treatments",
+  "devicestatus",
+  "profile",
+  "food",
+  "activity",
+  "auth_roles",
+  "auth_subjects",
+] as const;
+
+export const DEFAULT_BATCH_SIZE = 1000;
+const MAX_BATCH_SIZE = 10_000;
+const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+const COLLECTION_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+export const USAGE = `usage: npm run migrate -- --stack <name> --from env:<VAR>|file:<path> [options]
+  --stack <name>          the stack whose FerretDB receives the data (through kubectl port-forward)
+  --from env:VAR|file:P   where to read the source MongoDB URI (never the URI itself)
+  --to env:VAR|file:P     a direct target URI instead of the port-forward
+  --kube-context <ctx>    kubeconfig context for the port-forward
+  --collections a,b       more collections to copy besides Nightscout's own
+  --skip-invalid          put documents the target refuses in the dead-letter file and go on
+  --dry-run               count and size the source, estimate the time, write nothing
+  --state-dir <dir>       resume state, dead letters and report (default .migrate/<stack>)
+  --batch-size <n>        documents per batch (default ${DEFAULT_BATCH_SIZE})`;
+
+export interface UriSource {
+  kind: "env" | "file";
+  /** The variable's name or the file's path: safe to show. */
+  name: string;
+}
+
+export interface MigrateOptions {
+  stack: string;
+  from: UriSource;
+  to?: UriSource;
+  kubeContext?: string;
+  collections: string[];
+  skipInvalid: boolean;
+  dryRun: boolean;
+  stateDir: string;
+  batchSize: number;
+}
+
+/** `env:NAME` or `file:PATH`; a string is the usage error. */
+export function parseUriSource(flag: string, value: string): UriSource | string {
+  if (MONGODB_URI_SCHEME.test(value) || value.includes("@")) {
+    return (
+      `${flag} takes where to read the URI, not the URI: put it in an environment variable ` +
+      `(${flag} env:NAME) or a file readable only by you (${flag} file:PATH)`
+    );
+  }
+  const match = /^(env|file):(.+)$/.exec(value);
+  // The value is not quoted: a mistyped password is as likely here as a mistyped name.
+  if (!match) return `${flag} must be env:NAME or file:PATH`;
+  const kind = match[1] as "env" | "file";
+  if (kind === "env" && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(match[2])) {
+    return `${flag} env:${match[2]} is not an environment variable name`;
+  }
+  return { kind, name: match[2] };
+}
+
+/** Reads the URI a UriSource points at; a string `error` is the usage error. */
+export function readUri(
+  flag: string,
+  source: UriSource,
+  env: Readonly<Record<string, string | undefined>>,
+): { uri: string } | { error: string } {
+  if (source.kind === "env") {
+    const value = env[source.name];
+    if (!value) return { error: `${flag} env:${source.name}: the variable is not set or empty` };
+    return { uri: value.trim() };
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(source.name, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "unreadable";
+    return { error: `${flag} file:${source.name} cannot be read (${code})` };
+  }
+  const uri = text.trim();
+  if (!uri) return { error: `${flag} file:${source.name} is empty` };
+  if (uri.includes("\n")) {
+    return {
+      error: `${flag} file:${source.name} holds more than one line: put only the URI in it`,
+    };
+  }
+  return { uri };
+}
+
+const OPTIONS = {
+  stack: { type: "string" },
+  from: { type: "string" },
+  to: { type: "string" },
+  "kube-context": { type: "string" },
+  collections: { type: "string" },
+  "skip-invalid": { type: "boolean" },
+  "dry-run": { type: "boolean" },
+  "state-dir": { type: "string" },
+  "batch-size": { type: "string" },
+  help: { type: "boolean" },
+} as const;
+
+/** Parses argv (without node and the script); a string is the usage error, quoting no URI. */
+export function parseCommandLine(
+  argv: readonly string[],
+  cwd = process.cwd(),
+): MigrateOptions | string | "help" {
+  let parsed: ReturnType<
+    typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: false }>
+  >;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: false,
+    });
+  } catch {
+    return "the command line could not be parsed";
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return "help";
+  const unknown = Object.keys(values).filter((k) => !(k in OPTIONS));
+  if (unknown.length > 0) {
+    return `unknown option${unknown.length > 1 ? "s" : ""}: ${unknown
+      .map((k) => (MONGODB_URI_SCHEME.test(k) || k.includes("@") ? "<hidden>" : `--${k}`))
+      .join(", ")}`;
+  }
+  if (positionals.length > 0) {
+    // Never echo them: the likeliest positional argument is a pasted URI.
+    return (
+      `migrate takes no positional arguments (got ${positionals.length}); ` +
+      "the source URI is read from --from env:NAME or --from file:PATH"
+    );
+  }
+  for (const flag of [
+    "stack",
+    "from",
+    "to",
+    "kube-context",
+    "collections",
+    "state-dir",
+    "batch-size",
+  ] as const) {
+    if (values[flag] === true) return `--${flag} needs a value`;
+  }
+  const stack = values.stack as string | undefined;
+  if (!stack) return "--stack is required: the stack whose FerretDB receives the data";
+  if (!STACK_NAME.test(stack)) return `--stack ${JSON.stringify(stack)} is not a stack name`;
+  const fromRaw = values.from as string | undefined;
+  if (!fromRaw)
+    return "--from is required: --from env:NAME or --from file:PATH, where the source URI is";
+  const from = parseUriSource("--from", fromRaw);
+  if (typeof from === "string") return from;
+  let to: UriSource | undefined;
+  if (values.to !== undefined) {
+    const parsedTo = parseUriSource("--to", values.to as string);
+    if (typeof parsedTo === "string") return parsedTo;
+    to = parsedTo;
+  }
+  const kubeContext = values["kube-context"] as string | undefined;
+  if (to && kubeContext)
+    return "--kube-context applies to the port-forward; --to connects directly: give one";
+  const extra = ((values.collections as string | undefined) ?? "")
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c);
+  for (const name of extra) {
+    if (!COLLECTION_NAME.test(name) || name.startsWith("system.")) {
+      return `--collections: ${JSON.stringify(name)} is not a collection the migration copies (no '$', no system.*)`;
+    }
+  }
+  const batchRaw = (values["batch-size"] as string | undefined) ?? String(DEFAULT_BATCH_SIZE);
+  const batchSize = Number(batchRaw);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+    return `--batch-size ${JSON.stringify(batchRaw)} must be a whole number from 1 to ${MAX_BATCH_SIZE}`;
+  }
+  const stateDir = path.resolve(
+    cwd,
+    (values["state-dir"] as string | undefined) ?? path.join(".migrate", stack.replace(/\//g, "_")),
+  );
+  return {
+    stack,
+    from,
+    to,
+    kubeContext,
+    collections: [...new Set([...NIGHTSCOUT_COLLECTIONS, ...extra])],
+    skipInvalid: values["skip-invalid"] === true,
+    dryRun: values["dry-run"] === true,
+    stateDir,
+    batchSize,
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * Progress per collection: documents, documents per second and ETA. On a terminal one line
+ * redrawn in place (at most ten times a second); elsewhere (CI, a log file) a plain line
+ * every `intervalMs`. Both go to stderr, so stdout carries only the report.
+ */
+
+export interface ProgressSink {
+  write(text: string): void;
+  isTTY: boolean;
+}
+
+export interface ProgressOptions {
+  sink: ProgressSink;
+  /** Between plain lines when not on a terminal. */
+  intervalMs?: number;
+  now?: () => number;
+}
+
+const TTY_REDRAW_MS = 100;
+export const DEFAULT_PLAIN_INTERVAL_MS = 5_000;
+
+const group = (n: number): string => Math.round(n).toLocaleString("en-US");
+
+/** `1:05:09` or `4:07`: an ETA a person reads at a glance. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return "?";
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
+}
+
+export interface ProgressLine {
+  collection: string;
+  done: number;
+  total: number;
+  elapsedMs: number;
+}
+
+/** `entries 12,000/105,120 (11%) 4,000 docs/s ETA 0:23`. */
+export function formatProgress(p: ProgressLine): string {
+  const rate = p.elapsedMs > 0 ? (p.done * 1000) / p.elapsedMs : 0;
+  const left = Math.max(0, p.total - p.done);
+  const percent = p.total > 0 ? Math.min(100, Math.floor((p.done * 100) / p.total)) : 100;
+  const eta = rate > 0 ? formatDuration(left / rate) : "?";
+  return (
+    `${p.collection} ${group(p.done)}/${group(p.total)} (${percent}%) ` +
+    `${group(rate)} docs/s ETA ${eta}`
+  );
+}
+
+export class Progress {
+  private readonly sink: ProgressSink;
+  private readonly intervalMs: number;
+  private readonly now: () => number;
+  private current?: { collection: string; total: number; done: number; startedAt: number };
+  private lastDrawAt = 0;
+
+  constructor(opts: ProgressOptions) {
+    this.sink = opts.sink;
+    this.intervalMs = opts.intervalMs ?? DEFAULT_PLAIN_INTERVAL_MS;
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  start(collection: string, total: number, done = 0): void {
+    this.current = { collection, total, done, startedAt: this.now() };
+    this.lastDrawAt = this.now();
+    if (!this.sink.isTTY) this.sink.write(`${collection}: copying, ${group(total)} documents\n`);
+  }
+
+  advance(count: number): void {
+    if (!this.current) return;
+    this.current.done += count;
+    const now = this.now();
+    if (now - this.lastDrawAt < (this.sink.isTTY ? TTY_REDRAW_MS : this.intervalMs)) return;
+    this.lastDrawAt = now;
+    this.draw();
+  }
+
+  /** Ends the collection's line with a summary. */
+  finish(note = ""): void {
+    if (!this.current) return;
+    this.draw(true, note);
+    this.current = undefined;
+  }
+
+  /** A line of its own, kept clear of the redrawn progress line. */
+  note(text: string): void {
+    if (this.sink.isTTY && this.current) this.sink.write("\r\x1b[2K");
+    this.sink.write(`${text}\n`);
+    if (this.sink.isTTY && this.current) this.draw();
+  }
+
+  private draw(final = false, note = ""): void {
+    if (!this.current) return;
+    const line = formatProgress({
+      collection: this.current.collection,
+      done: this.current.done,
+      total: Math.max(this.current.total, this.current.done),
+      elapsedMs: this.now() - this.current.startedAt,
+    });
+    const text = final ? `${line}${note ? ` ${note}` : ""}` : line;
+    if (this.sink.isTTY) this.sink.write(`\r\x1b[2K${text}${final ? "\n" : ""}`);
+    else this.sink.write(`${text}\n`);
+  }
+}

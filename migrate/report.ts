@@ -1,0 +1,104 @@
+/**
+ * The report a run leaves: a table on stdout and report.json beside the state. Counts,
+ * digests, time and throughput per collection; nothing of any URI but host and database.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { formatDuration } from "./progress";
+import type { Verdict } from "./verify";
+import { verified } from "./verify";
+
+export interface CollectionReport {
+  collection: string;
+  sourceCount: number;
+  targetCount: number;
+  sourceDigest: string;
+  targetDigest: string;
+  verified: boolean;
+  inserted: number;
+  duplicatesSkipped: number;
+  caughtUp: number;
+  deadLettered: number;
+  firstDifference?: Verdict["firstDifference"];
+  indexesCreated: string[];
+  indexesRefused: { name: string; reason: string }[];
+  copySeconds: number;
+}
+
+export interface RunReport {
+  source: string;
+  target: string;
+  startedAt: string;
+  finishedAt: string;
+  seconds: number;
+  copySeconds: number;
+  documentsRead: number;
+  documentsInserted: number;
+  /** Documents read and written per second of the copy pass. */
+  docsPerSecond: number;
+  verified: boolean;
+  deadLetterFile?: string;
+  collections: CollectionReport[];
+}
+
+export function collectionReport(
+  verdict: Verdict,
+  copy: { inserted: number; duplicates: number; seconds: number },
+  caughtUp: number,
+  indexes: { created: string[]; refused: { name: string; reason: string }[] },
+): CollectionReport {
+  return {
+    collection: verdict.collection,
+    sourceCount: verdict.sourceCount,
+    targetCount: verdict.targetCount,
+    sourceDigest: verdict.sourceDigest,
+    targetDigest: verdict.targetDigest,
+    verified: verified(verdict),
+    inserted: copy.inserted,
+    duplicatesSkipped: copy.duplicates,
+    caughtUp,
+    deadLettered: verdict.deadLettered,
+    firstDifference: verdict.firstDifference,
+    indexesCreated: indexes.created,
+    indexesRefused: indexes.refused,
+    copySeconds: copy.seconds,
+  };
+}
+
+const pad = (text: string | number, width: number): string => String(text).padStart(width);
+
+export function formatReport(report: RunReport): string {
+  const lines = [
+    `migration ${report.source} -> ${report.target}`,
+    `${"collection".padEnd(16)}${pad("source", 9)}${pad("target", 9)}${pad("new", 9)}` +
+      `${pad("caught up", 10)}${pad("dead", 6)}  digest (sha256 of canonical EJSON)`,
+  ];
+  for (const c of report.collections) {
+    const digest = c.verified
+      ? `${c.sourceDigest.slice(0, 16)} ok`
+      : `MISMATCH source ${c.sourceDigest.slice(0, 12)} target ${c.targetDigest.slice(0, 12)}` +
+        (c.firstDifference ? `; first _id ${c.firstDifference.id} ${c.firstDifference.what}` : "");
+    lines.push(
+      `${c.collection.padEnd(16)}${pad(c.sourceCount, 9)}${pad(c.targetCount, 9)}${pad(c.inserted, 9)}` +
+        `${pad(c.caughtUp, 10)}${pad(c.deadLettered, 6)}  ${digest}`,
+    );
+    for (const refused of c.indexesRefused) {
+      lines.push(`  index ${refused.name} not created on the target: ${refused.reason}`);
+    }
+  }
+  lines.push(
+    `${report.documentsInserted} documents inserted, ${report.documentsRead} read, in ` +
+      `${formatDuration(report.seconds)} (copy ${report.copySeconds.toFixed(1)} s, ` +
+      `${Math.round(report.docsPerSecond)} docs/s)`,
+  );
+  const dead = report.collections.reduce((s, c) => s + c.deadLettered, 0);
+  if (dead > 0) lines.push(`${dead} documents wait in ${report.deadLetterFile}`);
+  lines.push(report.verified ? "verified: every collection matches" : "NOT verified");
+  return lines.join("\n");
+}
+
+export function writeReport(dir: string, report: RunReport): string {
+  const file = path.join(dir, "report.json");
+  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
+  return file;
+}

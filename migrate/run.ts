@@ -1,0 +1,233 @@
+/**
+ * One migration run: endpoints, connections, dead letters retried, every collection copied
+ * from its saved position, indexes, then the catch-up and verification passes and the
+ * report. Each step is safe to repeat, so the answer to any interruption is to run again.
+ */
+import { performance } from "node:perf_hooks";
+import type { Db } from "mongodb";
+import { scrub } from "../check/redact";
+import { connect, DEFAULT_CONNECT_TIMEOUT_MS, type Connected, type Endpoint } from "./connect";
+import { copyCollection, FAITHFUL_READ, type CopyCounts } from "./copy";
+import { DeadLetters } from "./deadLetter";
+import { dryRun } from "./dryRun";
+import { sourceEndpoint, targetEndpoint, type Target } from "./endpoints";
+import { MIGRATE_EXIT_CODES, MigrateError } from "./exitCodes";
+import { parseIdText } from "./idOrder";
+import { ensureIndexes } from "./indexes";
+import { NIGHTSCOUT_COLLECTIONS, type MigrateOptions } from "./options";
+import { Progress, type ProgressSink } from "./progress";
+import {
+  collectionReport,
+  formatReport,
+  writeReport,
+  type CollectionReport,
+  type RunReport,
+} from "./report";
+import { StateFile } from "./state";
+import { verifyCollection, type Verdict, type VerifyContext } from "./verify";
+import { TargetWriter } from "./write";
+
+export interface RunIO {
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: (text: string) => void;
+  stderr: ProgressSink;
+}
+
+const NIGHTSCOUT_SET = new Set<string>(NIGHTSCOUT_COLLECTIONS);
+
+/** Every secret replaced by `***`, lines kept (scrub makes one line of a message). */
+const hide = (text: string, secrets: readonly string[]): string =>
+  secrets.reduce((out, secret) => out.split(secret).join("***"), text);
+
+/** Catch-up rounds before the final verification; each one only repairs what changed. */
+const CATCH_UP_ROUNDS = 3;
+
+function positiveEnv(io: RunIO, name: string, fallback: number): number {
+  const raw = io.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new MigrateError(
+      MIGRATE_EXIT_CODES.usage,
+      `${name}=${JSON.stringify(raw)} is not a positive whole number of milliseconds`,
+    );
+  }
+  return value;
+}
+
+async function collectionsToCopy(
+  source: Db,
+  opts: MigrateOptions,
+  extra: Set<string>,
+): Promise<string[]> {
+  const present = new Set(
+    (await source.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name as string),
+  );
+  const missing = [...extra].filter((name) => !present.has(name));
+  if (missing.length > 0) {
+    throw new MigrateError(
+      MIGRATE_EXIT_CODES.usage,
+      `--collections names ${missing.join(", ")}, which the source database does not have`,
+    );
+  }
+  return opts.collections.filter((name) => present.has(name));
+}
+
+async function retryDeadLetters(
+  ctx: VerifyContext,
+  letters: DeadLetters,
+  log: (t: string) => void,
+): Promise<void> {
+  for (const letter of [...letters.all()]) {
+    const current = await ctx.source
+      .collection(letter.collection)
+      .findOne({ _id: parseIdText(letter.id) as never }, FAITHFUL_READ);
+    const doc = current ?? letter.document;
+    const result = await ctx.writer.insert(letter.collection, [doc]);
+    if (result.refused.length === 0) {
+      letters.remove(letter.collection, letter.id);
+      log(`${letter.collection}: dead letter _id ${letter.id} is on the target now`);
+    }
+  }
+}
+
+async function catchUpAndVerify(
+  ctx: VerifyContext,
+  collection: string,
+): Promise<{ verdict: Verdict; caughtUp: number }> {
+  let caughtUp = 0;
+  for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
+    const verdict = await verifyCollection(ctx, collection, true);
+    caughtUp += verdict.repaired;
+    // A round that changed nothing read both sides as they are: it is the verification.
+    if (verdict.repaired === 0) return { verdict, caughtUp };
+  }
+  return { verdict: await verifyCollection(ctx, collection, false), caughtUp };
+}
+
+export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<number> {
+  const startedAt = new Date();
+  const started = performance.now();
+  const connectTimeoutMs = positiveEnv(
+    io,
+    "MIGRATE_CONNECT_TIMEOUT_MS",
+    DEFAULT_CONNECT_TIMEOUT_MS,
+  );
+  const progressIntervalMs = positiveEnv(io, "MIGRATE_PROGRESS_INTERVAL_MS", 5_000);
+  const source: Endpoint = sourceEndpoint(opts, io.env);
+  let target: Target | undefined;
+  const clients: Connected[] = [];
+  try {
+    target = await targetEndpoint(opts, io.env);
+    const secrets = [...source.secrets, ...target.endpoint.secrets];
+    const log = (text: string): void => io.stderr.write(`${scrub(text, secrets)}\n`);
+    const [src, dst] = await Promise.all([
+      connect(source, connectTimeoutMs),
+      connect(target.endpoint, connectTimeoutMs),
+    ]);
+    clients.push(src, dst);
+    const extra = new Set(opts.collections.filter((c) => !NIGHTSCOUT_SET.has(c)));
+    const collections = await collectionsToCopy(src.db, opts, extra);
+    log(
+      `migrate: ${source.display} -> ${target.endpoint.display}: ${collections.join(", ") || "nothing to copy"}`,
+    );
+    if (opts.dryRun) {
+      io.stdout(await dryRun(src.db, dst.db, collections));
+      return MIGRATE_EXIT_CODES.ok;
+    }
+    const pair = `${source.display} -> ${target.endpoint.display.split(" via ")[0]}`;
+    let state: StateFile;
+    try {
+      state = StateFile.open(opts.stateDir, pair);
+    } catch (err) {
+      throw new MigrateError(MIGRATE_EXIT_CODES.usage, (err as Error).message);
+    }
+    const deadLetters = new DeadLetters(opts.stateDir);
+    const progress = new Progress({ sink: io.stderr, intervalMs: progressIntervalMs });
+    const ctx: VerifyContext = {
+      source: src.db,
+      sourceEndpoint: source,
+      target: dst.db,
+      targetEndpoint: target.endpoint,
+      writer: new TargetWriter(dst.db, target.endpoint),
+      state,
+      deadLetters,
+      skipInvalid: opts.skipInvalid,
+      batchSize: opts.batchSize,
+      progress,
+    };
+    if (deadLetters.all().length > 0) {
+      log(`migrate: trying the ${deadLetters.all().length} documents in ${deadLetters.file} again`);
+      await retryDeadLetters(ctx, deadLetters, log);
+    }
+
+    const copies = new Map<string, CopyCounts & { seconds: number }>();
+    const copyStarted = performance.now();
+    for (const collection of collections) {
+      const total = await src.db.collection(collection).estimatedDocumentCount();
+      const already = state.collection(collection).inserted;
+      progress.start(collection, total, Math.min(already, total));
+      const t0 = performance.now();
+      const counts = await copyCollection(ctx, collection);
+      const seconds = (performance.now() - t0) / 1000;
+      progress.finish(counts.duplicates > 0 ? `(${counts.duplicates} already there)` : "");
+      copies.set(collection, { ...counts, seconds });
+    }
+    const copySeconds = (performance.now() - copyStarted) / 1000;
+
+    const reports: CollectionReport[] = [];
+    for (const collection of collections) {
+      const indexes = await ensureIndexes(src.db, dst.db, collection);
+      if (indexes.missing.length > 0) {
+        throw new MigrateError(
+          MIGRATE_EXIT_CODES.internal,
+          `${collection}: the target has no index ${indexes.missing.join(", ")} after creating it; Nightscout needs them`,
+        );
+      }
+      log(`${collection}: verifying (and catching up with changes on the source)`);
+      const { verdict, caughtUp } = await catchUpAndVerify(ctx, collection);
+      const copy = copies.get(collection) ?? {
+        inserted: 0,
+        duplicates: 0,
+        seconds: 0,
+        read: 0,
+        deadLettered: 0,
+      };
+      reports.push(collectionReport(verdict, copy, caughtUp, indexes));
+    }
+    const allVerified = reports.every((r) => r.verified);
+    const documentsRead = [...copies.values()].reduce((s, c) => s + c.read, 0);
+    const report: RunReport = {
+      source: source.display,
+      target: target.endpoint.display,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      seconds: (performance.now() - started) / 1000,
+      copySeconds,
+      documentsRead,
+      documentsInserted: reports.reduce((s, r) => s + r.inserted + r.caughtUp, 0),
+      docsPerSecond: copySeconds > 0 ? documentsRead / copySeconds : 0,
+      verified: allVerified,
+      deadLetterFile: deadLetters.all().length > 0 ? deadLetters.file : undefined,
+      collections: reports,
+    };
+    const file = writeReport(opts.stateDir, report);
+    io.stdout(`${hide(formatReport(report), secrets)}\n`);
+    log(`migrate: report written to ${file}`);
+    if (!allVerified) {
+      const bad = reports.find((r) => !r.verified) as CollectionReport;
+      const where = bad.firstDifference
+        ? `first differing _id ${bad.firstDifference.id} (${bad.firstDifference.what})`
+        : `counts ${bad.sourceCount} and ${bad.targetCount}`;
+      log(`migrate: ${bad.collection} does not match: ${where}`);
+      return MIGRATE_EXIT_CODES.mismatch;
+    }
+    if (deadLetters.all().length > 0) return MIGRATE_EXIT_CODES.deadLettered;
+    state.state.verifiedAt = new Date().toISOString();
+    state.save();
+    return MIGRATE_EXIT_CODES.ok;
+  } finally {
+    await Promise.all(clients.map((c) => c.client.close().catch(() => undefined)));
+    target?.forward?.stop();
+  }
+}
