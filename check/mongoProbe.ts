@@ -131,15 +131,12 @@ async function roundTrip(
     let roundTripMs = now() - t;
     await hooks.afterInsert?.(marker, { database: db.databaseName, collection: target.collection });
     t = now();
-    const back = await collection.findOne({ _id: marker._id });
-    const result = await collection.deleteOne({ _id: marker._id });
+    // Reads the marker back and removes it in one round trip (findAndModify): what it returns
+    // is what was stored, and nothing is left behind whether it matches or not.
+    const back = await collection.findOneAndDelete({ _id: marker._id });
     roundTripMs += now() - t;
-    deleted = true;
-    const problem =
-      markerMismatch(marker, back) ??
-      (result.deletedCount === 1
-        ? undefined
-        : `deleting marker ${marker._id} removed ${result.deletedCount} documents, expected 1`);
+    deleted = back !== null;
+    const problem = markerMismatch(marker, back);
     if (problem) {
       throw new RoundTripMismatch(`${problem} (in ${db.databaseName}.${target.collection})`);
     }
