@@ -3,6 +3,7 @@
  * PolicyPack starts a gRPC server: the specs and the offline evaluator import this list.
  */
 import type { Policies } from "@pulumi/policy";
+import { backupAgeAlert } from "./rules/backup-age-alert";
 import { backupsConfigured } from "./rules/backups-configured";
 import { cnpgDocumentdbSettings } from "./rules/cnpg-documentdb-settings";
 import { cnpgMinInstances } from "./rules/cnpg-min-instances";
@@ -10,6 +11,7 @@ import { containerResources } from "./rules/container-resources";
 import { ferretdbConnectionBudget } from "./rules/ferretdb-connection-budget";
 import { ferretdbDocumentdbPairing } from "./rules/ferretdb-documentdb-pairing";
 import { imagesPinned } from "./rules/images-pinned";
+import { monitoringScrapeNetworkPolicy } from "./rules/monitoring-scrape-network-policy";
 import { ingressTlsAndHttpsRedirect } from "./rules/ingress-tls-and-https-redirect";
 import { networkPolicies } from "./rules/network-policies";
 import { nightscoutDefaultRolesPrivate } from "./rules/nightscout-default-roles-private";
@@ -37,4 +39,6 @@ export const allPolicies: Policies = [
   backupsConfigured,
   networkPolicies,
   ferretdbConnectionBudget,
+  monitoringScrapeNetworkPolicy,
+  backupAgeAlert,
 ];

@@ -26,6 +26,8 @@ export const CRD_FILES = [
   "postgresql.cnpg.io_scheduledbackups.yaml",
   "postgresql.cnpg.io_backups.yaml",
   "barmancloud.cnpg.io_objectstores.yaml",
+  "monitoring.coreos.com_podmonitors.yaml",
+  "monitoring.coreos.com_prometheusrules.yaml",
 ];
 
 /** apiVersion/kind -> module exporting the kubernetes-models class and its I<Kind> interface. */
@@ -40,6 +42,20 @@ function modelModule(apiVersion: string, kind: string): string | undefined {
 
 type JsonSchema = Record<string, unknown>;
 
+/**
+ * A CRD pattern (Go RE2) as a JavaScript one. Only RE2's leading case-insensitive flag needs it
+ * (prometheus-operator writes `^(?i)(abort|warn)?$`): each ASCII letter becomes `[xX]`.
+ */
+export function jsPattern(pattern: string): string {
+  const flag = /^(\^?)\(\?i\)/.exec(pattern);
+  if (!flag) return pattern;
+  const rest = pattern.slice(flag[0].length);
+  const letters = rest.replace(/\\.|[A-Za-z]/g, (c) =>
+    c.length === 1 ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c,
+  );
+  return flag[1] + letters;
+}
+
 /** Closes every object schema that declares properties, unless it opts into unknown fields. */
 export function closeSchema(schema: JsonSchema): JsonSchema {
   const visit = (node: unknown): unknown => {
@@ -51,7 +67,9 @@ export function closeSchema(schema: JsonSchema): JsonSchema {
       out[k] =
         k === "properties" && v && typeof v === "object"
           ? Object.fromEntries(Object.entries(v).map(([name, s]) => [name, visit(s)]))
-          : visit(v);
+          : k === "pattern" && typeof v === "string"
+            ? jsPattern(v)
+            : visit(v);
     }
     if (
       out.properties &&

@@ -20,6 +20,7 @@ import {
   redirectMiddleware,
   scheduledBackup,
 } from "./fixtures";
+import { backupAgeAlertRule } from "./monitoringFixtures";
 import { UNKNOWN_STRING, captured, set, urnOf } from "./helpers";
 
 const compliantStack = () => [
@@ -31,6 +32,7 @@ const compliantStack = () => [
   ingress(),
   redirectMiddleware(),
   ...networkPolicySet(),
+  backupAgeAlertRule(),
 ];
 
 function loadConfig(stack: string): PolicyPackConfig {

@@ -1,0 +1,146 @@
+import { monitoringScrapeNetworkPolicy as policy } from "../../policies/rules/monitoring-scrape-network-policy";
+import { NS, documentdbCluster, networkPolicySet } from "./fixtures";
+import { REMOVE, runStackPolicy, set, type TestResource } from "./helpers";
+
+const POD_MONITOR = "kubernetes:monitoring.coreos.com/v1:PodMonitor";
+const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+const fromMonitoring = {
+  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
+};
+
+const databaseMonitor = (): TestResource => ({
+  type: POD_MONITOR,
+  name: "database",
+  props: {
+    metadata: { name: "postgres-metrics", namespace: NS },
+    spec: {
+      selector: { matchLabels: { "cnpg.io/cluster": "postgres", "cnpg.io/podRole": "instance" } },
+      podMetricsEndpoints: [{ port: "metrics" }],
+    },
+  },
+});
+const scrapePolicy = (): TestResource => ({
+  type: NETWORK_POLICY,
+  name: "scrape",
+  props: {
+    metadata: { name: "postgres-scrape", namespace: NS },
+    spec: {
+      podSelector: { matchLabels: { "cnpg.io/cluster": "postgres" } },
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [fromMonitoring], ports: [{ protocol: "TCP", port: 9187 }] }],
+    },
+  },
+});
+const exporter = (): TestResource => ({
+  type: "kubernetes:apps/v1:Deployment",
+  name: "exporter",
+  props: {
+    metadata: { name: "exporter", namespace: NS },
+    spec: {
+      template: {
+        metadata: { labels: { app: "exporter" } },
+        spec: { containers: [{ name: "x", ports: [{ name: "http", containerPort: 7979 }] }] },
+      },
+    },
+  },
+});
+const exporterMonitor = (): TestResource => ({
+  type: POD_MONITOR,
+  name: "glucose",
+  props: {
+    metadata: { name: "glucose", namespace: NS },
+    spec: {
+      selector: { matchLabels: { app: "exporter" } },
+      podMetricsEndpoints: [{ port: "http", path: "/probe" }],
+    },
+  },
+});
+const exporterPolicy = (): TestResource => ({
+  type: NETWORK_POLICY,
+  name: "exporter-network",
+  props: {
+    metadata: { name: "exporter", namespace: NS },
+    spec: {
+      podSelector: { matchLabels: { app: "exporter" } },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [{ from: [fromMonitoring], ports: [{ port: "http" }] }],
+      egress: [],
+    },
+  },
+});
+const compliant = () => [
+  documentdbCluster(),
+  ...networkPolicySet(),
+  databaseMonitor(),
+  scrapePolicy(),
+  exporter(),
+  exporterMonitor(),
+  exporterPolicy(),
+];
+const replace = (name: string, replacement: TestResource) =>
+  compliant().map((r) => (r.name === name ? replacement : r));
+
+const CLOSED =
+  'PodMonitor "postgres-metrics": no NetworkPolicy lets the monitoring namespace reach Cluster "postgres" on port 9187 (metrics); add an ingress rule from a namespaceSelector naming it.';
+
+describe("monitoring-scrape-network-policy", () => {
+  it("passes PodMonitors whose ports are open to the monitoring namespace, by number or name", async () => {
+    expect((await runStackPolicy(policy, compliant())).violations).toEqual([]);
+  });
+
+  it("is not applicable without PodMonitors (monitoring off)", async () => {
+    expect(
+      (await runStackPolicy(policy, [documentdbCluster(), ...networkPolicySet()])).notApplicable,
+    ).toBe("The stack has no PodMonitor");
+  });
+
+  it("reports monitoring on without the scrape NetworkPolicy", async () => {
+    const resources = compliant().filter((r) => r.name !== "scrape");
+    expect((await runStackPolicy(policy, resources)).violations).toEqual([CLOSED]);
+  });
+
+  it("reports a scrape policy open to every namespace", async () => {
+    const open = set(scrapePolicy(), "spec.ingress.0.from.0.namespaceSelector", {});
+    expect((await runStackPolicy(policy, replace("scrape", open))).violations).toEqual([CLOSED]);
+  });
+
+  it("reports a scrape policy on another port", async () => {
+    const wrong = set(scrapePolicy(), "spec.ingress.0.ports.0.port", 9188);
+    expect((await runStackPolicy(policy, replace("scrape", wrong))).violations).toEqual([CLOSED]);
+  });
+
+  it("reports a scrape policy that is egress only", async () => {
+    const egress = set(scrapePolicy(), "spec.policyTypes", ["Egress"]);
+    expect((await runStackPolicy(policy, replace("scrape", egress))).violations).toEqual([CLOSED]);
+  });
+
+  it("reports the exporter's port closed to the monitoring namespace", async () => {
+    const podsOnly = set(exporterPolicy(), "spec.ingress.0.from.0", {
+      podSelector: { matchLabels: { app: "prometheus" } },
+    });
+    expect(
+      (await runStackPolicy(policy, replace("exporter-network", podsOnly))).violations,
+    ).toEqual([
+      'PodMonitor "glucose": no NetworkPolicy lets the monitoring namespace reach Deployment "exporter" on port 7979 (http); add an ingress rule from a namespaceSelector naming it.',
+    ]);
+  });
+
+  it("reports a PodMonitor that scrapes a port its pods do not name", async () => {
+    const renamed = set(exporterMonitor(), "spec.podMetricsEndpoints.0.port", "metrics");
+    expect((await runStackPolicy(policy, replace("glucose", renamed))).violations).toEqual([
+      'PodMonitor "glucose" scrapes port "metrics", which Deployment "exporter" does not name.',
+    ]);
+  });
+
+  it("reports a PodMonitor that selects nothing in the stack", async () => {
+    const stray = set(exporterMonitor(), "spec.selector.matchLabels", { app: "nothing" });
+    expect((await runStackPolicy(policy, replace("glucose", stray))).violations).toEqual([
+      `PodMonitor "glucose" selects no workload of the stack in ${NS}.`,
+    ]);
+    const noSelector = set(exporterMonitor(), "spec.selector", REMOVE);
+    // No selector selects every pod of the namespace: each must then be open to scraping.
+    expect(
+      (await runStackPolicy(policy, replace("glucose", noSelector))).violations.length,
+    ).toBeGreaterThan(0);
+  });
+});
