@@ -8,7 +8,7 @@ import type { Db, Document, FindCursor } from "mongodb";
 import { connectionError, type Endpoint } from "./connect";
 import type { DeadLetters } from "./deadLetter";
 import { MIGRATE_EXIT_CODES, MigrateError } from "./exitCodes";
-import { BUCKETS, REST_BUCKET, bucketFilter, idText, parseIdText } from "./idOrder";
+import { BUCKETS, bucketFilter, idText, isPositioned, parseIdText } from "./idOrder";
 import type { Progress } from "./progress";
 import type { StateFile } from "./state";
 import type { Refusal, TargetWriter } from "./write";
@@ -81,7 +81,7 @@ export async function copyCollection(ctx: CopyContext, collection: string): Prom
   const counts: CopyCounts = { read: 0, inserted: 0, duplicates: 0, deadLettered: 0 };
   const state = ctx.state.collection(collection);
   for (const bucket of BUCKETS) {
-    const position = bucket === REST_BUCKET ? undefined : state.positions[bucket];
+    const position = isPositioned(bucket) ? state.positions[bucket] : undefined;
     const filter = bucketFilter(bucket, position === undefined ? undefined : parseIdText(position));
     const cursor = ctx.source
       .collection(collection)
@@ -104,7 +104,7 @@ export async function copyCollection(ctx: CopyContext, collection: string): Prom
       counts.duplicates += result.duplicates;
       counts.deadLettered += handleRefusals(ctx, collection, result.refused);
       state.inserted += result.inserted;
-      if (bucket !== REST_BUCKET) state.positions[bucket] = idText(docs[docs.length - 1]._id);
+      if (isPositioned(bucket)) state.positions[bucket] = idText(docs[docs.length - 1]._id);
       ctx.state.save();
       ctx.progress.advance(docs.length);
     }

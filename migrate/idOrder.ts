@@ -1,43 +1,77 @@
 /**
  * Walking a collection in `_id` order when `_id`s have several BSON types. MongoDB (and
- * FerretDB) compare with `$gt` only within one type ("type bracketing"), so a resume
- * position is kept per type: numbers, strings, ObjectIds and dates each form a bucket walked
- * with `{_id: {$type, $gt: last}}`. Any other type (embedded documents, binary, booleans...)
- * is rare in Nightscout data and is walked whole on every pass; inserting it again is a
- * harmless duplicate.
+ * FerretDB) compare with `$gt`/`$gte` only within one type ("type bracketing"), so each
+ * type is a bucket, selected by a range on `_id` from that type's lowest value: the `_id`
+ * index answers it. (`$type` and `$nor` filters are avoided: FerretDB v2 on DocumentDB
+ * runs them as scans that open DocumentDB's own connections, see docs/migration.md.)
+ *
+ * Numbers, strings, ObjectIds and dates, which is what real `_id`s are, keep a resume
+ * position (`$gt: last`). The other types (embedded documents, binary, booleans,
+ * timestamps) are rare: they are walked whole on every pass, where inserting them again is
+ * a harmless duplicate, and sorted by the client on both sides alike.
  *
  * The buckets come in MongoDB's sort order of types, so concatenated they are the
- * collection in `_id` order, which is the order the digests are computed in.
+ * collection in `_id` order, the order the digests are computed in. An `_id` in no bucket
+ * (null, NaN, MinKey, MaxKey) is caught by comparing the bucket total with the count.
  */
 import { BSON, type Document } from "mongodb";
 
 export const POSITIONED_BUCKETS = ["number", "string", "objectId", "date"] as const;
 export type PositionedBucket = (typeof POSITIONED_BUCKETS)[number];
-export const REST_BUCKET = "rest";
-export type Bucket = PositionedBucket | typeof REST_BUCKET;
-export const BUCKETS: readonly Bucket[] = [...POSITIONED_BUCKETS, REST_BUCKET];
+export type UnpositionedBucket = "object" | "binData" | "bool" | "timestamp";
+export type Bucket = PositionedBucket | UnpositionedBucket;
+
+/** MongoDB's order of types: numbers, strings, objects, binary, ObjectIds, booleans, dates, timestamps. */
+export const BUCKETS: readonly Bucket[] = [
+  "number",
+  "string",
+  "object",
+  "binData",
+  "objectId",
+  "bool",
+  "date",
+  "timestamp",
+];
+
+/** The lowest value of each bucket's type: `$gte` it selects the whole type. */
+const LOWEST: Record<Bucket, () => unknown> = {
+  number: () => -Infinity,
+  string: () => "",
+  object: () => ({}),
+  binData: () => new BSON.Binary(Buffer.alloc(0), 0),
+  objectId: () => new BSON.ObjectId("000000000000000000000000"),
+  bool: () => false,
+  date: () => new Date(-8_640_000_000_000_000),
+  timestamp: () => new BSON.Timestamp({ t: 0, i: 0 }),
+};
+
+export const isPositioned = (bucket: Bucket): bucket is PositionedBucket =>
+  (POSITIONED_BUCKETS as readonly string[]).includes(bucket);
 
 /** The filter of `bucket`, after `after` (an `_id` of that bucket) when given. */
 export function bucketFilter(bucket: Bucket, after?: unknown): Document {
-  if (bucket === REST_BUCKET) return { _id: { $not: { $type: [...POSITIONED_BUCKETS] } } };
-  return after === undefined ? { _id: { $type: bucket } } : { _id: { $type: bucket, $gt: after } };
+  return after === undefined ? { _id: { $gte: LOWEST[bucket]() } } : { _id: { $gt: after } };
 }
 
-/** The bucket an `_id` value falls in. */
-export function bucketOf(id: unknown): Bucket {
+/** The bucket an `_id` value falls in, or undefined for one in none. */
+export function bucketOf(id: unknown): Bucket | undefined {
+  if (typeof id === "number") return Number.isNaN(id) ? undefined : "number";
   if (
-    typeof id === "number" ||
     id instanceof BSON.Int32 ||
     id instanceof BSON.Double ||
     id instanceof BSON.Long ||
     id instanceof BSON.Decimal128
   ) {
-    return "number";
+    return Number.isNaN(numeric(id)) ? undefined : "number";
   }
   if (typeof id === "string") return "string";
   if (id instanceof BSON.ObjectId) return "objectId";
   if (id instanceof Date) return "date";
-  return REST_BUCKET;
+  if (typeof id === "boolean") return "bool";
+  if (id instanceof BSON.Binary) return "binData";
+  if (id instanceof BSON.Timestamp) return "timestamp";
+  if (id !== null && typeof id === "object" && !(id instanceof BSON.BSONValue)) return "object";
+  return undefined;
 }
 
 function numeric(id: unknown): number {
@@ -48,9 +82,9 @@ function numeric(id: unknown): number {
 }
 
 /**
- * Compares two `_id`s of the same bucket the way the server orders them (strings by their
- * UTF-8 bytes, MongoDB's simple collation); the rest bucket by canonical Extended JSON, the
- * order both sides are sorted in by the client.
+ * Compares two `_id`s of the same positioned bucket the way the server orders them
+ * (strings by their UTF-8 bytes, MongoDB's simple collation); other buckets by canonical
+ * Extended JSON, the order the client sorts them in on both sides.
  */
 export function compareIds(bucket: Bucket, a: unknown, b: unknown): number {
   switch (bucket) {

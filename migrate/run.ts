@@ -99,7 +99,8 @@ async function catchUpAndVerify(
   for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
     const verdict = await verifyCollection(ctx, collection, true);
     caughtUp += verdict.repaired;
-    // A round that changed nothing read both sides as they are: it is the verification.
+    // A round that changed nothing read both sides as they are: it is the verification,
+    // passed or failed (a difference it cannot repair, such as a document only on the target).
     if (verdict.repaired === 0) return { verdict, caughtUp };
   }
   return { verdict: await verifyCollection(ctx, collection, false), caughtUp };
@@ -164,7 +165,9 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
     const copies = new Map<string, CopyCounts & { seconds: number }>();
     const copyStarted = performance.now();
     for (const collection of collections) {
-      const total = await src.db.collection(collection).estimatedDocumentCount();
+      // countDocuments, not estimatedDocumentCount: FerretDB v2 answers the latter through
+      // DocumentDB's own connections (docs/migration.md).
+      const total = await src.db.collection(collection).countDocuments();
       const already = state.collection(collection).inserted;
       progress.start(collection, total, Math.min(already, total));
       const t0 = performance.now();

@@ -16,7 +16,16 @@ import {
 const { Int32, Long, Double, ObjectId, Binary } = BSON;
 
 it("puts each _id type in its bucket, in MongoDB's order of types", () => {
-  expect(BUCKETS).toEqual(["number", "string", "objectId", "date", "rest"]);
+  expect(BUCKETS).toEqual([
+    "number",
+    "string",
+    "object",
+    "binData",
+    "objectId",
+    "bool",
+    "date",
+    "timestamp",
+  ]);
   expect(bucketOf(5)).toBe("number");
   expect(bucketOf(new Int32(5))).toBe("number");
   expect(bucketOf(Long.fromNumber(5))).toBe("number");
@@ -24,16 +33,22 @@ it("puts each _id type in its bucket, in MongoDB's order of types", () => {
   expect(bucketOf("5f1afb118b6aca48aa123400")).toBe("string");
   expect(bucketOf(new ObjectId("5f1afb118b6aca48aa123400"))).toBe("objectId");
   expect(bucketOf(new Date(0))).toBe("date");
-  expect(bucketOf({ a: 1 })).toBe("rest");
-  expect(bucketOf(new Binary(Buffer.from("x")))).toBe("rest");
+  expect(bucketOf({ a: 1 })).toBe("object");
+  expect(bucketOf(new Binary(Buffer.from("x")))).toBe("binData");
+  expect(bucketOf(true)).toBe("bool");
+  // No range selects these: verification counts them instead.
+  expect(bucketOf(null)).toBeUndefined();
+  expect(bucketOf(Number.NaN)).toBeUndefined();
+  expect(bucketOf(new BSON.MinKey())).toBeUndefined();
 });
 
-it("filters a bucket from a position with $gt inside its own type", () => {
-  expect(bucketFilter("string")).toEqual({ _id: { $type: "string" } });
-  expect(bucketFilter("objectId", "x")).toEqual({ _id: { $type: "objectId", $gt: "x" } });
-  expect(bucketFilter("rest")).toEqual({
-    _id: { $not: { $type: ["number", "string", "objectId", "date"] } },
+it("selects a bucket by a range on _id from its type's lowest value, or after a position", () => {
+  expect(bucketFilter("string")).toEqual({ _id: { $gte: "" } });
+  expect(bucketFilter("number")).toEqual({ _id: { $gte: -Infinity } });
+  expect(bucketFilter("objectId")).toEqual({
+    _id: { $gte: new ObjectId("000000000000000000000000") },
   });
+  expect(bucketFilter("objectId", "x")).toEqual({ _id: { $gt: "x" } });
 });
 
 it("orders ids as the server does: numbers by value, strings by UTF-8 bytes", () => {
