@@ -135,8 +135,11 @@ export function postgresqlConfig(appRole: string, maxConnections: number) {
       "documentdb.localhost_connection_string": "host=/controller/run user=postgres",
       max_connections: String(maxConnections),
     },
-    pg_hba: [`local all ${appRole} peer map=documentdb`],
-    pg_ident: [`documentdb postgres ${appRole}`],
+    // Fact 5: DocumentDB also connects back as the logged-in role (drop_collection runs as the
+    // app role) over the socket. CNPG's first pg_hba rule, `local all all peer map=local`,
+    // decides every socket connection, so the OS user postgres must map to the app role in
+    // that `local` map; a pg_hba line of our own after it would never be reached.
+    pg_ident: [`local postgres ${appRole}`],
   };
 }
 

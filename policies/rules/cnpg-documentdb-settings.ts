@@ -21,8 +21,8 @@ const settings = {
 const REQUIRED_LIBRARIES = ["pg_cron", "pg_documentdb_core", "pg_documentdb"];
 const CREATE_EXTENSION = /create\s+extension\s+(if\s+not\s+exists\s+)?"?documentdb"?/i;
 const GRANT_ADMIN_ROLE = /grant\s+documentdb_admin_role\s+to\s+/i;
-const HBA_PEER_MAP = /^local\s+\S+\s+(\S+)\s+peer\s+.*\bmap=documentdb\b/;
-const IDENT_MAP = /^documentdb\s+postgres\s+(\S+)\s*$/;
+/** A line of CNPG's `local` map (its first pg_hba rule is `local all all peer map=local`). */
+const LOCAL_MAP_LINE = /^local\s+postgres\s+(\S+)\s*$/;
 
 export const cnpgDocumentdbSettings = resourcePolicy(
   {
@@ -106,26 +106,17 @@ export const cnpgDocumentdbSettings = resourcePolicy(
         }
       },
       () => {
-        const hbaRoles = asArr(postgresql["pg_hba"])
+        const bootstrap = asObj(spec["bootstrap"]) ?? {};
+        const appRole =
+          asStr(at(bootstrap, "initdb", "owner")) ?? asStr(at(bootstrap, "recovery", "owner"));
+        const mapped = asArr(postgresql["pg_ident"])
           .filter((l): l is string => typeof l === "string")
-          .map((l) => l.trim().match(HBA_PEER_MAP)?.[1])
+          .map((l) => l.trim().match(LOCAL_MAP_LINE)?.[1])
           .filter((r): r is string => r !== undefined);
-        const identRoles = asArr(postgresql["pg_ident"])
-          .filter((l): l is string => typeof l === "string")
-          .map((l) => l.trim().match(IDENT_MAP)?.[1])
-          .filter((r): r is string => r !== undefined);
-        if (hbaRoles.length === 0) {
+        const role = appRole ?? "<app role>";
+        if (appRole === undefined ? mapped.length === 0 : !mapped.includes(appRole)) {
           reportViolation(
-            `spec.postgresql.pg_hba has no "local all <app role> peer map=documentdb" line.`,
-          );
-        }
-        if (identRoles.length === 0) {
-          reportViolation(`spec.postgresql.pg_ident has no "documentdb postgres <app role>" line.`);
-        }
-        const unmapped = hbaRoles.filter((role) => role !== "all" && !identRoles.includes(role));
-        if (identRoles.length > 0 && unmapped.length > 0) {
-          reportViolation(
-            `pg_hba maps role(s) ${unmapped.join(", ")} through map=documentdb, but pg_ident maps postgres only to ${identRoles.join(", ")}.`,
+            `spec.postgresql.pg_ident has no "local postgres ${role}" line: CNPG's first pg_hba rule ("local all all peer map=local") decides socket connections, and DocumentDB connects back as ${role} (drop_collection), which fails peer authentication unless the local map lets postgres be ${role}.`,
           );
         }
       },

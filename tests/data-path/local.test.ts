@@ -69,7 +69,7 @@ describe("PostgreSQL", () => {
 
   it("wraps the rendered pg_hba and pg_ident lines in CNPG's own, in its order", () => {
     const local = localPostgresConfig(rendered, SOCKET, PORTS.postgres);
-    expect(rendered.postgres.pgHba.length).toBeGreaterThan(0);
+    expect(rendered.postgres.pgIdent.length).toBeGreaterThan(0);
     expect(local.hba).toEqual([...CNPG_HBA_BEFORE, ...rendered.postgres.pgHba, ...CNPG_HBA_AFTER]);
     expect(local.ident).toEqual([...CNPG_IDENT_BEFORE, ...rendered.postgres.pgIdent]);
   });

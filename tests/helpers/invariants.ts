@@ -81,8 +81,9 @@ export function describeProgramInvariants(
       expect(pg.parameters["documentdb.localhost_connection_string"]).toBe(
         "host=/controller/run user=postgres",
       );
-      expect(pg.pg_hba).toContain("local all nightscout peer map=documentdb");
-      expect(pg.pg_ident).toContain("documentdb postgres nightscout");
+      // CNPG's own first rule decides socket connections: the app role goes in its local map.
+      expect(pg.pg_ident).toEqual(["local postgres nightscout"]);
+      expect(pg.pg_hba).toBeUndefined();
     });
     test("fact 6: superuser access is enabled", () => {
       expect(cluster().spec.enableSuperuserAccess).toBe(true);

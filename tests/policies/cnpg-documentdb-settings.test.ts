@@ -79,23 +79,20 @@ describe("cnpg-documentdb-settings", () => {
     ]);
   });
 
-  it("reports missing pg_hba and pg_ident lines", async () => {
-    const r = set(
-      set(documentdbCluster(), "spec.postgresql.pg_hba", REMOVE),
-      "spec.postgresql.pg_ident",
-      REMOVE,
-    );
+  it("reports a pg_ident without the app role in CNPG's local map", async () => {
+    const r = set(documentdbCluster(), "spec.postgresql.pg_ident", REMOVE);
     expect((await runResourcePolicy(policy, r)).violations).toEqual([
-      'spec.postgresql.pg_hba has no "local all <app role> peer map=documentdb" line.',
-      'spec.postgresql.pg_ident has no "documentdb postgres <app role>" line.',
+      'spec.postgresql.pg_ident has no "local postgres ferretdb" line: CNPG\'s first pg_hba rule ("local all all peer map=local") decides socket connections, and DocumentDB connects back as ferretdb (drop_collection), which fails peer authentication unless the local map lets postgres be ferretdb.',
     ]);
   });
 
-  it("reports pg_hba and pg_ident naming different roles", async () => {
-    const r = set(documentdbCluster(), "spec.postgresql.pg_ident", ["documentdb postgres app"]);
-    expect((await runResourcePolicy(policy, r)).violations).toEqual([
-      "pg_hba maps role(s) ferretdb through map=documentdb, but pg_ident maps postgres only to app.",
-    ]);
+  it("reports the map of another role, or of a map CNPG never consults", async () => {
+    for (const ident of [["local postgres app"], ["documentdb postgres ferretdb"]]) {
+      const r = set(documentdbCluster(), "spec.postgresql.pg_ident", ident);
+      expect((await runResourcePolicy(policy, r)).violations).toEqual([
+        expect.stringMatching(/^spec\.postgresql\.pg_ident has no "local postgres ferretdb" line/),
+      ]);
+    }
   });
 
   it("reports superuser access off", async () => {
@@ -116,7 +113,7 @@ describe("cnpg-documentdb-settings", () => {
 
   it("still reports what it can prove when another field is unknown", async () => {
     const r = set(
-      set(documentdbCluster(), "spec.postgresql.pg_hba", UNKNOWN_STRING),
+      set(documentdbCluster(), "spec.postgresql.pg_ident", UNKNOWN_STRING),
       "spec.enableSuperuserAccess",
       false,
     );
@@ -124,6 +121,6 @@ describe("cnpg-documentdb-settings", () => {
     expect(outcome.violations).toEqual([
       "spec.enableSuperuserAccess must be true: creating the extension and its grants needs the superuser.",
     ]);
-    expect(outcome.unknown).toContain("pg_hba");
+    expect(outcome.unknown).toContain("pg_ident");
   });
 });

@@ -164,8 +164,7 @@ export function documentdbCluster(): TestResource {
             "documentdb.localhost_connection_string": "host=/controller/run user=postgres",
             max_connections: "100",
           },
-          pg_hba: ["local all ferretdb peer map=documentdb", "host all all all scram-sha-256"],
-          pg_ident: ["documentdb postgres ferretdb"],
+          pg_ident: ["local postgres ferretdb"],
         },
         bootstrap: {
           initdb: {
