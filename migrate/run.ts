@@ -99,9 +99,11 @@ async function catchUpAndVerify(
   for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
     const verdict = await verifyCollection(ctx, collection, true);
     caughtUp += verdict.repaired;
-    // A round that changed nothing read both sides as they are: it is the verification,
-    // passed or failed (a difference it cannot repair, such as a document only on the target).
-    if (verdict.repaired === 0) return { verdict, caughtUp };
+    if (verdict.differences === 0) return { verdict, caughtUp };
+    // A round that repaired nothing read both sides as they are: its differences stand
+    // (a document only on the target), unless the totals moved under it (a document written
+    // to the source behind the cursor), which the next round picks up.
+    if (verdict.repaired === 0 && !verdict.unwalked) return { verdict, caughtUp };
   }
   return { verdict: await verifyCollection(ctx, collection, false), caughtUp };
 }
