@@ -98,27 +98,30 @@ export function validateMonitoringArgs(args: MonitoringArgs): void {
 
 /** json_exporter's configuration: one module reading the `date` of Nightscout's newest entry. */
 export function exporterConfig(apiSecretSha1: string): string {
-  return yaml.dump({
-    modules: {
-      [EXPORTER_MODULE]: {
-        headers: {
-          // Nightscout accepts the SHA-1 of API_SECRET in this header (lib/authorization).
-          "api-secret": apiSecretSha1,
-          // Without it, Nightscout (INSECURE_USE_HTTP=false) redirects to https (fact 33).
-          "X-Forwarded-Proto": "https",
-        },
-        metrics: [
-          {
-            name: NEWEST_ENTRY_METRIC,
-            help: "The date of Nightscout's newest CGM entry, in milliseconds since the epoch.",
-            type: "value",
-            valuetype: "gauge",
-            path: "{[0].date}",
+  return yaml.dump(
+    {
+      modules: {
+        [EXPORTER_MODULE]: {
+          headers: {
+            // Nightscout accepts the SHA-1 of API_SECRET in this header (lib/authorization).
+            "api-secret": apiSecretSha1,
+            // Without it, Nightscout (INSECURE_USE_HTTP=false) redirects to https (fact 33).
+            "X-Forwarded-Proto": "https",
           },
-        ],
+          metrics: [
+            {
+              name: NEWEST_ENTRY_METRIC,
+              help: "The date of Nightscout's newest CGM entry, in milliseconds since the epoch.",
+              type: "value",
+              valuetype: "gauge",
+              path: "{[0].date}",
+            },
+          ],
+        },
       },
     },
-  });
+    { lineWidth: -1 },
+  );
 }
 
 /** The URL the exporter probes: Nightscout's newest SGV entry, inside the cluster. */

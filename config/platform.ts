@@ -67,6 +67,16 @@ export class PlatformStackError extends Error {
   }
 }
 
+/** Throws PlatformStackError, listing every problem, unless the platform can carry this stack. */
+export function checkPlatformOutputs(
+  stackName: string,
+  outputs: Record<string, unknown>,
+  needs: PlatformNeeds,
+): void {
+  const problems = platformProblems(stackName, outputs, needs);
+  if (problems.length > 0) throw new PlatformStackError(problems);
+}
+
 export interface PlatformStack {
   /** The operator's namespace, for the database's network policy. */
   operatorNamespace: pulumi.Output<string>;
@@ -81,8 +91,7 @@ export function readPlatformStack(stackName: string, needs: PlatformNeeds): Plat
     .all(PLATFORM_OUTPUT_KEYS.map((k) => reference.getOutput(k)))
     .apply((values) => Object.fromEntries(PLATFORM_OUTPUT_KEYS.map((k, i) => [k, values[i]])));
   const checked = outputs.apply((o) => {
-    const problems = platformProblems(stackName, o, needs);
-    if (problems.length > 0) throw new PlatformStackError(problems);
+    checkPlatformOutputs(stackName, o, needs);
     return reference as pulumi.Resource;
   });
   return {

@@ -1,0 +1,105 @@
+/** The Monitoring component's own argument checks, and the settings that feed it. */
+import {
+  MonitoringArgs,
+  exporterConfig,
+  validateMonitoringArgs,
+} from "../../components/monitoring";
+import { GLUCOSE_EXPORTER_RESOURCES } from "../../domain/platform";
+import { parse, problems } from "../config/helpers";
+
+const valid = (): MonitoringArgs => ({
+  namespace: "nightscout",
+  monitoringNamespace: "monitoring",
+  database: { clusterName: "nightscout-db", instances: 1 },
+  nightscout: {
+    serviceName: "nightscout",
+    servicePort: 80,
+    podLabels: { app: "nightscout" },
+    deploymentName: "nightscout",
+    apiSecret: "a-long-enough-secret",
+  },
+  ferretdbDeploymentName: "ferretdb",
+  staleDataMinutes: 20,
+  exporter: {
+    image: "quay.io/prometheuscommunity/json-exporter:v0.7.0",
+    resources: GLUCOSE_EXPORTER_RESOURCES,
+  },
+});
+
+describe("validateMonitoringArgs", () => {
+  test("accepts the defaults", () => {
+    expect(() => validateMonitoringArgs(valid())).not.toThrow();
+  });
+  test("monitoringNamespace must be a namespace name", () => {
+    expect(() => validateMonitoringArgs({ ...valid(), monitoringNamespace: "Monitoring" })).toThrow(
+      'Monitoring: args.monitoringNamespace = "Monitoring" is invalid. Use the namespace Prometheus runs in, a DNS label such as monitoring.',
+    );
+  });
+  test.each([9, 1441, 20.5])("staleDataMinutes %p is refused", (minutes) => {
+    expect(() => validateMonitoringArgs({ ...valid(), staleDataMinutes: minutes })).toThrow(
+      `Monitoring: args.staleDataMinutes = ${minutes} is invalid. Use whole minutes from 10 (a CGM sends every 5) to 1440.`,
+    );
+  });
+  test("the exporter image must be pinned", () => {
+    const args = valid();
+    args.exporter = { ...args.exporter, image: "quay.io/prometheuscommunity/json-exporter:latest" };
+    expect(() => validateMonitoringArgs(args)).toThrow("Monitoring: args.exporter.image");
+  });
+  test("the cluster has at least one instance", () => {
+    const args = valid();
+    args.database = { ...args.database, instances: 0 };
+    expect(() => validateMonitoringArgs(args)).toThrow("Monitoring: args.database.instances = 0");
+  });
+});
+
+test("the exporter's configuration sends the hash and the forwarded scheme, and reads the newest date", () => {
+  expect(exporterConfig("abc123")).toBe(
+    [
+      "modules:",
+      "  nightscout:",
+      "    headers:",
+      "      api-secret: abc123",
+      "      X-Forwarded-Proto: https",
+      "    metrics:",
+      "      - name: nightscout_newest_entry_timestamp_milliseconds",
+      "        help: The date of Nightscout's newest CGM entry, in milliseconds since the epoch.",
+      "        type: value",
+      "        valuetype: gauge",
+      "        path: '{[0].date}'",
+      "",
+    ].join("\n"),
+  );
+});
+
+describe("settings", () => {
+  test("monitoring is off by default", () => {
+    expect(parse().monitoring).toBeUndefined();
+    expect(parse().platformStack).toBeUndefined();
+  });
+  test("monitoring on hands the component its namespace, threshold and exporter", () => {
+    expect(parse({ monitoring: "true", staleDataMinutes: "30" }).monitoring).toEqual({
+      monitoringNamespace: "monitoring",
+      staleDataMinutes: 30,
+      exporter: {
+        image: "quay.io/prometheuscommunity/json-exporter:v0.7.0",
+        resources: { cpuRequest: "10m", memoryRequest: "24Mi", memoryLimit: "64Mi" },
+      },
+    });
+  });
+  test("a stale-data threshold below two CGM intervals is refused", () => {
+    expect(problems({ monitoring: "true", staleDataMinutes: "5" })).toEqual([
+      expect.stringContaining(
+        'nightscout:staleDataMinutes = "5": must be a whole number from 10 to 1440',
+      ),
+    ]);
+  });
+  test("an unpinned exporter image is refused", () => {
+    expect(problems({ glucoseExporterImage: "quay.io/prometheuscommunity/json-exporter" })).toEqual(
+      [
+        expect.stringContaining(
+          'nightscout:glucoseExporterImage = "quay.io/prometheuscommunity/json-exporter"',
+        ),
+      ],
+    );
+  });
+});
