@@ -185,9 +185,18 @@ EOF
   touch "${documentdb_dir}/.done"
 }
 
-# Installs a cached tree into PostgreSQL's library and extension directories.
+# Installs a cached tree into PostgreSQL's library and extension directories. Only files that
+# differ are written, each through a rename: a server running on the old library keeps its
+# mapping instead of crashing on a file rewritten under it.
 install_tree() {
-  "${sudo[@]}" cp -a "$1/root/." /
+  local root="$1/root" rel
+  while IFS= read -r -d '' rel; do
+    rel="${rel#"$root"}"
+    cmp -s "${root}${rel}" "$rel" && continue
+    "${sudo[@]}" mkdir -p "$(dirname "$rel")"
+    "${sudo[@]}" cp -p "${root}${rel}" "${rel}.data-path.tmp"
+    "${sudo[@]}" mv -f "${rel}.data-path.tmp" "$rel"
+  done < <(find "$root" -type f -print0)
 }
 
 build_ferretdb() {
