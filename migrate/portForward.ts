@@ -11,7 +11,8 @@ import { MIGRATE_EXIT_CODES, MigrateError } from "./exitCodes";
 export interface Forward {
   /** 127.0.0.1:<port> */
   hostPort: string;
-  stop(): void;
+  /** TERM, up to 2 s to exit (kubectl takes milliseconds), then KILL. */
+  stop(): Promise<void>;
 }
 
 export interface ForwardTarget {
@@ -77,10 +78,19 @@ export async function startForward(target: ForwardTarget): Promise<Forward> {
     const port = await freePort();
     const result = await attempt(target, port);
     if (typeof result !== "string") {
-      const stop = (): void => {
-        if (result.exitCode === null && result.signalCode === null) result.kill("SIGTERM");
+      const alive = (): boolean => result.exitCode === null && result.signalCode === null;
+      const kill = (): void => {
+        if (alive()) result.kill("SIGKILL");
       };
-      process.once("exit", stop);
+      // Whatever ends this process, the forward does not outlive it.
+      process.once("exit", kill);
+      const stop = async (): Promise<void> => {
+        if (!alive()) return;
+        const exited = new Promise((resolve) => result.once("exit", resolve));
+        result.kill("SIGTERM");
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+        kill();
+      };
       return { hostPort: `127.0.0.1:${port}`, stop };
     }
     last = result;

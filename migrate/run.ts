@@ -233,6 +233,6 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
     return MIGRATE_EXIT_CODES.ok;
   } finally {
     await Promise.all(clients.map((c) => c.client.close().catch(() => undefined)));
-    target?.forward?.stop();
+    await target?.forward?.stop();
   }
 }
