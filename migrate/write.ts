@@ -6,7 +6,14 @@
  * proves the target still answers, so one bad document never hides among a thousand good
  * ones, and an unreachable target ends the run instead.
  */
-import { MongoBulkWriteError, MongoServerError, type Db, type Document } from "mongodb";
+import {
+  MongoBulkWriteError,
+  MongoNetworkError,
+  MongoServerError,
+  type Db,
+  type Document,
+  type WriteError,
+} from "mongodb";
 import { connectionError, type Endpoint } from "./connect";
 import { scrub } from "../check/redact";
 
@@ -21,6 +28,17 @@ export interface WriteResult {
   inserted: number;
   duplicates: number;
   refused: Refusal[];
+}
+
+function writeErrorsOf(err: MongoBulkWriteError): WriteError[] {
+  const errors: unknown = err.writeErrors;
+  if (!errors) return [];
+  return Array.isArray(errors) ? (errors as WriteError[]) : [errors as WriteError];
+}
+
+function accountsForAll(err: MongoBulkWriteError, count: number): boolean {
+  const errors = writeErrorsOf(err).length;
+  return errors > 0 && err.result?.insertedCount + errors === count;
 }
 
 export class TargetWriter {
@@ -54,7 +72,12 @@ export class TargetWriter {
       await this.db.collection(collection).insertMany(docs, { ordered: false });
       return { inserted: docs.length, duplicates: 0, refused: [] };
     } catch (err) {
-      if (err instanceof MongoBulkWriteError) return this.sortBulkErrors(docs, err);
+      // A bulk error accounts for every document only when each is inserted or has its own
+      // write error; a dropped connection (FerretDB v1 closes it on a NaN) is a bulk error
+      // with none, and says nothing about which documents arrived.
+      if (err instanceof MongoBulkWriteError && accountsForAll(err, docs.length)) {
+        return this.sortBulkErrors(docs, err);
+      }
       await this.stillAnswers(err);
       if (docs.length === 1) return this.oneRefused(docs[0], err);
       return this.oneByOne(collection, docs);
@@ -62,7 +85,7 @@ export class TargetWriter {
   }
 
   private sortBulkErrors(docs: Document[], err: MongoBulkWriteError): WriteResult {
-    const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+    const errors = writeErrorsOf(err);
     let duplicates = 0;
     const refused: Refusal[] = [];
     for (const writeError of errors) {
@@ -76,7 +99,12 @@ export class TargetWriter {
     if (err instanceof MongoServerError && err.code === DUPLICATE_KEY) {
       return { inserted: 0, duplicates: 1, refused: [] };
     }
-    return { inserted: 0, duplicates: 0, refused: [{ document: doc, reason: this.reason(err) }] };
+    // The target answered a ping right after: the connection closed on this document.
+    const reason =
+      err instanceof MongoNetworkError
+        ? `the target closed the connection on this document (${this.reason(err)})`
+        : this.reason(err);
+    return { inserted: 0, duplicates: 0, refused: [{ document: doc, reason }] };
   }
 
   private async oneByOne(collection: string, docs: Document[]): Promise<WriteResult> {
