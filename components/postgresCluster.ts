@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import {
+  DOCUMENTDB_SWITCHES,
   BARMAN_PLUGIN,
   CNPG_STATUS_PORT,
   DNS_LABEL,
@@ -133,6 +134,8 @@ export function postgresqlConfig(appRole: string, maxConnections: number) {
       // Fact 5: DocumentDB's internal connections use the socket, not passwordless TCP.
       "cron.host": "/controller/run",
       "documentdb.localhost_connection_string": "host=/controller/run user=postgres",
+      // Fact 38: what the image's own configuration switches on, which CNPG does not read.
+      ...DOCUMENTDB_SWITCHES,
       max_connections: String(maxConnections),
     },
     // Fact 5: DocumentDB also connects back as the logged-in role (drop_collection runs as the

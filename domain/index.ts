@@ -5,6 +5,7 @@
 export * from "./check";
 export * from "./connections";
 export * from "./cron";
+export * from "./documentdb";
 export * from "./images";
 export * from "./names";
 export * from "./network";

@@ -1,5 +1,6 @@
 import {
   DEFAULT_CHECK_DEADLINE_SECONDS,
+  DOCUMENTDB_SWITCHES,
   FERRETDB_ROLLOUT_SURGE,
   POOL_SIZE_ANNOTATION,
   ferretDbConnectionBudget,
@@ -84,6 +85,12 @@ export function describeProgramInvariants(
       // CNPG's own first rule decides socket connections: the app role goes in its local map.
       expect(pg.pg_ident).toEqual(["local postgres nightscout"]);
       expect(pg.pg_hba).toBeUndefined();
+    });
+    test("fact 38: the image's DocumentDB switches are declared, since CNPG does not read its config", () => {
+      const { parameters } = cluster().spec.postgresql;
+      for (const [name, value] of Object.entries(DOCUMENTDB_SWITCHES)) {
+        expect([name, parameters[name]]).toEqual([name, value]);
+      }
     });
     test("fact 6: superuser access is enabled", () => {
       expect(cluster().spec.enableSuperuserAccess).toBe(true);

@@ -6,6 +6,7 @@
  * the rendered socket settings.
  */
 import { MongoClient } from "mongodb";
+import { DOCUMENTDB_SWITCHES } from "../../domain";
 import { lines } from "./cli";
 import { startHarness, type Harness } from "./harness";
 
@@ -28,6 +29,17 @@ it("loads the rendered preload libraries, in order (fact 3)", () => {
     h.rendered.postgres.sharedPreloadLibraries.join(","),
   );
   expect(h.psql("SELECT extname FROM pg_extension ORDER BY extname")).toMatch(/^documentdb$/m);
+});
+
+it("runs with the DocumentDB switches the program declares (fact 38)", () => {
+  const switches = Object.keys(DOCUMENTDB_SWITCHES);
+  expect(switches.length).toBeGreaterThan(0);
+  for (const name of switches) {
+    const rendered = h.rendered.postgres.parameters[name];
+    const shown = h.psql(`SHOW ${name}`).trim();
+    // PostgreSQL shows booleans as on/off.
+    expect([name, shown]).toEqual([name, rendered === "true" ? "on" : rendered]);
+  }
 });
 
 it("keeps the extension and pg_cron in the postgres database (fact 4)", () => {
