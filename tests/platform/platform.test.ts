@@ -64,6 +64,12 @@ describe("default: CloudNative-PG 1.30.0 and the Barman Cloud plugin in cnpg-sys
     expect(count("MutatingWebhookConfiguration")).toBe(1);
     expect(count("ValidatingWebhookConfiguration")).toBe(1);
     expect(count("Certificate")).toBe(2);
+    // The provider refuses apiVersion "v1" through CustomResource (seen on a real API server):
+    // core objects must be registered as the typed resources.
+    expect(rendered.objects.filter((r) => r.type.startsWith("kubernetes:v1:"))).toEqual([]);
+    expect(rendered.objects.find((r) => kindOf(r) === "Namespace")!.type).toBe(
+      "kubernetes:core/v1:Namespace",
+    );
     const deployments = rendered.objects.filter((r) => kindOf(r) === "Deployment");
     expect(deployments.map((d) => propsOf(d).metadata.name).sort()).toEqual([
       "barman-cloud",
