@@ -4,7 +4,8 @@
  * it continues from the saved positions, which is also the catch-up pass: documents written
  * to the source since (new ObjectIds, later dates) come after the positions.
  */
-import type { Db, Document, FindCursor } from "mongodb";
+import { BSON, type Db, type Document, type FindCursor } from "mongodb";
+import { isPromotable } from "./bsonScan";
 import { connectionError, type Endpoint } from "./connect";
 import type { DeadLetters } from "./deadLetter";
 import { MIGRATE_EXIT_CODES, MigrateError } from "./exitCodes";
@@ -34,6 +35,15 @@ export interface CopyCounts {
 /** Read options that keep every value's BSON type (Int32, Int64, Double, Decimal128). */
 export const FAITHFUL_READ = { promoteValues: false, promoteBuffers: false, bsonRegExp: true };
 
+/**
+ * A raw document as the object to insert: with plain JavaScript numbers when encoding them
+ * gives back the same bytes (bsonScan.ts), which is more than twice as fast to decode and
+ * to encode again; with every BSON type kept otherwise.
+ */
+export function decodeForCopy(raw: Buffer): Document {
+  return isPromotable(raw) ? BSON.deserialize(raw) : BSON.deserialize(raw, FAITHFUL_READ);
+}
+
 async function* inBatches(
   cursor: FindCursor<Document>,
   size: number,
@@ -41,8 +51,8 @@ async function* inBatches(
 ): AsyncGenerator<Document[]> {
   let batch: Document[] = [];
   try {
-    for await (const doc of cursor) {
-      batch.push(doc);
+    for await (const raw of cursor) {
+      batch.push(decodeForCopy(raw as unknown as Buffer));
       if (batch.length >= size) {
         yield batch;
         batch = [];
@@ -85,7 +95,7 @@ export async function copyCollection(ctx: CopyContext, collection: string): Prom
     const filter = bucketFilter(bucket, position === undefined ? undefined : parseIdText(position));
     const cursor = ctx.source
       .collection(collection)
-      .find(filter, { sort: { _id: 1 }, batchSize: ctx.batchSize, ...FAITHFUL_READ });
+      .find(filter, { sort: { _id: 1 }, batchSize: ctx.batchSize, raw: true });
     const batches = inBatches(cursor, ctx.batchSize, (err) =>
       connectionError(ctx.sourceEndpoint, err, "command"),
     );

@@ -37,6 +37,8 @@ export interface RunReport {
   /** Documents read and written per second of the copy pass. */
   docsPerSecond: number;
   verified: boolean;
+  /** The migration process's peak resident memory: batches stream, so it stays bounded. */
+  peakRssMiB: number;
   deadLetterFile?: string;
   collections: CollectionReport[];
 }
@@ -89,7 +91,7 @@ export function formatReport(report: RunReport): string {
   lines.push(
     `${report.documentsInserted} documents inserted, ${report.documentsRead} read, in ` +
       `${formatDuration(report.seconds)} (copy ${report.copySeconds.toFixed(1)} s, ` +
-      `${Math.round(report.docsPerSecond)} docs/s)`,
+      `${Math.round(report.docsPerSecond)} docs/s, peak RSS ${report.peakRssMiB} MiB)`,
   );
   const dead = report.collections.reduce((s, c) => s + c.deadLettered, 0);
   if (dead > 0) lines.push(`${dead} documents wait in ${report.deadLetterFile}`);

@@ -213,6 +213,8 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
       documentsInserted: reports.reduce((s, r) => s + r.inserted + r.caughtUp, 0),
       docsPerSecond: copySeconds > 0 ? documentsRead / copySeconds : 0,
       verified: allVerified,
+      // maxRSS is in KiB.
+      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       deadLetterFile: deadLetters.all().length > 0 ? deadLetters.file : undefined,
       collections: reports,
     };

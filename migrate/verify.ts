@@ -10,6 +10,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { BSON, type Db, type Document } from "mongodb";
+import { fieldNames } from "./bsonScan";
 import { connectionError, type Endpoint } from "./connect";
 import { FAITHFUL_READ, handleRefusals, type CopyContext } from "./copy";
 import {
@@ -172,8 +173,12 @@ export async function verifyCollection(
         targetHash.update(`${tb}\n`);
         verdict.sourceCount++;
         verdict.targetCount++;
-        if (ta !== tb) {
-          differ(da._id, "differs");
+        // Equal canonical forms of different bytes: the same values, perhaps with field
+        // names in another order (JavaScript objects put integer-like names first).
+        const reordered =
+          ta === tb && fieldNames(a as Buffer).join("\0") !== fieldNames(b as Buffer).join("\0");
+        if (ta !== tb || reordered) {
+          differ(da._id, reordered ? "differs in field order" : "differs");
           if (repair) {
             const refusal = await ctx.writer.replace(collection, da);
             if (refusal) handleRefusals(ctx, collection, [refusal]);

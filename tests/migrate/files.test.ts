@@ -111,6 +111,7 @@ it("the report names a mismatching collection and its first differing _id", () =
     documentsInserted: 120_000,
     docsPerSecond: 2_000,
     verified: false,
+    peakRssMiB: 120,
     collections: [
       {
         collection: "entries",
@@ -135,7 +136,7 @@ it("the report names a mismatching collection and its first differing _id", () =
     'MISMATCH source aaaaaaaaaaaa target bbbbbbbbbbbb; first _id "x-1" missing on the target',
   );
   expect(text).toContain(
-    "120000 documents inserted, 120000 read, in 1:05 (copy 60.0 s, 2000 docs/s)",
+    "120000 documents inserted, 120000 read, in 1:05 (copy 60.0 s, 2000 docs/s, peak RSS 120 MiB)",
   );
   expect(text.split("\n").pop()).toBe("NOT verified");
 });
