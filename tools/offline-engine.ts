@@ -4,7 +4,7 @@
  * The committed Pulumi.<stack>.yaml files are copied, never written. Used by tests/e2e and
  * bench/preview.ts and tools/render.ts.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -54,6 +54,11 @@ export interface ScratchStack {
   dir: string;
   env: NodeJS.ProcessEnv;
   pulumi(args: string[]): RunResult;
+  /**
+   * The same, without blocking the event loop (for callers that serve something the engine
+   * uses meanwhile, like the local FerretDB relay); `echo` streams the output as it comes.
+   */
+  pulumiAsync(args: string[], opts?: { echo?: boolean }): Promise<RunResult>;
   /** The scratch copy of Pulumi.<stack>.yaml. */
   stackFile(): string;
   /** The stack's checkpoint in the local backend (after an update). */
@@ -69,26 +74,44 @@ export function testSecret(): string {
 /**
  * A fresh stack `<stack>` of this project on a local backend under .cache/<area>/<name>, with
  * the committed stack file's values, generated secrets (apiSecret, and the backup credentials
- * where the stack uses an object store) and `config` on top.
+ * where the stack uses an object store) and `config` on top. With `keep`, an existing one is
+ * reused as it is (its state and secrets kept; `secrets` is then empty) and `config` set again.
  */
 export function scratchStack(
   stack: string,
-  opts: { name?: string; area?: string; config?: Record<string, string> } = {},
+  opts: {
+    name?: string;
+    area?: string;
+    config?: Record<string, string>;
+    keep?: boolean;
+    /** Extra environment for every pulumi run (e.g. KUBECONFIG, PATH with kubectl). */
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): ScratchStack {
   const base = path.join(ROOT, ".cache", opts.area ?? "e2e", opts.name ?? stack);
   const dir = path.join(base, "project");
-  fs.rmSync(base, { recursive: true, force: true });
-  fs.mkdirSync(path.join(base, "backend"), { recursive: true });
-  fs.mkdirSync(dir, { recursive: true });
-  for (const f of LINKED) fs.symlinkSync(path.join(ROOT, f), path.join(dir, f));
-  fs.copyFileSync(path.join(ROOT, "tsconfig.json"), path.join(dir, "tsconfig.json"));
-  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  fs.copyFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
+  const reuse =
+    opts.keep === true &&
+    fs.existsSync(path.join(dir, `Pulumi.${stack}.yaml`)) &&
+    fs.existsSync(path.join(base, "backend", ".pulumi"));
+  if (!reuse) {
+    fs.rmSync(base, { recursive: true, force: true });
+    fs.mkdirSync(path.join(base, "backend"), { recursive: true });
+    fs.mkdirSync(dir, { recursive: true });
+    for (const f of LINKED) fs.symlinkSync(path.join(ROOT, f), path.join(dir, f));
+    fs.copyFileSync(path.join(ROOT, "tsconfig.json"), path.join(dir, "tsconfig.json"));
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.copyFileSync(
+      path.join(ROOT, `Pulumi.${stack}.yaml`),
+      path.join(dir, `Pulumi.${stack}.yaml`),
+    );
+  }
 
   const env: NodeJS.ProcessEnv = {
     ...toolchainEnv(),
     PULUMI_BACKEND_URL: `file://${path.join(base, "backend")}`,
     PULUMI_CONFIG_PASSPHRASE: `e2e-passphrase-${stack}`,
+    ...opts.env,
   };
   const pulumi = (args: string[]): RunResult => {
     const start = Date.now();
@@ -107,20 +130,47 @@ export function scratchStack(
       ms: Date.now() - start,
     };
   };
+  const pulumiAsync = (args: string[], o: { echo?: boolean } = {}): Promise<RunResult> =>
+    new Promise((resolve, reject) => {
+      const start = Date.now();
+      const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: dir, env });
+      let stdout = "";
+      let stderr = "";
+      let output = "";
+      child.stdout.on("data", (d: Buffer) => {
+        stdout += d;
+        output += d;
+        if (o.echo) process.stdout.write(d);
+      });
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d;
+        output += d;
+        if (o.echo) process.stderr.write(d);
+      });
+      child.on("error", reject);
+      child.on("close", (status) =>
+        resolve({ status, stdout, stderr, output, ms: Date.now() - start }),
+      );
+    });
   const must = (args: string[]) => {
     const r = pulumi(args);
     if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} failed:\n${r.output}`);
     return r;
   };
 
-  must(["stack", "init", stack, "--secrets-provider", "passphrase"]);
-  const committed = fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
-  const secrets: Record<string, string> = { apiSecret: testSecret() };
-  if (/^\s*nightscout:(backupDestinationPath|restoreFromServerName):/m.test(committed)) {
-    secrets.backupAccessKeyId = testSecret();
-    secrets.backupSecretAccessKey = testSecret();
+  const secrets: Record<string, string> = {};
+  if (reuse) {
+    must(["stack", "select", stack]);
+  } else {
+    must(["stack", "init", stack, "--secrets-provider", "passphrase"]);
+    const committed = fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
+    secrets.apiSecret = testSecret();
+    if (/^\s*nightscout:(backupDestinationPath|restoreFromServerName):/m.test(committed)) {
+      secrets.backupAccessKeyId = testSecret();
+      secrets.backupSecretAccessKey = testSecret();
+    }
+    for (const [k, v] of Object.entries(secrets)) must(["config", "set", "--secret", k, v]);
   }
-  for (const [k, v] of Object.entries(secrets)) must(["config", "set", "--secret", k, v]);
   for (const [k, v] of Object.entries(opts.config ?? {})) must(["config", "set", k, v]);
 
   return {
@@ -129,6 +179,7 @@ export function scratchStack(
     dir,
     env,
     pulumi,
+    pulumiAsync,
     secrets,
     stackFile: () => path.join(dir, `Pulumi.${stack}.yaml`),
     stateFile: () => {
