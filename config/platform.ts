@@ -40,7 +40,7 @@ export function platformProblems(
   const needed = parseVersion(MIN_CNPG_OPERATOR_VERSION)!;
   if (!parsed || compareVersions(parsed, needed) < 0) {
     problems.push(
-      `${prefix}: its CloudNative-PG operator is ${JSON.stringify(version)}, ${parsed ? "older than" : "not a version, and this program needs at least"} ${MIN_CNPG_OPERATOR_VERSION}${parsed ? ", the oldest this program's Cluster (Barman Cloud plugin) works with" : ""}. Fix: upgrade the operator in the platform stack (platform/README.md, "Moving to a newer release") and pulumi up it, then this stack.`,
+      `${prefix}: its CloudNative-PG operator is ${JSON.stringify(version)}, ${parsed ? "older than" : "not a version, and this program needs at least"} ${MIN_CNPG_OPERATOR_VERSION}${parsed ? ", the oldest this program's Cluster (Barman Cloud plugin) works with" : ""}. Fix: upgrade the operator in the platform stack (platform/manifests/README.md, "Moving to a newer release") and pulumi up it, then this stack.`,
     );
   }
   if (needs.backups && outputs.pluginName !== BARMAN_PLUGIN) {
@@ -80,18 +80,43 @@ export function checkPlatformOutputs(
 export interface PlatformStack {
   /** The operator's namespace, for the database's network policy. */
   operatorNamespace: pulumi.Output<string>;
-  /** Resolves once the outputs are checked and rejects with PlatformStackError otherwise. */
+  /** Resolves once the outputs passed the check; the stack's provider depends on it. */
   checked: pulumi.Output<pulumi.Resource>;
 }
 
-/** Reads `stackName`'s outputs and checks them against `needs`. */
+/**
+ * The language host's exit code for "the program logged a user-actionable error": the engine
+ * shows the logged message and fails the update, without a stack trace.
+ */
+const EXIT_AFTER_LOGGED_ERROR = 32;
+
+/** Under Pulumi's mocks (the tests) there is no engine to stop. */
+function underMocks(): boolean {
+  return pulumi.runtime.getMonitor()?.constructor?.name === "MockMonitor";
+}
+
+/**
+ * What happens when the platform cannot carry this stack. Throwing would not do: a rejected
+ * dependsOn leaves the provider's URN unresolved in the SDK, and every object waiting on it
+ * waits forever (seen on the real engine: the preview hung). So the message is logged as an
+ * error and the program exits the way the SDK's own run loop does after such a message;
+ * nothing has reached the cluster, since every object waits on the provider. Under mocks the
+ * message is logged and the program goes on, so tests of other settings can still run.
+ */
+async function refuse(error: PlatformStackError): Promise<void> {
+  await pulumi.log.error(error.message);
+  if (!underMocks()) process.exit(EXIT_AFTER_LOGGED_ERROR);
+}
+
+/** Reads `stackName`'s outputs and checks them against `needs` before anything is deployed. */
 export function readPlatformStack(stackName: string, needs: PlatformNeeds): PlatformStack {
   const reference = new pulumi.StackReference("platform", { name: stackName });
   const outputs = pulumi
     .all(PLATFORM_OUTPUT_KEYS.map((k) => reference.getOutput(k)))
     .apply((values) => Object.fromEntries(PLATFORM_OUTPUT_KEYS.map((k, i) => [k, values[i]])));
-  const checked = outputs.apply((o) => {
-    checkPlatformOutputs(stackName, o, needs);
+  const checked = outputs.apply(async (o) => {
+    const problems = platformProblems(stackName, o, needs);
+    if (problems.length > 0) await refuse(new PlatformStackError(problems));
     return reference as pulumi.Resource;
   });
   return {

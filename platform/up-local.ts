@@ -13,9 +13,9 @@
  *    database's network policy admits `db-operators`, read from the platform stack;
  * 4. the same with `platformStack` = old: refused with the config error, nothing deployed.
  *
- * The cluster is private (.cache/platform-local/cluster), so the CRDs it preinstalls for the
- * app's own tests are removed first and nobody else's cluster gets the operator's webhooks.
- * Stop it with `LOCAL_CLUSTER_DIR=.cache/platform-local/cluster bash tools/local-cluster/stop.sh`.
+ * The cluster is private (.cache/platform-local/cluster), started fresh and stopped at the end
+ * (`--keep` leaves it running), so the CRDs it preinstalls for the app's own tests are removed
+ * first and nobody else's cluster gets the operator's webhooks.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -42,6 +42,16 @@ const PREINSTALLED_CRDS = [
   "podmonitors.monitoring.coreos.com",
   "prometheusrules.monitoring.coreos.com",
 ];
+
+const CLUSTER_DIR = path.join(BASE, "cluster");
+
+/** Stops this script's own cluster (never the shared one), so each run starts clean. */
+function stopPrivateCluster(): void {
+  spawnSync("bash", [path.join(ROOT, "tools", "local-cluster", "stop.sh")], {
+    stdio: "inherit",
+    env: { ...process.env, LOCAL_CLUSTER_DIR: CLUSTER_DIR },
+  });
+}
 
 function step(what: string): () => void {
   const started = Date.now();
@@ -77,8 +87,9 @@ function main(): number {
   fs.rmSync(backend, { recursive: true, force: true });
   fs.mkdirSync(backend, { recursive: true });
 
-  let done = step("local cluster (private)");
-  const cluster = startLocalCluster({ dir: path.join(BASE, "cluster") });
+  let done = step("local cluster (private, fresh)");
+  stopPrivateCluster();
+  const cluster = startLocalCluster({ dir: CLUSTER_DIR });
   const deleted = cluster.kubectl(["delete", "crd", "--ignore-not-found", ...PREINSTALLED_CRDS]);
   if (deleted.status !== 0) throw new Error(`kubectl delete crd failed: ${deleted.stderr}`);
   done();
@@ -136,11 +147,8 @@ function main(): number {
   const app = scratchStack("staging", {
     area: "platform-local",
     name: "app",
-    env: {
-      ...cluster.env,
-      PULUMI_BACKEND_URL: `file://${backend}`,
-      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-    },
+    // No KUBECONFIG: the provider refuses it beside renderYamlToDirectory.
+    env: { PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
     config: {
       platformStack: "organization/nightscout-platform/local",
       renderYamlToDirectory: rendered,
@@ -164,6 +172,7 @@ function main(): number {
   console.log(`exit ${refused.status}: ${message.trim()}`);
   done();
 
+  if (!process.argv.includes("--keep")) stopPrivateCluster();
   const ok = good.status === 0 && admitsOperator && refused.status !== 0 && message !== "";
   console.log(`\nplatform:local ${ok ? "passed" : "FAILED"}`);
   return ok ? 0 : 1;

@@ -25,7 +25,7 @@ describe("platformProblems", () => {
 
   test("an operator older than the program needs is refused with the value and the fix", () => {
     expect(platformProblems(STACK, { ...GOOD, operatorVersion: "1.25.3" }, needs)).toEqual([
-      `nightscout:platformStack = "${STACK}": its CloudNative-PG operator is "1.25.3", older than ${MIN_CNPG_OPERATOR_VERSION}, the oldest this program's Cluster (Barman Cloud plugin) works with. Fix: upgrade the operator in the platform stack (platform/README.md, "Moving to a newer release") and pulumi up it, then this stack.`,
+      `nightscout:platformStack = "${STACK}": its CloudNative-PG operator is "1.25.3", older than ${MIN_CNPG_OPERATOR_VERSION}, the oldest this program's Cluster (Barman Cloud plugin) works with. Fix: upgrade the operator in the platform stack (platform/manifests/README.md, "Moving to a newer release") and pulumi up it, then this stack.`,
     ]);
   });
 
@@ -72,13 +72,13 @@ function captureWithPlatform(outputs: Record<string, unknown>) {
       args.type === STACK_REFERENCE
         ? { id: STACK, state: { name: STACK, outputs, secretOutputNames: [] } }
         : undefined,
-    loadProgram: () => {
+    loadProgram: async () => {
       // A fresh module registry: the program registers its resources when it is imported.
-      let program: Promise<Record<string, unknown>> | undefined;
-      jest.isolateModules(() => {
-        program = import("../../index") as Promise<Record<string, unknown>>;
+      let program: Record<string, unknown> = {};
+      await jest.isolateModulesAsync(async () => {
+        program = (await import("../../index")) as Record<string, unknown>;
       });
-      return program!;
+      return program;
     },
   });
 }
@@ -115,4 +115,18 @@ test("checkPlatformOutputs throws one error listing every problem, and nothing w
     "The platform stack cannot carry this stack (2 problems); nothing was deployed:",
   );
   expect(String(thrown)).toContain('its CloudNative-PG operator is "1.25.3", older than 1.26.0');
+});
+
+test("under mocks an unfit platform is logged and the program goes on (the real engine exits: npm run platform:local)", async () => {
+  const errors: string[] = [];
+  const spy = jest.spyOn(console, "error").mockImplementation((...args) => {
+    errors.push(args.map(String).join(" "));
+  });
+  try {
+    const result = await captureWithPlatform({ ...GOOD, operatorVersion: "1.25.3" });
+    expect(result.resources.some((r) => r.type === "pulumi:providers:kubernetes")).toBe(true);
+  } finally {
+    spy.mockRestore();
+  }
+  expect(errors.join("\n")).toContain('its CloudNative-PG operator is "1.25.3", older than 1.26.0');
 });
