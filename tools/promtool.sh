@@ -46,6 +46,7 @@ install_promtool() {
   dir="${cache}/prometheus-${version}"
   if [[ ! -x "${dir}/usr/bin/promtool" ]]; then
     tmp=$(mktemp -d)
+    chmod 755 "${tmp}" # apt downloads as the _apt user
     (cd "${tmp}" && apt-get download -qq "prometheus=${version}" >&2)
     rm -rf "${dir}.partial"
     dpkg-deb -x "${tmp}"/prometheus_*.deb "${dir}.partial"
