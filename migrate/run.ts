@@ -122,6 +122,13 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
   const clients: Connected[] = [];
   try {
     target = await targetEndpoint(opts, io.env);
+    if (source.display === target.endpoint.display) {
+      throw new MigrateError(
+        MIGRATE_EXIT_CODES.usage,
+        `the source and the target are the same database (${source.display}): ` +
+          "--from must name the old Nightscout's database",
+      );
+    }
     const secrets = [...source.secrets, ...target.endpoint.secrets];
     const log = (text: string): void => io.stderr.write(`${scrub(text, secrets)}\n`);
     const [src, dst] = await Promise.all([

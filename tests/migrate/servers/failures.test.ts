@@ -82,6 +82,16 @@ it("refuses a URI on the command line without printing it (exit 64)", async () =
   expectClean(positional);
 });
 
+it("refuses a source that is the target itself (exit 64)", async () => {
+  const run = await migrate(pair.args(pair.stateDir()), {
+    ...pair.env(),
+    SOURCE_URI: pair.target.uri(),
+  });
+  expect(run.code).toBe(MIGRATE_EXIT_CODES.usage);
+  expect(run.stderr).toContain("the source and the target are the same database");
+  expectClean(run);
+});
+
 it("dry run: counts, sizes and an estimate from a URI in a file, and nothing written anywhere", async () => {
   const stateDir = pair.stateDir();
   const file = path.join(path.dirname(stateDir), "source-uri");
