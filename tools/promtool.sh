@@ -46,8 +46,8 @@ install_promtool() {
   dir="${cache}/prometheus-${version}"
   if [[ ! -x "${dir}/usr/bin/promtool" ]]; then
     tmp=$(mktemp -d)
-    chmod 755 "${tmp}" # apt downloads as the _apt user
-    (cd "${tmp}" && apt-get download -qq "prometheus=${version}" >&2)
+    # Downloaded as root into a private folder: no sandbox user needed.
+    (cd "${tmp}" && apt-get download -qq -o APT::Sandbox::User=root "prometheus=${version}" >&2)
     rm -rf "${dir}.partial"
     dpkg-deb -x "${tmp}"/prometheus_*.deb "${dir}.partial"
     rm -rf "${tmp}"
