@@ -134,7 +134,16 @@ export async function startLocalFerretDb(opts: {
     upstream.on("error", () => client.destroy());
   });
   await new Promise<void>((resolve, reject) => {
-    relay.once("error", reject);
+    relay.once("error", (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === "EADDRINUSE"
+          ? new Error(
+              `the local cluster's FerretDB route (127.0.0.1:${relayPort}) is in use: another ` +
+                "up:local or e2e run is using this cluster; wait for it to end, or stop it",
+            )
+          : err,
+      ),
+    );
     relay.listen(relayPort, "127.0.0.1", resolve);
   });
 

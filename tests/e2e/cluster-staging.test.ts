@@ -1,0 +1,193 @@
+/**
+ * Staging, deployed for real: `pulumi up` with the real engine and providers against the local
+ * cluster's real kube-apiserver (tools/local-cluster; kwok instead of kubelets, two documented
+ * stand-ins), with the post-deploy check running inside the update through
+ * `kubectl port-forward` to a local FerretDB. A missing build is built (minutes), never skipped.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { policyArgs, type RunResult, type ScratchStack } from "../../tools/offline-engine";
+import { localStack, stackNamespace, type LocalCluster } from "../../tools/local-cluster/cluster";
+import { startLocalFerretDb, type LocalFerretDb } from "../../tools/local-cluster/ferretdb";
+import { expectNoSecret } from "../helpers/leaks";
+import {
+  changedSteps,
+  checkResultLine,
+  e2eCluster,
+  expectOk,
+  freshNamespace,
+  objectsIn,
+  secretData,
+  summary,
+} from "./localCluster";
+
+const STACK = "staging";
+const namespace = stackNamespace(STACK);
+let cluster: LocalCluster;
+let ferretdb: LocalFerretDb;
+let s: ScratchStack;
+/** Every engine output of this file, for the secrecy test. */
+const outputs: string[] = [];
+
+async function up(args: string[] = []): Promise<RunResult> {
+  const r = await s.pulumiAsync(["up", "--yes", "--skip-preview", ...policyArgs(STACK), ...args]);
+  outputs.push(r.output);
+  return r;
+}
+
+beforeAll(async () => {
+  cluster = e2eCluster();
+  freshNamespace(cluster, namespace);
+  freshNamespace(cluster, "nightscout-typo");
+  s = localStack(cluster, STACK, {
+    area: "e2e-cluster",
+    // The shortest deadline the program accepts: a failing check fails the update in 10 s.
+    config: { postDeployCheckDeadlineSeconds: "10" },
+  });
+  ferretdb = await startLocalFerretDb({
+    clusterDir: cluster.dir,
+    kubeconfig: cluster.kubeconfig,
+    namespaces: [namespace],
+    log: () => undefined,
+  });
+});
+
+afterAll(async () => {
+  await ferretdb?.stop();
+});
+
+test("up creates every resource, and the post-deploy check runs inside it", async () => {
+  const r = await up();
+  expectOk(r);
+  const state = JSON.parse(s.pulumi(["stack", "export"]).stdout) as {
+    deployment: { resources: { type: string; urn: string }[] };
+  };
+  // Everything in the state was created by this update: every resource, the stack itself
+  // and the explicit Kubernetes provider; the engine does not count its default providers.
+  const counted = state.deployment.resources.filter(
+    (x) => !(x.type.startsWith("pulumi:providers:") && /::default(_[0-9_]+)?$/.test(x.urn)),
+  );
+  expect(counted.length).toBeGreaterThan(20);
+  expect(summary(r.output).created).toBe(counted.length);
+  // The check's own success line, streamed by the command provider into the update's output.
+  const line = checkResultLine(r.output);
+  expect(line).toMatchObject({ ok: true, attempts: expect.any(Number) });
+  // The API server holds what the program declared; kwok made the pods Available, the
+  // stand-ins marked the CNPG Cluster Ready and gave the Ingress an address.
+  const objects = objectsIn(cluster, namespace);
+  expect(objects).toEqual(
+    expect.arrayContaining([
+      "deployment.apps/ferretdb",
+      "deployment.apps/nightscout",
+      "cluster.postgresql.cnpg.io/nightscout-db",
+      "ingress.networking.k8s.io/nightscout",
+      "secret/nightscout-db-app-credentials",
+    ]),
+  );
+});
+
+test("a second up changes nothing, and refresh finds no drift", async () => {
+  const again = await up(["--expect-no-changes"]);
+  expectOk(again);
+  expect(summary(again.output)).toEqual({ unchanged: expect.any(Number) });
+  expect(checkResultLine(again.output)).toBeUndefined(); // nothing triggered the check
+  const refresh = await s.pulumiAsync(["refresh", "--yes", "--expect-no-changes"]);
+  outputs.push(refresh.output);
+  expectOk(refresh);
+});
+
+test("changing one setting updates exactly what depends on it", async () => {
+  // ALARM_TYPES is a plain env value of Nightscout's container: its Deployment changes, and
+  // the check (triggered by that spec) runs again; nothing else.
+  expectOk(s.pulumi(["config", "set", "alarmTypes", "predict"]));
+  const preview = s.pulumi(["preview", "--json", ...policyArgs(STACK)]);
+  expectOk(preview);
+  expect(changedSteps(preview.stdout)).toEqual([
+    "replace command:local:Command::post-deploy-check-run",
+    "update kubernetes:apps/v1:Deployment::nightscout-deployment",
+  ]);
+  const r = await up();
+  expectOk(r);
+  expect(summary(r.output)).toMatchObject({ updated: 1, replaced: 1 });
+  expect(checkResultLine(r.output)).toMatchObject({ ok: true });
+});
+
+test("with FerretDB stopped, up fails with the check's reason; it passes once FerretDB is back", async () => {
+  await ferretdb.stopFerretDb();
+  expectOk(s.pulumi(["config", "set", "alarmTypes", "simple predict"]));
+  const failed = await up();
+  expect(failed.status).not.toBe(0);
+  // The check's one-line reason (check/outcome.ts), as the update's error.
+  expect(failed.output).toMatch(/post-deploy-check: (unreachable|deadline exceeded)[^\n]*/);
+
+  await ferretdb.startFerretDb();
+  await ferretdb.usersSynced(namespace, 30_000);
+  const passed = await up();
+  expectOk(passed);
+  expect(checkResultLine(passed.output)).toMatchObject({ ok: true });
+});
+
+test("the API server itself rejects a misspelled field", async () => {
+  // A stack transformation adds `spec.instancess` to the CNPG Cluster; the Kubernetes provider
+  // sends it as is (CRDs have no client-side schema), and the server's schema refuses it.
+  const typo = localStack(cluster, STACK, {
+    area: "e2e-cluster",
+    name: "staging-typo",
+    config: { namespace: "nightscout-typo", postDeployCheck: "off" },
+  });
+  fs.writeFileSync(
+    path.join(typo.dir, "typo.ts"),
+    [
+      'import * as pulumi from "@pulumi/pulumi";',
+      "pulumi.runtime.registerStackTransformation((args) => {",
+      '  if (args.type === "kubernetes:postgresql.cnpg.io/v1:Cluster") {',
+      "    const props = args.props as { spec: Record<string, unknown> };",
+      "    props.spec = { ...props.spec, instancess: 1 };",
+      "  }",
+      "  return { props: args.props, opts: args.opts };",
+      "});",
+      'require("./index");',
+      "",
+    ].join("\n"),
+  );
+  fs.appendFileSync(path.join(typo.dir, "Pulumi.yaml"), "main: typo.ts\n");
+  const r = await typo.pulumiAsync(["up", "--yes", "--skip-preview"]);
+  expect(r.status).not.toBe(0);
+  expect(r.output).toMatch(/instancess[^\n]*(field not declared in schema|unknown field)/);
+  // Nothing of the kind reached etcd.
+  const clusters = cluster.kubectl(["get", "clusters.postgresql.cnpg.io", "-n", "nightscout-typo"]);
+  expect(clusters.stdout).not.toContain("nightscout-db");
+  await typo.pulumiAsync(["destroy", "--yes"]);
+});
+
+test("secrets are never in plaintext in the state, the outputs or the engine's output", () => {
+  const mongoUri = JSON.parse(s.pulumi(["stack", "output", "--json", "--show-secrets"]).stdout)
+    .mongoUri as string;
+  const password = new URL(mongoUri).password;
+  expect(password).toMatch(/^[A-Za-z0-9]{32}$/);
+  // The cluster's Secrets hold the right values...
+  expect(secretData(cluster, namespace, "nightscout-secrets")).toEqual({
+    API_SECRET: s.secrets.apiSecret,
+    MONGODB_URI: mongoUri,
+  });
+  expect(secretData(cluster, namespace, "nightscout-db-app-credentials")).toEqual({
+    username: "nightscout",
+    password,
+  });
+  // ...and nothing else shows them.
+  const state = s.pulumi(["stack", "export"]).stdout;
+  const shownOutputs = s.pulumi(["stack", "output", "--json"]).stdout;
+  const forms = (v: string) => [v, Buffer.from(v).toString("base64")];
+  const places = { state, outputs: shownOutputs, engine: outputs.join("\n") };
+  expectNoSecret(places, forms(s.secrets.apiSecret), "apiSecret");
+  expectNoSecret(places, forms(password), "database password");
+  expectNoSecret(places, forms(mongoUri), "mongoUri");
+});
+
+test("destroy leaves nothing in the namespace", async () => {
+  const r = await s.pulumiAsync(["destroy", "--yes"]);
+  expectOk(r);
+  const left = cluster.kubectl(["get", "namespace", namespace]);
+  if (left.status === 0) expect(objectsIn(cluster, namespace)).toEqual([]);
+  else expect(left.stderr).toContain("NotFound");
+});
