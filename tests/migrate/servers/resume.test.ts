@@ -109,3 +109,22 @@ it("picks up documents an uploader writes while the migration runs", async () =>
     await differingCollections(pair.source.uri(), pair.target.uri(), NIGHTSCOUT_COLLECTIONS),
   ).toEqual([]);
 });
+
+it("resumes after SIGKILL during the catch-up and verification pass", async () => {
+  await withClient(pair.target.uri(), (client) => client.db().dropDatabase());
+  const stateDir = pair.stateDir();
+  const args = pair.args(stateDir, ["--batch-size", "200"]);
+  const running = startMigrate(args, pair.env());
+  const until = Date.now() + 120_000;
+  while (!/treatments: verifying/.test(running.stderr()) && Date.now() < until) await sleep(10);
+  running.kill("SIGKILL");
+  expect((await running.done).signal).toBe("SIGKILL");
+  // Killed before it could write its report.
+  expect(fs.existsSync(path.join(stateDir, "report.json"))).toBe(false);
+  const resumed = await migrate(args, pair.env());
+  expect(resumed.code).toBe(0);
+  expect(readReport(stateDir).documentsInserted).toBe(0);
+  expect(
+    await differingCollections(pair.source.uri(), pair.target.uri(), NIGHTSCOUT_COLLECTIONS),
+  ).toEqual([]);
+});
