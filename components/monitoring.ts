@@ -59,7 +59,15 @@ export interface MonitoringArgs {
   };
   ferretdbDeploymentName: pulumi.Input<string>;
   staleDataMinutes: number;
-  exporter: { image: string; resources: ResourceRequests };
+  exporter: {
+    image: string;
+    resources: ResourceRequests;
+    /**
+     * A Nightscout access token with the readable role, sent instead of API_SECRET's hash
+     * (Nightscout accepts either in the api-secret header; the token grants reading only).
+     */
+    readToken?: pulumi.Input<string>;
+  };
 }
 
 /** Throws, before anything is registered, on args that cannot make working alerts. */
@@ -96,15 +104,18 @@ export function validateMonitoringArgs(args: MonitoringArgs): void {
   requirePinnedImage(component, "exporter.image", args.exporter.image);
 }
 
-/** json_exporter's configuration: one module reading the `date` of Nightscout's newest entry. */
-export function exporterConfig(apiSecretSha1: string): string {
+/**
+ * json_exporter's configuration: one module reading the `date` of Nightscout's newest entry,
+ * authenticated by `credential` (a readable access token, or API_SECRET's SHA-1).
+ */
+export function exporterConfig(credential: string): string {
   return yaml.dump(
     {
       modules: {
         [EXPORTER_MODULE]: {
           headers: {
-            // Nightscout accepts the SHA-1 of API_SECRET in this header (lib/authorization).
-            "api-secret": apiSecretSha1,
+            // Nightscout accepts API_SECRET's SHA-1 or an access token here (lib/authorization).
+            "api-secret": credential,
             // Without it, Nightscout (INSECURE_USE_HTTP=false) redirects to https (fact 33).
             "X-Forwarded-Proto": "https",
           },
@@ -176,10 +187,13 @@ export class Monitoring extends pulumi.ComponentResource {
         metadata: { ...metadata, name: `${name}-glucose-exporter-config` },
         stringData: {
           "config.yml": pulumi
-            .secret(args.nightscout.apiSecret)
-            .apply((secret) =>
-              exporterConfig(crypto.createHash("sha1").update(secret).digest("hex")),
-            ),
+            .secret(
+              args.exporter.readToken ??
+                pulumi
+                  .output(args.nightscout.apiSecret)
+                  .apply((secret) => crypto.createHash("sha1").update(secret).digest("hex")),
+            )
+            .apply(exporterConfig),
         },
       },
       { parent: this },

@@ -32,6 +32,10 @@ export function monitoringRule(s: Settings): MonitoringSettings | undefined {
   return {
     monitoringNamespace: s.text("monitoringNamespace")!,
     staleDataMinutes: s.integer("staleDataMinutes"),
-    exporter: { image: s.text("glucoseExporterImage")!, resources: GLUCOSE_EXPORTER_RESOURCES },
+    exporter: {
+      image: s.text("glucoseExporterImage")!,
+      resources: GLUCOSE_EXPORTER_RESOURCES,
+      readToken: s.secret("glucoseExporterToken"),
+    },
   };
 }

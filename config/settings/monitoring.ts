@@ -36,6 +36,16 @@ export const MONITORING_SETTINGS = [
     description: "Alert when Nightscout's newest CGM entry is older than this many minutes.",
   },
   {
+    key: "glucoseExporterToken",
+    type: "string",
+    secret: true,
+    optionalSecret: true,
+    // Nightscout's access tokens are the subject's name, a dash and 16 hex characters.
+    minLength: 12,
+    description:
+      "A Nightscout access token with the readable role (Admin Tools, Subjects) for the glucose exporter; unset, it sends API_SECRET's hash, which grants everything.",
+  },
+  {
     key: "glucoseExporterImage",
     format: "image",
     type: "string",

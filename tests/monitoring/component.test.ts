@@ -1,5 +1,9 @@
 /** The Monitoring component's own argument checks, and the settings that feed it. */
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { capture, outputValue, secretInput } from "../../tools/capture";
 import {
+  Monitoring,
   MonitoringArgs,
   exporterConfig,
   validateMonitoringArgs,
@@ -101,5 +105,49 @@ describe("settings", () => {
         ),
       ],
     );
+  });
+});
+
+describe("the exporter's credential", () => {
+  async function exporterConfigFile(readToken?: string) {
+    const result = await capture({
+      loadProgram: () => {
+        const args = valid();
+        if (readToken) args.exporter = { ...args.exporter, readToken: pulumi.secret(readToken) };
+        new Monitoring("monitoring", args);
+        return {};
+      },
+    });
+    const registration = result.registrations.find(
+      (r) => r.name === "monitoring-glucose-exporter-config",
+    )!;
+    // The SDK's Secret makes the whole of stringData secret on the wire.
+    const { secret, value } = secretInput(registration.inputs.stringData);
+    return { secret, value: (value as Record<string, string>)["config.yml"] };
+  }
+
+  test("is API_SECRET's SHA-1 by default, sent as a secret", async () => {
+    const { secret, value } = await exporterConfigFile();
+    expect(secret).toBe(true);
+    const sha1 = crypto.createHash("sha1").update("a-long-enough-secret").digest("hex");
+    expect(value).toContain(`api-secret: ${sha1}`);
+  });
+
+  test("is the readable token when one is set, and never the API secret", async () => {
+    const { secret, value } = await exporterConfigFile("exporter-0123456789abcdef");
+    expect(secret).toBe(true);
+    expect(value).toContain("api-secret: exporter-0123456789abcdef");
+    expect(String(value)).not.toContain(
+      crypto.createHash("sha1").update("a-long-enough-secret").digest("hex"),
+    );
+  });
+
+  test("the setting reaches the component as a secret", async () => {
+    const token = parse({ monitoring: "true", glucoseExporterToken: "exporter-0123456789abcdef" })
+      .monitoring!.exporter.readToken!;
+    expect(await outputValue(pulumi.output(token))).toEqual({
+      value: "exporter-0123456789abcdef",
+      secret: true,
+    });
   });
 });
