@@ -4,11 +4,12 @@
  * dry run writes nothing; the default target is reached through `kubectl port-forward` with
  * what the stack's outputs say (stand-ins for pulumi and kubectl, a real FerretDB behind).
  */
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { dataset, seed } from "../../../migrate/generate";
 import { MIGRATE_EXIT_CODES } from "../../../migrate/exitCodes";
-import { freePort } from "../../integration/harness";
+import { PROJECT_DIR, freePort } from "../../integration/harness";
 import { expectNoSecret } from "../../helpers/leaks";
 import { migrate, startPair, withClient, type Pair, type Run } from "./helpers";
 
@@ -209,4 +210,32 @@ it("reaches the stack's FerretDB through kubectl port-forward by default, and st
   // The forward is gone once the migration has exited.
   expect(() => process.kill(kubectl.pid, 0)).toThrow();
   expectNoSecret([run.stdout, run.stderr], [...pair.secrets(), inCluster]);
+});
+
+it("on a terminal, redraws one progress line per collection in place", async () => {
+  // util-linux `script` gives the command a pseudo-terminal, as an operator's shell would.
+  const stateDir = pair.stateDir();
+  const command = [
+    process.execPath,
+    "-r",
+    "ts-node/register/transpile-only",
+    "migrate/cli.ts",
+    ...pair.args(stateDir),
+  ].join(" ");
+  const run = await new Promise<Run>((resolve, reject) => {
+    const child = spawn("script", ["-qec", command, "/dev/null"], {
+      cwd: PROJECT_DIR,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...pair.env() },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr: "" }));
+  });
+  expect(run.code).toBe(0);
+  expect(run.stdout).toMatch(/\r\x1b\[2Kentries [\d,]+\/[\d,]+ \(100%\) [\d,]+ docs\/s ETA 0:00/);
+  // Not the plain lines a log gets.
+  expect(run.stdout).not.toContain("entries: copying");
+  expectClean(run);
 });
