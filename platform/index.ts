@@ -3,58 +3,12 @@
  * release manifests (manifests/), and a small outputs contract the app stacks read through a
  * StackReference (domain/platform.ts).
  */
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { BARMAN_PLUGIN } from "../domain";
-import type { PlatformOutputs } from "../domain/platform";
-import { OperatorRelease } from "./components/operatorRelease";
 import { parsePlatformConfig } from "./config";
-import { RELEASES, loadMonitoringCrds, loadRelease } from "./manifests";
-import { moveNamespace, operatorVersionOf, withPluginImages, withResources } from "./transforms";
+import { deployPlatform } from "./program";
 
+// Every setting is checked here, before anything is registered.
 const config = parsePlatformConfig((key) => new pulumi.Config().get(key));
-const provider = new k8s.Provider("k8s", config.provider);
-const opts = { providers: { kubernetes: provider } };
-const UPSTREAM_NAMESPACE = "cnpg-system";
 
-let operatorVersion = config.externalOperatorVersion ?? "";
-let cnpg: OperatorRelease | undefined;
-if (config.installCnpg) {
-  let objects = moveNamespace(
-    loadRelease(RELEASES.cnpg),
-    UPSTREAM_NAMESPACE,
-    config.operatorNamespace,
-  );
-  objects = withResources(objects, "cnpg-controller-manager", "manager", config.operatorResources);
-  operatorVersion = operatorVersionOf(objects)!;
-  cnpg = new OperatorRelease("cnpg", { objects }, opts);
-}
-
-if (config.installBarmanPlugin) {
-  // The plugin registers itself with the operator: it comes second, in the operator's namespace.
-  let objects = moveNamespace(
-    loadRelease(RELEASES.barmanCloud),
-    UPSTREAM_NAMESPACE,
-    config.operatorNamespace,
-  );
-  objects = withPluginImages(objects, config.barmanPluginImage, config.barmanSidecarImage);
-  objects = withResources(objects, "barman-cloud", "barman-cloud", config.pluginResources);
-  new OperatorRelease(
-    "barman-cloud",
-    { objects },
-    { ...opts, dependsOn: cnpg ? cnpg.deployments : [] },
-  );
-}
-
-if (config.monitoringCrds === "install") {
-  new OperatorRelease("monitoring-crds", { objects: loadMonitoringCrds() }, opts);
-}
-
-const outputs: PlatformOutputs = {
-  operatorNamespace: config.operatorNamespace,
-  operatorVersion,
-  pluginName: config.installBarmanPlugin ? BARMAN_PLUGIN : "",
-  monitoringCrdsPresent: config.monitoringCrds !== "absent",
-};
-export const { operatorNamespace, pluginName, monitoringCrdsPresent } = outputs;
-export { operatorVersion };
+export const { operatorNamespace, operatorVersion, pluginName, monitoringCrdsPresent } =
+  deployPlatform(config);

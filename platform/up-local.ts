@@ -27,6 +27,7 @@ const BASE = path.join(ROOT, ".cache", "platform-local");
 const PASSPHRASE = "platform-local-passphrase";
 const PLATFORM_FILES = [
   "index.ts",
+  "program.ts",
   "config.ts",
   "manifests.ts",
   "transforms.ts",

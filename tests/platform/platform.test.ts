@@ -6,42 +6,26 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { platformProblems } from "../../config/platform";
 import { BARMAN_PLUGIN, imagePinProblem } from "../../domain";
 import { PLATFORM_OUTPUT_KEYS } from "../../domain/platform";
 import { PlatformConfigError, parsePlatformConfig } from "../../platform/config";
 import { RELEASES, loadManifest, loadRelease } from "../../platform/manifests";
+import { deployPlatform } from "../../platform/program";
 import { imagesOf } from "../../platform/transforms";
-import { capture, outputValue, type CapturedResource } from "../../tools/capture";
+import { capture, type CapturedResource } from "../../tools/capture";
 import { Props, manifestValidator } from "../helpers/program";
 
 const PROJECT = "nightscout-platform";
 
 async function renderPlatform(settings: Record<string, string> = {}) {
-  const config = Object.fromEntries(
-    Object.entries(settings).map(([k, v]) => [`${PROJECT}:${k}`, v]),
-  );
   const result = await capture({
     project: PROJECT,
     stack: "production",
-    configuration: { config, secretKeys: [] },
-    loadProgram: async () => {
-      let program: Record<string, unknown> = {};
-      // The program registers its resources when imported: a fresh registry per capture.
-      await jest.isolateModulesAsync(async () => {
-        program = (await import("../../platform/index")) as Record<string, unknown>;
-      });
-      return program;
-    },
+    loadProgram: () => deployPlatform(parsePlatformConfig((key) => settings[key])),
   });
-  const outputs: Record<string, unknown> = {};
-  for (const key of PLATFORM_OUTPUT_KEYS) {
-    // The contract is known before deployment: plain values, exported as they are.
-    const value = result.outputs[key];
-    outputs[key] = pulumi.Output.isInstance(value) ? (await outputValue(value)).value : value;
-  }
+  const outputs: Record<string, unknown> = { ...result.outputs };
   const objects = result.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
   return { resources: result.resources, objects, outputs };
 }
@@ -83,6 +67,7 @@ describe("CloudNative-PG 1.30.0, the Barman Cloud plugin and the monitoring CRDs
   });
 
   test("exports the contract the app stacks check, and an app stack accepts it", () => {
+    expect(Object.keys(rendered.outputs).sort()).toEqual([...PLATFORM_OUTPUT_KEYS].sort());
     expect(rendered.outputs).toEqual({
       operatorNamespace: "db-operators",
       operatorVersion: "1.30.0",
