@@ -3,6 +3,10 @@
  * local file backend, with and without the policy pack) beside evaluating the same program under
  * mocks in a fresh process (bench/child.ts), which is what `npm test` and `policy:check` pay.
  *
+ * Then the engine floor (bench/floor.ts): on the local cluster (tools/local-cluster), the preview
+ * of a one-resource program on the same engine and Kubernetes provider, and each stack's real
+ * preview and `up` against the same cluster as a multiple of it (target: preview at most 2x).
+ *
  *   npm run bench:preview          (BENCH_RUNS=3 by default)
  *
  * Prints a table and writes bench/results/preview.json. A benchmark, not a test.
@@ -18,6 +22,8 @@ import {
   scratchStack,
   toolchainEnv,
 } from "../tools/offline-engine";
+import { stackConfig } from "../tools/capture";
+import { engineFloor, type FloorRow } from "./floor";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
@@ -32,13 +38,18 @@ function mocked(stack: string): number {
   const r = spawnSync(
     process.execPath,
     [require.resolve("ts-node/dist/bin"), "--transpile-only", "bench/child.ts", "stack", stack],
-    { cwd: ROOT, encoding: "utf8" },
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      // The stack's configuration as the engine would hand it over (bench/child.ts reads it).
+      env: { ...process.env, BENCH_STACK_CONFIG: JSON.stringify(stackConfig(stack)) },
+    },
   );
   if (r.status !== 0) throw new Error(`bench/child.ts ${stack} failed:\n${r.stderr}`);
   return Date.now() - start;
 }
 
-function main() {
+async function main() {
   toolchainEnv();
   ensurePolicyPackDeps();
   const rows: { label: string; ms: number[] }[] = [];
@@ -61,11 +72,26 @@ function main() {
     console.log(
       `| ${r.label} | ${median(r.ms).toFixed(0)} | ${Math.min(...r.ms)} | ${Math.max(...r.ms)} |`,
     );
+  const floor: FloorRow[] = await engineFloor(RUNS);
+  console.log(
+    "\nOn the local cluster, against the engine floor (one ConfigMap, same engine and provider)\n",
+  );
+  console.log("| run | median (ms) | min (ms) | max (ms) | x floor |");
+  console.log("| --- | ---: | ---: | ---: | ---: |");
+  const floorMs = median(floor[0].ms);
+  for (const r of floor)
+    console.log(
+      `| ${r.label} | ${median(r.ms).toFixed(0)} | ${Math.min(...r.ms)} | ${Math.max(...r.ms)} | ${(median(r.ms) / floorMs).toFixed(2)} |`,
+    );
   const out = path.join(ROOT, "bench", "results");
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(
     path.join(out, "preview.json"),
-    JSON.stringify({ runs: RUNS, node: process.version, cpus: os.cpus().length, rows }, null, 2),
+    JSON.stringify(
+      { runs: RUNS, node: process.version, cpus: os.cpus().length, rows, floor, floorMs },
+      null,
+      2,
+    ),
   );
 }
 
@@ -74,4 +100,7 @@ function timed(r: { status: number | null; output: string; ms: number }): number
   return r.ms;
 }
 
-main();
+main().catch((err: Error) => {
+  console.error(err.message);
+  process.exitCode = 1;
+});

@@ -3,7 +3,7 @@
  * Node.js language host v3.259.0, the Kubernetes provider 4.25.0 and the random provider 4.19.1
  * built by tools/pulumi-toolchain.sh, on scratch stacks in a local file backend
  * (tools/offline-engine.ts). Nothing reaches a cluster here: `up` runs with
- * renderYamlToDirectory (tests/e2e/cluster.test.ts deploys to the local cluster).
+ * renderYamlToDirectory (tests/e2e/cluster-*.test.ts deploy to the local cluster).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
