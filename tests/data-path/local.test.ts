@@ -37,6 +37,7 @@ it("names exactly these overrides", () => {
     "postgresAddress",
     "ferretdbImageEnv",
     "mongoAddress",
+    "glucoseExporter",
     "nightscoutListen",
   ]);
   for (const entry of Object.values(LOCAL_OVERRIDES)) {

@@ -9,6 +9,7 @@
 #   FerretDB v2.5.0           the exact pair of that DocumentDB (the tests' server)
 #   FerretDB v2.7.0           the version the program deploys (domain/images.ts)
 #   Nightscout 15.0.7         the source with its npm dependencies installed (and its bundle built)
+#   json_exporter v0.7.0      what monitoring deploys to read Nightscout's newest entry
 #
 # The extensions are then installed into Debian's PostgreSQL 15 from the cached trees (a copy,
 # seconds). PostgreSQL 16 and 17 are not in Debian 12: the tests run 15, the cluster runs 17.
@@ -45,6 +46,8 @@ FERRETDB_PAIRED=v2.5.0
 FERRETDB_PAIRED_GO=go1.24.6
 FERRETDB_DEPLOYED=v2.7.0
 FERRETDB_DEPLOYED_GO=go1.25.4
+# The tag of DEFAULT_GLUCOSE_EXPORTER_IMAGE (domain/platform.ts); a test holds them equal.
+JSON_EXPORTER_VERSION=v0.7.0
 
 mode=build
 case "${1:-}" in
@@ -71,18 +74,20 @@ documentdb_dir="${cache}/documentdb-${DOCUMENTDB_TAG#v}-pg${pg_major}-${patches_
 ferretdb_dir() { echo "${cache}/ferretdb-$1"; }
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 nightscout_dir="${cache}/nightscout-${NIGHTSCOUT_VERSION}-node${node_major}"
+json_exporter_dir="${cache}/json-exporter-${JSON_EXPORTER_VERSION}"
 
 print_env() {
   echo "DATA_PATH_PG_BIN=${pg_bin}"
   echo "FERRETDB_PAIRED_BIN=$(ferretdb_dir "${FERRETDB_PAIRED}")/ferretdb"
   echo "FERRETDB_DEPLOYED_BIN=$(ferretdb_dir "${FERRETDB_DEPLOYED}")/ferretdb"
   echo "NIGHTSCOUT_DIR=${nightscout_dir}/app"
+  echo "JSON_EXPORTER_BIN=${json_exporter_dir}/json_exporter"
 }
 
 if [[ "$mode" == env ]]; then
   for f in "${pgvector_dir}/.done" "${documentdb_dir}/.done" \
     "$(ferretdb_dir "${FERRETDB_PAIRED}")/ferretdb" "$(ferretdb_dir "${FERRETDB_DEPLOYED}")/ferretdb" \
-    "${nightscout_dir}/.done"; do
+    "${nightscout_dir}/.done" "${json_exporter_dir}/json_exporter"; do
     [[ -e "$f" ]] || die "not built: ${f} (run tools/data-path/build.sh)"
   done
   print_env
@@ -234,6 +239,22 @@ build_nightscout() {
   touch "${nightscout_dir}/.done"
 }
 
+build_json_exporter() {
+  rm -rf "${json_exporter_dir}/module"
+  mkdir -p "${json_exporter_dir}/module"
+  (
+    cd "${json_exporter_dir}/module"
+    export GOFLAGS=-mod=mod
+    go mod init local/json-exporter-build >/dev/null 2>&1
+    printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/prometheus-community/json_exporter"\n' >tools.go
+    go get "github.com/prometheus-community/json_exporter@${JSON_EXPORTER_VERSION}" >&2
+    go build -trimpath -ldflags "-X github.com/prometheus/common/version.Version=${JSON_EXPORTER_VERSION#v}" \
+      -o "${json_exporter_dir}/json_exporter.tmp" github.com/prometheus-community/json_exporter
+  )
+  mv -f "${json_exporter_dir}/json_exporter.tmp" "${json_exporter_dir}/json_exporter"
+  rm -rf "${json_exporter_dir}/module"
+}
+
 install_packages
 [[ -e "${pgvector_dir}/.done" ]] || timed "pgvector ${PGVECTOR_VERSION}" build_pgvector
 [[ -e "${documentdb_dir}/.done" ]] || timed "DocumentDB ${DOCUMENTDB_TAG}" build_documentdb
@@ -246,4 +267,6 @@ for pair in "${FERRETDB_PAIRED}:${FERRETDB_PAIRED_GO}" "${FERRETDB_DEPLOYED}:${F
   fi
 done
 [[ -e "${nightscout_dir}/.done" ]] || timed "Nightscout ${NIGHTSCOUT_VERSION}" build_nightscout
+[[ -x "${json_exporter_dir}/json_exporter" ]] ||
+  timed "json_exporter ${JSON_EXPORTER_VERSION}" build_json_exporter
 print_env

@@ -56,6 +56,11 @@ export const LOCAL_OVERRIDES = {
     local: "127.0.0.1:<FerretDB's port>",
     why: "no cluster DNS here; the URI's user, password, database and options are kept",
   },
+  glucoseExporter: {
+    cluster: "json_exporter on :7979 (its image's default), probing http://<nightscout service>:80",
+    local: "127.0.0.1:<free port>, probing Nightscout's own local address",
+    why: "a local process needs a free port, and there is no Service in front of Nightscout here",
+  },
   nightscoutListen: {
     cluster: "HOSTNAME=0.0.0.0, PORT=1337 in the pod",
     local: "HOSTNAME=127.0.0.1, PORT=<free port>",

@@ -34,6 +34,17 @@ export interface RenderedPostgres {
   postInitApplicationSQL: string[];
 }
 
+/** The glucose exporter monitoring deploys, and how its PodMonitor probes Nightscout. */
+export interface RenderedGlucoseExporter {
+  image: string;
+  args: string[];
+  /** The exporter's config.yml, from its Secret. */
+  config: string;
+  /** The probe's `module` and `target` parameters. */
+  module: string;
+  target: string;
+}
+
 export interface RenderedDataPath {
   stack: string;
   namespace: string;
@@ -42,6 +53,8 @@ export interface RenderedDataPath {
   nightscout: RenderedContainer;
   /** The post-deploy check command's environment, when the stack runs it. */
   checkEnv?: Record<string, string>;
+  /** With monitoring on: the glucose exporter. */
+  glucoseExporter?: RenderedGlucoseExporter;
 }
 
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -121,6 +134,35 @@ function postgresOf(resources: CapturedResource[]): RenderedPostgres {
   };
 }
 
+function glucoseExporterOf(resources: CapturedResource[]): RenderedGlucoseExporter | undefined {
+  const probes = resources.filter(
+    (r) =>
+      r.type === "kubernetes:monitoring.coreos.com/v1:PodMonitor" &&
+      (r.props as Props).spec?.podMetricsEndpoints?.[0]?.path === "/probe",
+  );
+  if (probes.length === 0) return undefined;
+  const [endpoint] = only(resources, "probing PodMonitor", (r) => probes.includes(r)).spec
+    .podMetricsEndpoints as Props[];
+  const deployment = resources.find(
+    (r) =>
+      r.type === "kubernetes:apps/v1:Deployment" &&
+      (r.props as Props).spec?.selector?.matchLabels?.["app.kubernetes.io/name"] ===
+        (probes[0].props as Props).spec.selector.matchLabels["app.kubernetes.io/name"],
+  );
+  if (!deployment) throw new Error("no Deployment behind the probing PodMonitor");
+  const pod = (deployment.props as Props).spec.template.spec;
+  const [container] = pod.containers as Props[];
+  const configVolume = (pod.volumes as Props[]).find((v) => v.secret);
+  if (!configVolume) throw new Error("the exporter mounts no Secret with its configuration");
+  return {
+    image: container.image,
+    args: container.args ?? [],
+    config: secretValue(resources, configVolume.secret.secretName, "config.yml"),
+    module: endpoint.params.module[0],
+    target: endpoint.params.target[0],
+  };
+}
+
 /** Evaluates the program for `stack` under mocks and reads its data path. */
 export async function renderDataPath(
   stack: string,
@@ -136,6 +178,7 @@ export async function renderDataPath(
     ferretdb: containerOf(resources, "ferretdb-deployment"),
     nightscout: containerOf(resources, "nightscout-deployment"),
     checkEnv: command ? (command.props.environment as Record<string, string>) : undefined,
+    glucoseExporter: glucoseExporterOf(resources),
   };
 }
 
