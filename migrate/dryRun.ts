@@ -27,8 +27,8 @@ async function sizeOf(db: Db, collection: string): Promise<Sized> {
     const size = Number(stats.size);
     if (Number.isFinite(size)) return { count, bytes: size };
   } catch {
-    // FerretDB v2 answers collStats through DocumentDB's own connections, which a data path
-    // may refuse (docs/migration.md): sum the documents' sizes instead.
+    // DocumentDB answers collStats through its own connections back into PostgreSQL, which a
+    // misconfigured pg_hba refuses (docs/migration.md): sum the documents' sizes instead.
   }
   try {
     const [sum] = await db

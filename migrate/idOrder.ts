@@ -2,8 +2,9 @@
  * Walking a collection in `_id` order when `_id`s have several BSON types. MongoDB (and
  * FerretDB) compare with `$gt`/`$gte` only within one type ("type bracketing"), so each
  * type is a bucket, selected by a range on `_id` from that type's lowest value: the `_id`
- * index answers it. (`$type` and `$nor` filters are avoided: FerretDB v2 on DocumentDB
- * runs them as scans that open DocumentDB's own connections, see docs/migration.md.)
+ * index answers it. (`$type` and `$nor` filters are avoided: DocumentDB runs them through
+ * its own connections back into PostgreSQL, which a misconfigured pg_hba refuses; see
+ * docs/migration.md.)
  *
  * Numbers, strings, ObjectIds and dates, which is what real `_id`s are, keep a resume
  * position (`$gt: last`). The other types (embedded documents, binary, booleans,

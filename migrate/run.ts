@@ -174,8 +174,8 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
     const copies = new Map<string, CopyCounts & { seconds: number }>();
     const copyStarted = performance.now();
     for (const collection of collections) {
-      // countDocuments, not estimatedDocumentCount: FerretDB v2 answers the latter through
-      // DocumentDB's own connections (docs/migration.md).
+      // countDocuments, not estimatedDocumentCount: DocumentDB answers the latter through its
+      // own connections back into PostgreSQL, which a misconfigured pg_hba refuses.
       const total = await src.db.collection(collection).countDocuments();
       const already = state.collection(collection).inserted;
       progress.start(collection, total, Math.min(already, total));
