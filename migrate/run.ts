@@ -6,7 +6,13 @@
 import { performance } from "node:perf_hooks";
 import type { Db } from "mongodb";
 import { scrub } from "../check/redact";
-import { connect, DEFAULT_CONNECT_TIMEOUT_MS, type Connected, type Endpoint } from "./connect";
+import {
+  connect,
+  connectionError,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  type Connected,
+  type Endpoint,
+} from "./connect";
 import { copyCollection, FAITHFUL_READ, type CopyCounts } from "./copy";
 import { DeadLetters } from "./deadLetter";
 import { dryRun } from "./dryRun";
@@ -81,7 +87,10 @@ async function retryDeadLetters(
   for (const letter of [...letters.all()]) {
     const current = await ctx.source
       .collection(letter.collection)
-      .findOne({ _id: parseIdText(letter.id) as never }, FAITHFUL_READ);
+      .findOne({ _id: parseIdText(letter.id) as never }, FAITHFUL_READ)
+      .catch((err: unknown) => {
+        throw connectionError(ctx.sourceEndpoint, err, "command");
+      });
     const doc = current ?? letter.document;
     const result = await ctx.writer.insert(letter.collection, [doc]);
     if (result.refused.length === 0) {
@@ -176,7 +185,12 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
     for (const collection of collections) {
       // countDocuments, not estimatedDocumentCount: DocumentDB answers the latter through its
       // own connections back into PostgreSQL, which a misconfigured pg_hba refuses.
-      const total = await src.db.collection(collection).countDocuments();
+      const total = await src.db
+        .collection(collection)
+        .countDocuments()
+        .catch((err: unknown) => {
+          throw connectionError(source, err, "command");
+        });
       const already = state.collection(collection).inserted;
       progress.start(collection, total, Math.min(already, total));
       const t0 = performance.now();
