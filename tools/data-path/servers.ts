@@ -109,7 +109,8 @@ export interface LocalDataPath {
   stop(): Promise<void>;
 }
 
-async function waitForMongo(uri: string, ferret: ChildProcess, log: string): Promise<void> {
+/** Waits for an authenticated ping through `uri`, failing fast when FerretDB exits. */
+export async function waitForMongo(uri: string, ferret: ChildProcess, log: string): Promise<void> {
   const until = Date.now() + 30_000;
   let last = "";
   while (Date.now() < until) {
