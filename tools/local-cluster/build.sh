@@ -66,7 +66,7 @@ timed() { # timed <label> <cmd...>
   if ! "$@" > >(tee "$out" >&2) 2>&1; then
     sleep 0.2
     log "$label: FAILED after $((SECONDS - start)) s"
-    if grep -E '403|404|Forbidden|not available|SECURITY ERROR|verifying' "$out" >&2; then
+    if grep -E '403|404|Forbidden|not available|SECURITY ERROR|verifying|invalid version|unable to access' "$out" >&2; then
       log "$label: the lines above are the refusal(s), exactly as Go reported them"
     fi
     rm -f "$out"
