@@ -1,16 +1,16 @@
 /**
- * The copy pass of one collection: each `_id` bucket read in `_id` order in batches, each
- * batch written while the next is read, the position saved after every batch. Run again,
+ * The copy pass of one collection: each `_id` bucket read in `_id` order in batches of raw
+ * BSON, each batch written as those bytes (rawBson.ts) while the next is read, the position saved after every batch. Run again,
  * it continues from the saved positions, which is also the catch-up pass: documents written
  * to the source since (new ObjectIds, later dates) come after the positions.
  */
-import { BSON, type Db, type Document, type FindCursor } from "mongodb";
-import { isPromotable } from "./bsonScan";
+import type { Db, Document, FindCursor } from "mongodb";
 import { connectionError, type Endpoint } from "./connect";
 import type { DeadLetters } from "./deadLetter";
 import { MIGRATE_EXIT_CODES, MigrateError } from "./exitCodes";
 import { BUCKETS, bucketFilter, idText, isPositioned, parseIdText } from "./idOrder";
 import type { Progress } from "./progress";
+import { decodeFaithfully, MAX_BATCH_BYTES } from "./rawBson";
 import type { StateFile } from "./state";
 import type { Refusal, TargetWriter, WriteResult } from "./write";
 
@@ -39,30 +39,28 @@ export interface CopyCounts {
  */
 const WRITES_IN_FLIGHT = 2;
 
-/** Read options that keep every value's BSON type (Int32, Int64, Double, Decimal128). */
-export const FAITHFUL_READ = { promoteValues: false, promoteBuffers: false, bsonRegExp: true };
-
-/**
- * A raw document as the object to insert: with plain JavaScript numbers when encoding them
- * gives back the same bytes (bsonScan.ts), which is more than twice as fast to decode and
- * to encode again; with every BSON type kept otherwise.
- */
-export function decodeForCopy(raw: Buffer): Document {
-  return isPromotable(raw) ? BSON.deserialize(raw) : BSON.deserialize(raw, FAITHFUL_READ);
-}
-
+/** Raw documents in batches of at most `size` documents and MAX_BATCH_BYTES bytes. */
 async function* inBatches(
   cursor: FindCursor<Document>,
   size: number,
   onError: (err: unknown) => Error,
-): AsyncGenerator<Document[]> {
-  let batch: Document[] = [];
+): AsyncGenerator<Buffer[]> {
+  let batch: Buffer[] = [];
+  let bytes = 0;
   try {
-    for await (const raw of cursor) {
-      batch.push(decodeForCopy(raw as unknown as Buffer));
+    for await (const document of cursor) {
+      const raw = document as unknown as Buffer;
+      if (batch.length > 0 && bytes + raw.length > MAX_BATCH_BYTES) {
+        yield batch;
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(raw);
+      bytes += raw.length;
       if (batch.length >= size) {
         yield batch;
         batch = [];
+        bytes = 0;
       }
     }
   } catch (err) {
@@ -109,7 +107,7 @@ export async function copyCollection(ctx: CopyContext, collection: string): Prom
     // The next batch is read while up to WRITES_IN_FLIGHT batches are written: source and
     // target work at once. Results are taken in order, so the saved position only ever
     // covers batches that, with every one before them, are on the target.
-    const writing: { docs: Document[]; result: Promise<WriteResult> }[] = [];
+    const writing: { docs: Buffer[]; result: Promise<WriteResult> }[] = [];
     const settle = async (): Promise<void> => {
       const { docs, result: pending } = writing.shift() as (typeof writing)[number];
       const result = await pending;
@@ -118,7 +116,9 @@ export async function copyCollection(ctx: CopyContext, collection: string): Prom
       counts.duplicates += result.duplicates;
       counts.deadLettered += handleRefusals(ctx, collection, result.refused);
       state.inserted += result.inserted;
-      if (isPositioned(bucket)) state.positions[bucket] = idText(docs[docs.length - 1]._id);
+      if (isPositioned(bucket)) {
+        state.positions[bucket] = idText(decodeFaithfully(docs[docs.length - 1])._id);
+      }
       ctx.state.save();
       ctx.progress.advance(docs.length);
     };

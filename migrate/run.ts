@@ -4,7 +4,7 @@
  * report. Each step is safe to repeat, so the answer to any interruption is to run again.
  */
 import { performance } from "node:perf_hooks";
-import type { Db } from "mongodb";
+import { BSON, type Db } from "mongodb";
 import { scrub } from "../check/redact";
 import {
   connect,
@@ -13,7 +13,7 @@ import {
   type Connected,
   type Endpoint,
 } from "./connect";
-import { copyCollection, FAITHFUL_READ, type CopyCounts } from "./copy";
+import { copyCollection, type CopyCounts } from "./copy";
 import { DeadLetters } from "./deadLetter";
 import { dryRun } from "./dryRun";
 import { sourceEndpoint, targetEndpoint, type Target } from "./endpoints";
@@ -87,12 +87,16 @@ async function retryDeadLetters(
   for (const letter of [...letters.all()]) {
     const current = await ctx.source
       .collection(letter.collection)
-      .findOne({ _id: parseIdText(letter.id) as never }, FAITHFUL_READ)
+      .findOne({ _id: parseIdText(letter.id) as never }, { raw: true })
       .catch((err: unknown) => {
         throw connectionError(ctx.sourceEndpoint, err, "command");
       });
-    const doc = current ?? letter.document;
-    const result = await ctx.writer.insert(letter.collection, [doc]);
+    // The source's bytes when it still has the document; else the letter's copy, encoded
+    // from Extended JSON with every type it recorded.
+    const raw = current
+      ? (current as unknown as Buffer)
+      : Buffer.from(BSON.serialize(letter.document));
+    const result = await ctx.writer.insert(letter.collection, [raw]);
     if (result.refused.length === 0) {
       letters.remove(letter.collection, letter.id);
       log(`${letter.collection}: dead letter _id ${letter.id} is on the target now`);

@@ -9,10 +9,10 @@
  * during the migration arrive; a document only on the target is never deleted, only named.
  */
 import { createHash, type Hash } from "node:crypto";
-import { BSON, type Db, type Document } from "mongodb";
+import type { Db } from "mongodb";
 import { fieldNames } from "./bsonScan";
 import { connectionError, type Endpoint } from "./connect";
-import { FAITHFUL_READ, handleRefusals, type CopyContext } from "./copy";
+import { handleRefusals, type CopyContext } from "./copy";
 import {
   BUCKETS,
   isPositioned,
@@ -22,6 +22,7 @@ import {
   idText,
   type Bucket,
 } from "./idOrder";
+import { decodeFaithfully as decode, FAITHFUL_READ } from "./rawBson";
 
 export interface Difference {
   id: string;
@@ -76,7 +77,7 @@ function sideOf(
             .catch((err: unknown) => {
               throw connectionError(endpoint, err, "command");
             })) as unknown as Buffer[];
-          const key = (b: Buffer): string => idText(BSON.deserialize(b, FAITHFUL_READ)._id);
+          const key = (b: Buffer): string => idText(decode(b)._id);
           sorted = docs.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
         }
         return sorted.shift();
@@ -106,8 +107,6 @@ async function countAll(db: Db, endpoint: Endpoint, collection: string): Promise
   }
 }
 
-const decode = (raw: Buffer): Document => BSON.deserialize(raw, FAITHFUL_READ);
-
 export async function verifyCollection(
   ctx: VerifyContext,
   collection: string,
@@ -130,7 +129,7 @@ export async function verifyCollection(
     verdict.differences++;
     verdict.firstDifference ??= { id: idText(id), what };
   };
-  const toRepair: Document[] = [];
+  const toRepair: Buffer[] = [];
   const flush = async (): Promise<void> => {
     const result = await ctx.writer.insert(collection, toRepair.splice(0));
     verdict.repaired += result.inserted;
@@ -180,7 +179,7 @@ export async function verifyCollection(
         if (ta !== tb || reordered) {
           differ(da._id, reordered ? "differs in field order" : "differs");
           if (repair) {
-            const refusal = await ctx.writer.replace(collection, da);
+            const refusal = await ctx.writer.replace(collection, a as Buffer);
             if (refusal) handleRefusals(ctx, collection, [refusal]);
             else verdict.repaired++;
           }
@@ -191,7 +190,7 @@ export async function verifyCollection(
         verdict.sourceCount++;
         differ(da._id, "missing on the target");
         if (repair) {
-          toRepair.push(da);
+          toRepair.push(a as Buffer);
           if (toRepair.length >= ctx.batchSize) await flush();
         }
         a = await nextSource();

@@ -1,20 +1,16 @@
 /**
- * Writing to the target: a batch goes in unordered; a duplicate `_id` (a batch written
- * again after an interruption) is not an error; a document the target refuses is isolated
- * and named with its reason. A failure that is not about one document (the connection
- * dropped, the driver refused the batch) is retried one document at a time after a `ping`
- * proves the target still answers, so one bad document never hides among a thousand good
- * ones, and an unreachable target ends the run instead.
+ * Writing to the target: a batch of raw source documents goes in unordered, as the bytes the
+ * source stored (rawBson.ts); a duplicate `_id` (a batch written again after an
+ * interruption) is not an error; a document the target refuses is isolated and named with
+ * its reason. A failure that is not about one document (the connection dropped, the server
+ * refused the whole command) is retried one document at a time after a `ping` proves the
+ * target still answers, so one bad document never hides among a thousand good ones, and an
+ * unreachable target ends the run instead.
  */
-import {
-  MongoBulkWriteError,
-  MongoNetworkError,
-  MongoServerError,
-  type Db,
-  type Document,
-  type WriteError,
-} from "mongodb";
+import { MongoNetworkError, MongoServerError, type Db, type Document } from "mongodb";
 import { connectionError, type Endpoint } from "./connect";
+import { MIGRATE_EXIT_CODES, MigrateError } from "./exitCodes";
+import { decodeFaithfully, documentSequence, replacementStatement } from "./rawBson";
 import { scrub } from "../check/redact";
 
 const DUPLICATE_KEY = 11000;
@@ -30,15 +26,18 @@ export interface WriteResult {
   refused: Refusal[];
 }
 
-function writeErrorsOf(err: MongoBulkWriteError): WriteError[] {
-  const errors: unknown = err.writeErrors;
-  if (!errors) return [];
-  return Array.isArray(errors) ? (errors as WriteError[]) : [errors as WriteError];
+interface WriteError {
+  index: number;
+  code?: number;
+  codeName?: string;
+  errmsg?: string;
 }
 
-function accountsForAll(err: MongoBulkWriteError, count: number): boolean {
-  const errors = writeErrorsOf(err).length;
-  return errors > 0 && err.result?.insertedCount + errors === count;
+/** The parts of an insert or update reply the writer reads. */
+interface WriteReply {
+  n?: number;
+  writeErrors?: WriteError[];
+  writeConcernError?: { errmsg?: string };
 }
 
 export class TargetWriter {
@@ -66,36 +65,52 @@ export class TargetWriter {
     }
   }
 
-  async insert(collection: string, docs: Document[]): Promise<WriteResult> {
-    if (docs.length === 0) return { inserted: 0, duplicates: 0, refused: [] };
-    try {
-      await this.db.collection(collection).insertMany(docs, { ordered: false });
-      return { inserted: docs.length, duplicates: 0, refused: [] };
-    } catch (err) {
-      // A bulk error accounts for every document only when each is inserted or has its own
-      // write error; a dropped connection (FerretDB v1 closes it on a NaN) is a bulk error
-      // with none, and says nothing about which documents arrived.
-      if (err instanceof MongoBulkWriteError && accountsForAll(err, docs.length)) {
-        return this.sortBulkErrors(docs, err);
-      }
-      await this.stillAnswers(err);
-      if (docs.length === 1) return this.oneRefused(docs[0], err);
-      return this.oneByOne(collection, docs);
+  /** A reply with a write concern error wrote, but not as durably as asked: not a copy. */
+  private durable(collection: string, reply: WriteReply): void {
+    if (reply.writeConcernError) {
+      throw new MigrateError(
+        MIGRATE_EXIT_CODES.internal,
+        `${collection}: the target did not confirm a write (${this.reason(reply.writeConcernError)}); ` +
+          "rerun once it is healthy, the migration continues where it stopped",
+      );
     }
   }
 
-  private sortBulkErrors(docs: Document[], err: MongoBulkWriteError): WriteResult {
-    const errors = writeErrorsOf(err);
+  /** Inserts raw documents (BSON bytes as read from the source). */
+  async insert(collection: string, raws: Buffer[]): Promise<WriteResult> {
+    if (raws.length === 0) return { inserted: 0, duplicates: 0, refused: [] };
+    let reply: WriteReply;
+    try {
+      reply = (await this.db.command({
+        insert: collection,
+        documents: documentSequence("documents", raws),
+        ordered: false,
+      })) as WriteReply;
+    } catch (err) {
+      // The whole command failed: a dropped connection (FerretDB v1 closes it on a NaN) or
+      // a refusal of the message, which says nothing about which documents arrived.
+      await this.stillAnswers(err);
+      if (raws.length === 1) return this.oneRefused(raws[0], err);
+      return this.oneByOne(collection, raws);
+    }
+    this.durable(collection, reply);
+    const errors = reply.writeErrors ?? [];
+    if ((reply.n ?? 0) + errors.length !== raws.length) return this.oneByOne(collection, raws);
     let duplicates = 0;
     const refused: Refusal[] = [];
     for (const writeError of errors) {
       if (writeError.code === DUPLICATE_KEY) duplicates++;
-      else refused.push({ document: docs[writeError.index], reason: this.reason(writeError) });
+      else {
+        refused.push({
+          document: decodeFaithfully(raws[writeError.index]),
+          reason: this.reason(writeError),
+        });
+      }
     }
-    return { inserted: docs.length - duplicates - refused.length, duplicates, refused };
+    return { inserted: raws.length - duplicates - refused.length, duplicates, refused };
   }
 
-  private oneRefused(doc: Document, err: unknown): WriteResult {
+  private oneRefused(raw: Buffer, err: unknown): WriteResult {
     if (err instanceof MongoServerError && err.code === DUPLICATE_KEY) {
       return { inserted: 0, duplicates: 1, refused: [] };
     }
@@ -104,13 +119,13 @@ export class TargetWriter {
       err instanceof MongoNetworkError
         ? `the target closed the connection on this document (${this.reason(err)})`
         : this.reason(err);
-    return { inserted: 0, duplicates: 0, refused: [{ document: doc, reason }] };
+    return { inserted: 0, duplicates: 0, refused: [{ document: decodeFaithfully(raw), reason }] };
   }
 
-  private async oneByOne(collection: string, docs: Document[]): Promise<WriteResult> {
+  private async oneByOne(collection: string, raws: Buffer[]): Promise<WriteResult> {
     const total: WriteResult = { inserted: 0, duplicates: 0, refused: [] };
-    for (const doc of docs) {
-      const one = await this.insert(collection, [doc]);
+    for (const raw of raws) {
+      const one = await this.insert(collection, [raw]);
       total.inserted += one.inserted;
       total.duplicates += one.duplicates;
       total.refused.push(...one.refused);
@@ -118,14 +133,21 @@ export class TargetWriter {
     return total;
   }
 
-  /** Replaces the target's version of a document that changed on the source. */
-  async replace(collection: string, doc: Document): Promise<Refusal | undefined> {
+  /** Replaces the target's version of a document that changed on the source, byte for byte. */
+  async replace(collection: string, raw: Buffer): Promise<Refusal | undefined> {
+    let reply: WriteReply;
     try {
-      await this.db.collection(collection).replaceOne({ _id: doc._id }, doc);
-      return undefined;
+      reply = (await this.db.command({
+        update: collection,
+        updates: documentSequence("updates", [replacementStatement(raw)]),
+        ordered: true,
+      })) as WriteReply;
     } catch (err) {
       await this.stillAnswers(err);
-      return { document: doc, reason: this.reason(err) };
+      return { document: decodeFaithfully(raw), reason: this.reason(err) };
     }
+    this.durable(collection, reply);
+    const refusal = reply.writeErrors?.[0];
+    return refusal ? { document: decodeFaithfully(raw), reason: this.reason(refusal) } : undefined;
   }
 }

@@ -8,6 +8,7 @@ import { BSON } from "mongodb";
 import { dataset, hostileDocuments, seed } from "../../../migrate/generate";
 import { NIGHTSCOUT_INDEXES, indexName } from "../../../migrate/indexes";
 import { NIGHTSCOUT_COLLECTIONS } from "../../../migrate/options";
+import { documentSequence, replacementStatement } from "../../../migrate/rawBson";
 import { expectNoSecret } from "../../helpers/leaks";
 import {
   differingCollections,
@@ -44,12 +45,25 @@ const ODD_DOCUMENTS = [
   },
 ];
 
+/**
+ * A document stored with an integer-like field name after another one, which only raw BSON
+ * can hold: decoded into a JavaScript object, "1" would move first.
+ */
+function integerNameLast(id: string, value: string): Buffer {
+  const bytes = Buffer.from(BSON.serialize({ _id: id, notes: value, x: 1 }));
+  return Buffer.from(bytes.toString("latin1").replace("\x10x\x00", "\x101\x00"), "latin1");
+}
+
 beforeAll(async () => {
   pair = await startPair();
   await withClient(pair.source.uri(), async (client) => {
     const db = client.db();
     await seed(db, dataset({ days: 3, seed: 11 }));
     await db.collection("treatments").insertMany(ODD_DOCUMENTS as never[]);
+    await db.command({
+      insert: "treatments",
+      documents: documentSequence("documents", [integerNameLast("stored-order", "as stored")]),
+    });
     // FerretDB v2 stores these (MongoDB does too): they must arrive unchanged.
     await db.collection("entries").insertMany(hostileDocuments().map((h) => h.document) as never[]);
     await db.collection("settings").insertOne({ _id: "custom", theme: "colors" } as never);
@@ -72,6 +86,8 @@ it("copies every collection faithfully, verified, with Nightscout's indexes, and
   const report = readReport(stateDir);
   expect(report.verified).toBe(true);
   expect(report.collections.map((c) => c.collection)).toEqual(COLLECTIONS);
+  // The copy alone was faithful: verification had nothing to repair.
+  expect(report.collections.filter((c) => c.caughtUp !== 0)).toEqual([]);
   const entries = report.collections.find((c) => c.collection === "entries");
   expect(entries?.inserted).toBe(
     3 * 288 + (await snapshot(pair.source.uri(), "entries")).length - 3 * 288,
@@ -112,6 +128,13 @@ it("catches up with documents added and edited on the source since, by _id and i
     await db
       .collection("treatments")
       .updateOne({ _id: "late-edit" } as never, { $set: { notes: "edited" } });
+    // Edited with its integer-like name still last: the repair must keep that order.
+    await db.command({
+      update: "treatments",
+      updates: documentSequence("updates", [
+        replacementStatement(integerNameLast("stored-order", "edited")),
+      ]),
+    });
   });
   const run = await migrate(pair.args(stateDir, ["--collections", "settings"]), pair.env());
   expect(run.code).toBe(0);
@@ -119,7 +142,7 @@ it("catches up with documents added and edited on the source since, by _id and i
   const report = readReport(stateDir);
   const by = (name: string) => report.collections.find((c) => c.collection === name);
   expect(by("entries")?.inserted).toBe(1);
-  expect(by("treatments")?.caughtUp).toBe(2);
+  expect(by("treatments")?.caughtUp).toBe(3);
 });
 
 it("names the collection and the first differing _id when the target holds something else", async () => {

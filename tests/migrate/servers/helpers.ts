@@ -136,7 +136,22 @@ export async function snapshot(uri: string, collection: string): Promise<string[
   });
 }
 
-/** Collections that differ between the two URIs, with the first differing document's position. */
+/** Every document of a collection as its stored bytes (base64), sorted: types and field order. */
+async function storedBytes(uri: string, collection: string): Promise<string[]> {
+  return withClient(uri, async (client) => {
+    const docs = (await client
+      .db()
+      .collection(collection)
+      .find({}, { raw: true })
+      .toArray()) as unknown as Buffer[];
+    return docs.map((d) => Buffer.from(d).toString("base64")).sort();
+  });
+}
+
+/**
+ * Collections whose documents differ between the two URIs, byte for byte, with the first
+ * differing document's position.
+ */
 export async function differingCollections(
   sourceUri: string,
   targetUri: string,
@@ -145,8 +160,8 @@ export async function differingCollections(
   const out: string[] = [];
   for (const collection of collections) {
     const [a, b] = await Promise.all([
-      snapshot(sourceUri, collection),
-      snapshot(targetUri, collection),
+      storedBytes(sourceUri, collection),
+      storedBytes(targetUri, collection),
     ]);
     if (a.length !== b.length) out.push(`${collection}: ${a.length} vs ${b.length} documents`);
     else {
