@@ -21,6 +21,7 @@ import { performance } from "node:perf_hooks";
 import { MongoClient, type Db, type Document } from "mongodb";
 import { batches, dataset } from "../migrate/generate";
 import { PROJECT_DIR, startHarness } from "../tests/integration/harness";
+import { CLI, migrateArgs, uriEnv } from "../tests/migrate/servers/helpers";
 
 const DAYS = Number(process.env.BENCH_DAYS ?? 365);
 const DEVICESTATUS = Number(process.env.BENCH_DEVICESTATUS ?? 100_000);
@@ -75,19 +76,7 @@ function runMigration(
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [
-      "-r",
-      "ts-node/register/transpile-only",
-      path.join(PROJECT_DIR, "migrate", "cli.ts"),
-      "--stack",
-      "bench",
-      "--from",
-      "env:SOURCE_URI",
-      "--to",
-      "env:TARGET_URI",
-      "--state-dir",
-      stateDir,
-    ],
+    ["-r", "ts-node/register/transpile-only", CLI, ...migrateArgs(stateDir, [], "bench")],
     {
       cwd: PROJECT_DIR,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
@@ -122,10 +111,7 @@ async function main(): Promise<void> {
     const floorBefore = await floor(targetClient.db("floor_before"));
     process.stderr.write(`bench: floor ${floorBefore.seconds.toFixed(1)} s (load ${load()})\n`);
     const loadBefore = load();
-    const migration = await runMigration(
-      { SOURCE_URI: source.uri(), TARGET_URI: target.uri() },
-      path.join(scratch, "state"),
-    );
+    const migration = await runMigration(uriEnv(source, target), path.join(scratch, "state"));
     const loadAfter = load();
     const report = JSON.parse(
       fs.readFileSync(path.join(scratch, "state", "report.json"), "utf8"),

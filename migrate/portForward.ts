@@ -27,7 +27,8 @@ export interface ForwardTarget {
 const FORWARD_WAIT_MS = 30_000;
 const TRIES = 3;
 
-function freePort(): Promise<number> {
+/** Resolves a port nobody listens on right now (the kernel's pick, released at once). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

@@ -1,22 +1,12 @@
 /** Process plumbing for the local data path: free ports, a clean env, exit hooks. */
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
+// The migration's port-forward picks its local port the same way.
+import { freePort } from "../../migrate/portForward";
+
+export { freePort };
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
-
-/** Resolves a port nobody listens on right now (the kernel's pick, released at once). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function distinctFreePorts(count: number): Promise<number[]> {
   const ports = new Set<number>();

@@ -58,6 +58,33 @@ export function startMigrate(args: string[], env: NodeJS.ProcessEnv): Running {
 export const migrate = (args: string[], env: NodeJS.ProcessEnv): Promise<Run> =>
   startMigrate(args, env).done;
 
+/**
+ * The migration's command line as the tests and the benchmark give it: both URIs through
+ * environment variables (uriEnv), as a user keeps them out of the shell history.
+ */
+export function migrateArgs(stateDir: string, extra: string[] = [], stack = "test"): string[] {
+  return [
+    "--stack",
+    stack,
+    "--from",
+    "env:SOURCE_URI",
+    "--to",
+    "env:TARGET_URI",
+    "--state-dir",
+    stateDir,
+    ...extra,
+  ];
+}
+
+/** The variables migrateArgs names. */
+export const uriEnv = (
+  source: { uri(): string },
+  target: { uri(): string },
+): NodeJS.ProcessEnv => ({
+  SOURCE_URI: source.uri(),
+  TARGET_URI: target.uri(),
+});
+
 export interface Pair {
   source: Harness;
   target: Harness;
@@ -79,18 +106,8 @@ export async function startPair(): Promise<Pair> {
     source,
     target,
     stateDir: () => path.join(scratch, `state-${++n}`),
-    args: (stateDir, extra = []) => [
-      "--stack",
-      "test",
-      "--from",
-      "env:SOURCE_URI",
-      "--to",
-      "env:TARGET_URI",
-      "--state-dir",
-      stateDir,
-      ...extra,
-    ],
-    env: () => ({ SOURCE_URI: source.uri(), TARGET_URI: target.uri() }),
+    args: (stateDir, extra = []) => migrateArgs(stateDir, extra),
+    env: () => uriEnv(source, target),
     secrets: () => {
       const forms = new Set<string>();
       for (const h of [source, target]) {

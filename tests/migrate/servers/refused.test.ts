@@ -12,7 +12,7 @@ import { MIGRATE_EXIT_CODES } from "../../../migrate/exitCodes";
 import { startHarness, type Harness } from "../../integration/harness";
 import { expectNoSecret } from "../../helpers/leaks";
 import { startFerretDbV1, type FerretDbV1 } from "./ferretdbV1";
-import { migrate, readReport, snapshot, withClient } from "./helpers";
+import { migrateArgs as args, migrate, readReport, snapshot, uriEnv, withClient } from "./helpers";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -39,18 +39,7 @@ afterAll(async () => {
   if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-const env = (): NodeJS.ProcessEnv => ({ SOURCE_URI: source.uri(), TARGET_URI: target.uri() });
-const args = (stateDir: string, extra: string[] = []): string[] => [
-  "--stack",
-  "test",
-  "--from",
-  "env:SOURCE_URI",
-  "--to",
-  "env:TARGET_URI",
-  "--state-dir",
-  stateDir,
-  ...extra,
-];
+const env = (): NodeJS.ProcessEnv => uriEnv(source, target);
 const secrets = (): string[] => [
   source.password,
   encodeURIComponent(source.password),
