@@ -15,6 +15,7 @@ import { MongoClient } from "mongodb";
 import { localFerretDbEnv, localPostgresConfig, postgresConfLines, withAddress } from "./local";
 import { PostgresServer } from "./postgres";
 import type { RenderedDataPath } from "./render";
+import { recordFerretPid, startReaper } from "./reaper";
 import { cleanEnv, distinctFreePorts, onExit, PROJECT_DIR, sleep, tail } from "./process";
 
 export { freePort, PROJECT_DIR } from "./process";
@@ -156,7 +157,6 @@ export async function startLocalDataPath(options: DataPathOptions = {}): Promise
   const pg = new PostgresServer(dir, built.DATA_PATH_PG_BIN);
   const config = localPostgresConfig(rendered, pg.socketDir, pgPort);
   let ferret: ChildProcess | undefined;
-  let reaper: ChildProcess | undefined;
   let stopped = false;
 
   const ferretAlive = () => ferret !== undefined && ferret.exitCode === null && !ferret.signalCode;
@@ -184,6 +184,7 @@ export async function startLocalDataPath(options: DataPathOptions = {}): Promise
     };
     ferret = spawn(ferretBin, [], { stdio: ["ignore", logFd, logFd], env });
     fs.closeSync(logFd);
+    recordFerretPid(dir, ferret);
     await waitForMongo(uri(), ferret, ferretLog);
   };
 
@@ -202,26 +203,17 @@ export async function startLocalDataPath(options: DataPathOptions = {}): Promise
     removeExitHook();
     if (ferretAlive()) ferret?.kill("SIGKILL");
     pg.stopNow();
-    reaper?.kill("SIGKILL");
+    reaper.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   };
   const removeExitHook = onExit(stopSync);
+  const reaper = startReaper({ dir, pgDataDir: pg.dataDir });
 
   try {
     pg.init(postgresConfLines(config), config.hba, config.ident);
     pg.start();
     bootstrapLikeCnpg(pg, rendered);
     await startFerretDb();
-    // Outlives a SIGKILLed parent: stops FerretDB and PostgreSQL, removes the files.
-    const reaperScript = [
-      `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done`,
-      `pkill -9 -f -- '${stateDir}' 2>/dev/null`,
-      `pid=$(head -n 1 '${pg.dataDir}/postmaster.pid' 2>/dev/null) && kill -QUIT "$pid" 2>/dev/null`,
-      "sleep 2",
-      `rm -rf '${dir}'`,
-    ].join("\n");
-    reaper = spawn("bash", ["-c", reaperScript], { detached: true, stdio: "ignore" });
-    reaper.unref();
     const version = spawnSync(ferretBin, ["--version"], { encoding: "utf8" }).stdout;
     return {
       dir,

@@ -14,6 +14,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PostgresServer } from "../../../tools/data-path/postgres";
+import { recordFerretPid, startReaper } from "../../../tools/data-path/reaper";
 import {
   PROJECT_DIR,
   cleanEnv,
@@ -73,9 +74,11 @@ export async function startFerretDbV1(): Promise<FerretDbV1> {
     removeExitHook();
     if (alive()) ferret?.kill("SIGKILL");
     pg.stopNow();
+    reaper.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   };
   const removeExitHook = onExit(stopSync);
+  const reaper = startReaper({ dir, pgDataDir: pg.dataDir });
 
   try {
     pg.init(
@@ -112,6 +115,7 @@ export async function startFerretDbV1(): Promise<FerretDbV1> {
       { stdio: ["ignore", logFd, logFd], env: cleanEnv() },
     );
     fs.closeSync(logFd);
+    recordFerretPid(dir, ferret);
     const uri = (opts: { password?: string; port?: number } = {}) =>
       `mongodb://${MONGO_USER}:${encodeURIComponent(opts.password ?? password)}` +
       `@127.0.0.1:${opts.port ?? ferretPort}/${DATABASE}`;
