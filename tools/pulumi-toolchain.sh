@@ -26,6 +26,9 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
+# shellcheck source=SCRIPTDIR/lib/go-build.sh
+source "$here/lib/go-build.sh"
+log_tag=pulumi-toolchain
 
 npm_pin() { # the exact version of an npm dependency in package.json
   sed -n "s|^[[:space:]]*\"$1\": \"\([0-9][^\"]*\)\",\{0,1\}$|\1|p" "$repo/package.json"
@@ -47,7 +50,6 @@ export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi/pulumi-terraform-br
 
 cache="${PULUMI_TOOLCHAIN_CACHE:-$HOME/.cache/nightscout-stack/pulumi}"
 vendor_dir="${NIGHTSCOUT_VENDOR_DIR:-$repo/../shared/vendor}"
-lock="$HOME/.cache/nightscout-stack/.build.lock"
 mode=build
 case "${1:-}" in
   --env) mode=env ;;
@@ -81,11 +83,6 @@ if [ "$mode" = env ]; then
   exit 0
 fi
 
-log() { printf '[pulumi-toolchain] %s\n' "$*" >&2; }
-
-fresh() { # fresh <binary> <stamp>
-  [ -x "$1" ] && [ "$(cat "$1.stamp" 2>/dev/null)" = "$2" ]
-}
 all_fresh() {
   fresh "$bin/pulumi" "v$PULUMI_VERSION" && fresh "$langhost" "v$LANGHOST_VERSION" &&
     fresh "$k8s_plugin" "$K8S_MODULE_VERSION" && fresh "$random_plugin" "v$RANDOM_VERSION" &&
@@ -104,39 +101,9 @@ if [ "$mode" = check ]; then
 fi
 
 # One heavy build at a time on a shared machine: take the build lock for the rest of the run.
-if [ -z "${NIGHTSCOUT_BUILD_LOCK_HELD:-}" ] && command -v flock >/dev/null; then
-  mkdir -p "$(dirname "$lock")"
-  log "waiting for the build lock $lock"
-  export NIGHTSCOUT_BUILD_LOCK_HELD=1
-  exec flock "$lock" "$0" "$@"
-fi
-
-command -v go >/dev/null || {
-  log "go is not on PATH (Go >= 1.26 needed)"
-  exit 1
-}
-export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
+take_build_lock "$@"
+require_go
 mkdir -p "$bin" "$home/plugins" "$cache/src"
-
-# timed <label> <cmd...>: runs a build step, says what it built and how long it took; on failure
-# repeats the refusals (proxy 403/404, sumdb) exactly as Go printed them.
-timed() {
-  local label=$1 start=$SECONDS out
-  shift
-  out="$(mktemp)"
-  log "$label: building"
-  if ! "$@" > >(tee "$out" >&2) 2>&1; then
-    sleep 0.2
-    log "$label: FAILED after $((SECONDS - start)) s"
-    if grep -E '403|404|Forbidden|not available|SECURITY ERROR|verifying|invalid version|unable to access' "$out" >&2; then
-      log "$label: the lines above are the refusal(s), exactly as Go reported them"
-    fi
-    rm -f "$out"
-    exit 1
-  fi
-  rm -f "$out"
-  log "$label: built in $((SECONDS - start)) s"
-}
 
 # unpack_release <name> <git url> <tag> <dest>: the release's source tree into <dest>, from
 # $vendor_dir/<name>.tar.gz when present, else from a shallow clone of the upstream tag.
@@ -155,12 +122,9 @@ unpack_release() {
 }
 
 # --- the CLI: a wrapper module around the released pkg/v3 -----------------------------------
-build_cli() {
-  local src="$cache/src/engine-v$PULUMI_VERSION"
-  if [ ! -f "$src/.ready" ]; then
-    rm -rf "$src"
-    mkdir -p "$src"
-    cat >"$src/go.mod" <<EOF
+# Run in the empty wrapper module's directory (wrapper_module): writes and resolves it.
+cli_wrapper_module() {
+  cat >go.mod <<EOF
 module local/pulumi-engine-build
 
 go 1.26
@@ -169,10 +133,13 @@ go 1.26
 // ignored, so the wrapper must repeat it).
 replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
 EOF
-    printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"\n' >"$src/tools.go"
-    (cd "$src" && go get "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION")
-    touch "$src/.ready"
-  fi
+  printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"\n' >tools.go
+  go get "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION"
+}
+
+build_cli() {
+  local src="$cache/src/engine-v$PULUMI_VERSION"
+  wrapper_module "$src" cli_wrapper_module
   (cd "$src" && go build -trimpath -tags osusergo,grpcnotrace \
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
     -o "$bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
@@ -200,62 +167,62 @@ build_langhost() {
   echo "v$LANGHOST_VERSION" >"$langhost.stamp"
 }
 
-# --- the command provider (pulumi-go-provider) ------------------------------------------------
-build_command() {
-  local src="$cache/src/command-v$COMMAND_VERSION"
+# build_release_provider <repo> <version> <src> <plugin> <-X version flag> [<prepare cmd...>]:
+# the provider of the release tag v<version> of github.com/pulumi/<repo>. Unpacks it into <src>
+# and downloads its provider/ module once (then runs <prepare cmd...>, if any); builds
+# provider/cmd/<plugin's file name> into <plugin> and stamps it v<version>.
+build_release_provider() {
+  local name=$1 version=$2 src=$3 plugin=$4 version_flag=$5
+  shift 5
   if [ ! -f "$src/.ready" ]; then
-    unpack_release "pulumi-command-v$COMMAND_VERSION" https://github.com/pulumi/pulumi-command.git \
-      "v$COMMAND_VERSION" "$src"
+    unpack_release "$name-v$version" "https://github.com/pulumi/$name.git" "v$version" "$src"
     (cd "$src/provider" && go mod download)
+    "$@"
     touch "$src/.ready"
   fi
-  mkdir -p "$(dirname "$command_plugin")"
-  (cd "$src/provider" && go build -trimpath \
-    -ldflags "-s -w -X github.com/pulumi/pulumi-command/provider/pkg/version.Version=v$COMMAND_VERSION" \
-    -o "$command_plugin" ./cmd/pulumi-resource-command)
-  echo "v$COMMAND_VERSION" >"$command_plugin.stamp"
+  mkdir -p "$(dirname "$plugin")"
+  (cd "$src/provider" && go build -trimpath -ldflags "-s -w -X $version_flag" \
+    -o "$plugin" "./cmd/$(basename "$plugin")")
+  echo "v$version" >"$plugin.stamp"
+}
+
+# --- the command provider (pulumi-go-provider) ------------------------------------------------
+build_command() {
+  build_release_provider pulumi-command "$COMMAND_VERSION" "$cache/src/command-v$COMMAND_VERSION" \
+    "$command_plugin" "github.com/pulumi/pulumi-command/provider/pkg/version.Version=v$COMMAND_VERSION"
 }
 
 # --- the random provider (Terraform's random, bridged; shim/ is replaced in by its go.mod) ---
+# generate.go writes schema-embed.json: the committed schema.json with the version set.
+random_generate() {
+  (cd "$cache/src/random-v$RANDOM_VERSION/provider/cmd/pulumi-resource-random" &&
+    VERSION="$RANDOM_VERSION" go run -trimpath generate.go)
+}
 build_random() {
-  local src="$cache/src/random-v$RANDOM_VERSION"
-  local cmd="$src/provider/cmd/pulumi-resource-random"
-  if [ ! -f "$src/.ready" ]; then
-    unpack_release "pulumi-random-v$RANDOM_VERSION" https://github.com/pulumi/pulumi-random.git \
-      "v$RANDOM_VERSION" "$src"
-    (cd "$src/provider" && go mod download)
-    # generate.go writes schema-embed.json: the committed schema.json with the version set.
-    (cd "$cmd" && VERSION="$RANDOM_VERSION" go run -trimpath generate.go)
-    touch "$src/.ready"
-  fi
-  mkdir -p "$(dirname "$random_plugin")"
-  (cd "$src/provider" && go build -trimpath \
-    -ldflags "-s -w -X github.com/pulumi/pulumi-random/provider/v4/pkg/version.Version=$RANDOM_VERSION" \
-    -o "$random_plugin" ./cmd/pulumi-resource-random)
-  echo "v$RANDOM_VERSION" >"$random_plugin.stamp"
+  build_release_provider pulumi-random "$RANDOM_VERSION" "$cache/src/random-v$RANDOM_VERSION" \
+    "$random_plugin" "github.com/pulumi/pulumi-random/provider/v4/pkg/version.Version=$RANDOM_VERSION" \
+    random_generate
 }
 
 # --- the Kubernetes provider (module proxy, wrapper module) ----------------------------------
+# Run in the empty wrapper module's directory (wrapper_module): writes and resolves it.
+kubernetes_wrapper_module() {
+  local moddir
+  printf 'module local/pulumi-resource-kubernetes-build\n\ngo 1.24.7\n' >go.mod
+  # The provider's go.mod replaces sdk/v4 with ../sdk; require the released sdk/v4 instead.
+  go get "github.com/pulumi/pulumi-kubernetes/provider/v4@$K8S_MODULE_VERSION" \
+    "github.com/pulumi/pulumi-kubernetes/sdk/v4@$K8S_SDK_MODULE_VERSION"
+  moddir="$(go mod download -json "github.com/pulumi/pulumi-kubernetes/provider/v4@$K8S_MODULE_VERSION" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  cp "$moddir"/cmd/pulumi-resource-kubernetes/{main.go,generate.go,schema.json,terraform-mapping.json} .
+  chmod u+w ./*.go ./*.json
+  # generate.go writes schema-embed.json (with the version) and terraform-mapping-embed.json.
+  VERSION="$K8S_VERSION" go run -trimpath generate.go
+}
+
 build_kubernetes() {
   local src="$cache/src/kubernetes-v$K8S_VERSION"
-  if [ ! -f "$src/.ready" ]; then
-    rm -rf "$src"
-    mkdir -p "$src"
-    (
-      cd "$src"
-      printf 'module local/pulumi-resource-kubernetes-build\n\ngo 1.24.7\n' >go.mod
-      # The provider's go.mod replaces sdk/v4 with ../sdk; require the released sdk/v4 instead.
-      go get "github.com/pulumi/pulumi-kubernetes/provider/v4@$K8S_MODULE_VERSION" \
-        "github.com/pulumi/pulumi-kubernetes/sdk/v4@$K8S_SDK_MODULE_VERSION"
-      moddir="$(go mod download -json "github.com/pulumi/pulumi-kubernetes/provider/v4@$K8S_MODULE_VERSION" |
-        sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-      cp "$moddir"/cmd/pulumi-resource-kubernetes/{main.go,generate.go,schema.json,terraform-mapping.json} .
-      chmod u+w ./*.go ./*.json
-      # generate.go writes schema-embed.json (with the version) and terraform-mapping-embed.json.
-      VERSION="$K8S_VERSION" go run -trimpath generate.go
-      touch .ready
-    )
-  fi
+  wrapper_module "$src" kubernetes_wrapper_module
   mkdir -p "$(dirname "$k8s_plugin")"
   (cd "$src" && go build -trimpath \
     -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$K8S_VERSION" \
