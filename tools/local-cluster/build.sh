@@ -15,6 +15,9 @@
 # Env: LOCAL_CLUSTER_CACHE (default ~/.cache/nightscout-stack). Takes the shared build lock
 # ~/.cache/nightscout-stack/.build.lock while building.
 set -euo pipefail
+# shellcheck source=SCRIPTDIR/../lib/go-build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/go-build.sh"
+log_tag="local-cluster build"
 
 KUBE_VERSION=1.34.4
 ETCD_VERSION=3.6.4
@@ -24,11 +27,8 @@ cache="${LOCAL_CLUSTER_CACHE:-$HOME/.cache/nightscout-stack}"
 kube_bin="$cache/kube-v$KUBE_VERSION/bin"
 etcd_bin="$cache/etcd-v$ETCD_VERSION/bin"
 kwok_bin="$cache/kwok-v$KWOK_VERSION/bin"
-lock="$HOME/.cache/nightscout-stack/.build.lock"
 KUBE_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
 
-log() { printf '[local-cluster build] %s\n' "$*" >&2; }
-fresh() { [ -x "$1" ] && [ "$(cat "$1.stamp" 2>/dev/null)" = "$2" ]; }
 kube_fresh() {
   local c
   for c in "${KUBE_CMDS[@]}"; do fresh "$kube_bin/$c" "v$KUBE_VERSION" || return 1; done
@@ -46,63 +46,33 @@ if all_fresh; then
   print_dirs
   exit 0
 fi
-if [ -z "${NIGHTSCOUT_BUILD_LOCK_HELD:-}" ] && command -v flock >/dev/null; then
-  mkdir -p "$(dirname "$lock")"
-  log "waiting for the build lock $lock"
-  export NIGHTSCOUT_BUILD_LOCK_HELD=1
-  exec flock "$lock" "$0" "$@"
-fi
-command -v go >/dev/null || {
-  log "go is not on PATH (Go >= 1.26 needed)"
-  exit 1
-}
-export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
+take_build_lock "$@"
+require_go
 
-timed() { # timed <label> <cmd...>
-  local label=$1 start=$SECONDS out
-  shift
-  out="$(mktemp)"
-  log "$label: building"
-  if ! "$@" > >(tee "$out" >&2) 2>&1; then
-    sleep 0.2
-    log "$label: FAILED after $((SECONDS - start)) s"
-    if grep -E '403|404|Forbidden|not available|SECURITY ERROR|verifying|invalid version|unable to access' "$out" >&2; then
-      log "$label: the lines above are the refusal(s), exactly as Go reported them"
-    fi
-    rm -f "$out"
-    exit 1
-  fi
-  rm -f "$out"
-  log "$label: built in $((SECONDS - start)) s"
+# Run in the empty wrapper module's directory (wrapper_module): writes and resolves it.
+kube_wrapper_module() {
+  local gomod
+  gomod="$(go mod download -json "k8s.io/kubernetes@v$KUBE_VERSION" |
+    sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
+  {
+    printf 'module local/kube-build\n\ngo 1.26\n\n'
+    # Every `k8s.io/<m> => ./staging/src/k8s.io/<m>` of k8s.io/kubernetes, as the released
+    # module; the two sample modules are refused by the proxy (403) and nothing here uses them.
+    sed -n 's|^[[:space:]]*\(k8s\.io/[a-z0-9-]*\) => \./staging/src/.*$|\1|p' "$gomod" |
+      grep -v -e '^k8s.io/sample-cli-plugin$' -e '^k8s.io/sample-controller$' |
+      while read -r m; do printf 'replace %s => %s v0.%s\n' "$m" "$m" "${KUBE_VERSION#1.}"; done
+  } >go.mod
+  {
+    printf '//go:build tools\n\npackage tools\n\nimport (\n'
+    for c in "${KUBE_CMDS[@]}"; do printf '\t_ "k8s.io/kubernetes/cmd/%s"\n' "$c"; done
+    printf '\t_ "go.etcd.io/etcd/server/v3"\n)\n'
+  } >tools.go
+  go get "k8s.io/kubernetes@v$KUBE_VERSION" "go.etcd.io/etcd/server/v3@v$ETCD_VERSION"
 }
 
 build_kube_and_etcd() {
   local src="$cache/kube-v$KUBE_VERSION/src"
-  if [ ! -f "$src/.ready" ]; then
-    rm -rf "$src"
-    mkdir -p "$src"
-    (
-      cd "$src"
-      local gomod
-      gomod="$(go mod download -json "k8s.io/kubernetes@v$KUBE_VERSION" |
-        sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
-      {
-        printf 'module local/kube-build\n\ngo 1.26\n\n'
-        # Every `k8s.io/<m> => ./staging/src/k8s.io/<m>` of k8s.io/kubernetes, as the released
-        # module; the two sample modules are refused by the proxy (403) and nothing here uses them.
-        sed -n 's|^[[:space:]]*\(k8s\.io/[a-z0-9-]*\) => \./staging/src/.*$|\1|p' "$gomod" |
-          grep -v -e '^k8s.io/sample-cli-plugin$' -e '^k8s.io/sample-controller$' |
-          while read -r m; do printf 'replace %s => %s v0.%s\n' "$m" "$m" "${KUBE_VERSION#1.}"; done
-      } >go.mod
-      {
-        printf '//go:build tools\n\npackage tools\n\nimport (\n'
-        for c in "${KUBE_CMDS[@]}"; do printf '\t_ "k8s.io/kubernetes/cmd/%s"\n' "$c"; done
-        printf '\t_ "go.etcd.io/etcd/server/v3"\n)\n'
-      } >tools.go
-      go get "k8s.io/kubernetes@v$KUBE_VERSION" "go.etcd.io/etcd/server/v3@v$ETCD_VERSION"
-      touch .ready
-    )
-  fi
+  wrapper_module "$src" kube_wrapper_module
   mkdir -p "$kube_bin" "$etcd_bin"
   local c version_flags
   version_flags="-X k8s.io/component-base/version.gitVersion=v$KUBE_VERSION"
@@ -126,19 +96,15 @@ build_kube_and_etcd() {
   fi
 }
 
+kwok_wrapper_module() {
+  printf 'module local/kwok-build\n\ngo 1.26\n' >go.mod
+  printf '//go:build tools\n\npackage tools\n\nimport _ "sigs.k8s.io/kwok/cmd/kwok"\n' >tools.go
+  go get "sigs.k8s.io/kwok@v$KWOK_VERSION"
+}
+
 build_kwok() {
   local src="$cache/kwok-v$KWOK_VERSION/src"
-  if [ ! -f "$src/.ready" ]; then
-    rm -rf "$src"
-    mkdir -p "$src"
-    (
-      cd "$src"
-      printf 'module local/kwok-build\n\ngo 1.26\n' >go.mod
-      printf '//go:build tools\n\npackage tools\n\nimport _ "sigs.k8s.io/kwok/cmd/kwok"\n' >tools.go
-      go get "sigs.k8s.io/kwok@v$KWOK_VERSION"
-      touch .ready
-    )
-  fi
+  wrapper_module "$src" kwok_wrapper_module
   mkdir -p "$kwok_bin"
   (cd "$src" && go build -trimpath -ldflags "-s -w" -o "$kwok_bin/kwok" sigs.k8s.io/kwok/cmd/kwok)
   echo "v$KWOK_VERSION" >"$kwok_bin/kwok.stamp"
