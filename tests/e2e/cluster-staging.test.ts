@@ -6,60 +6,31 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { policyArgs, type RunResult, type ScratchStack } from "../../tools/offline-engine";
-import { localStack, stackNamespace, type LocalCluster } from "../../tools/local-cluster/cluster";
-import { startLocalFerretDb, type LocalFerretDb } from "../../tools/local-cluster/ferretdb";
+import { policyArgs } from "../../tools/offline-engine";
+import { localStack } from "../../tools/local-cluster/cluster";
 import { expectNoSecret } from "../helpers/leaks";
 import {
   changedSteps,
   checkResultLine,
-  e2eCluster,
   expectOk,
   freshNamespace,
   objectsIn,
   secretData,
+  stackOnE2eCluster,
   summary,
 } from "./localCluster";
 
 const STACK = "staging";
-const namespace = stackNamespace(STACK);
-let cluster: LocalCluster;
-let ferretdb: LocalFerretDb;
-let s: ScratchStack;
-/** Every engine output of this file, for the secrecy test. */
-const outputs: string[] = [];
+// The shortest deadline the program accepts: a failing check fails the update in 10 s.
+const e2e = stackOnE2eCluster(STACK, { postDeployCheckDeadlineSeconds: "10" });
+const { namespace } = e2e;
 
-async function up(args: string[] = []): Promise<RunResult> {
-  const r = await s.pulumiAsync(["up", "--yes", "--skip-preview", ...policyArgs(STACK), ...args]);
-  outputs.push(r.output);
-  return r;
-}
-
-beforeAll(async () => {
-  cluster = e2eCluster();
-  freshNamespace(cluster, namespace);
-  freshNamespace(cluster, "nightscout-typo");
-  s = localStack(cluster, STACK, {
-    area: "e2e-cluster",
-    // The shortest deadline the program accepts: a failing check fails the update in 10 s.
-    config: { postDeployCheckDeadlineSeconds: "10" },
-  });
-  ferretdb = await startLocalFerretDb({
-    clusterDir: cluster.dir,
-    kubeconfig: cluster.kubeconfig,
-    namespaces: [namespace],
-    log: () => undefined,
-  });
-});
-
-afterAll(async () => {
-  await ferretdb?.stop();
-});
+beforeAll(() => freshNamespace(e2e.cluster, "nightscout-typo"));
 
 test("up creates every resource, and the post-deploy check runs inside it", async () => {
-  const r = await up();
+  const r = await e2e.up();
   expectOk(r);
-  const state = JSON.parse(s.pulumi(["stack", "export"]).stdout) as {
+  const state = JSON.parse(e2e.stack.pulumi(["stack", "export"]).stdout) as {
     deployment: { resources: { type: string; urn: string }[] };
   };
   // Everything in the state was created by this update: every resource, the stack itself
@@ -74,7 +45,7 @@ test("up creates every resource, and the post-deploy check runs inside it", asyn
   expect(line).toMatchObject({ ok: true, attempts: expect.any(Number) });
   // The API server holds what the program declared; kwok made the pods Available, the
   // stand-ins marked the CNPG Cluster Ready and gave the Ingress an address.
-  const objects = objectsIn(cluster, namespace);
+  const objects = objectsIn(e2e.cluster, namespace);
   expect(objects).toEqual(
     expect.arrayContaining([
       "deployment.apps/ferretdb",
@@ -87,42 +58,40 @@ test("up creates every resource, and the post-deploy check runs inside it", asyn
 });
 
 test("a second up changes nothing, and refresh finds no drift", async () => {
-  const again = await up(["--expect-no-changes"]);
+  const again = await e2e.up(["--expect-no-changes"]);
   expectOk(again);
   expect(summary(again.output)).toEqual({ unchanged: expect.any(Number) });
   expect(checkResultLine(again.output)).toBeUndefined(); // nothing triggered the check
-  const refresh = await s.pulumiAsync(["refresh", "--yes", "--expect-no-changes"]);
-  outputs.push(refresh.output);
-  expectOk(refresh);
+  expectOk(await e2e.refresh(["--expect-no-changes"]));
 });
 
 test("changing one setting updates exactly what depends on it", async () => {
   // ALARM_TYPES is a plain env value of Nightscout's container: its Deployment changes, and
   // the check (triggered by that spec) runs again; nothing else.
-  expectOk(s.pulumi(["config", "set", "alarmTypes", "predict"]));
-  const preview = s.pulumi(["preview", "--json", ...policyArgs(STACK)]);
+  expectOk(e2e.stack.pulumi(["config", "set", "alarmTypes", "predict"]));
+  const preview = e2e.stack.pulumi(["preview", "--json", ...policyArgs(STACK)]);
   expectOk(preview);
   expect(changedSteps(preview.stdout)).toEqual([
     "replace command:local:Command::post-deploy-check-run",
     "update kubernetes:apps/v1:Deployment::nightscout-deployment",
   ]);
-  const r = await up();
+  const r = await e2e.up();
   expectOk(r);
   expect(summary(r.output)).toMatchObject({ updated: 1, replaced: 1 });
   expect(checkResultLine(r.output)).toMatchObject({ ok: true });
 });
 
 test("with FerretDB stopped, up fails with the check's reason; it passes once FerretDB is back", async () => {
-  await ferretdb.stopFerretDb();
-  expectOk(s.pulumi(["config", "set", "alarmTypes", "simple predict"]));
-  const failed = await up();
+  await e2e.ferretdb.stopFerretDb();
+  expectOk(e2e.stack.pulumi(["config", "set", "alarmTypes", "simple predict"]));
+  const failed = await e2e.up();
   expect(failed.status).not.toBe(0);
   // The check's one-line reason (check/outcome.ts), as the update's error.
   expect(failed.output).toMatch(/post-deploy-check: (unreachable|deadline exceeded)[^\n]*/);
 
-  await ferretdb.startFerretDb();
-  await ferretdb.usersSynced(namespace, 30_000);
-  const passed = await up();
+  await e2e.ferretdb.startFerretDb();
+  await e2e.ferretdb.usersSynced(namespace, 30_000);
+  const passed = await e2e.up();
   expectOk(passed);
   expect(checkResultLine(passed.output)).toMatchObject({ ok: true });
 });
@@ -130,7 +99,7 @@ test("with FerretDB stopped, up fails with the check's reason; it passes once Fe
 test("the API server itself rejects a misspelled field", async () => {
   // A stack transformation adds `spec.instancess` to the CNPG Cluster; the Kubernetes provider
   // sends it as is (CRDs have no client-side schema), and the server's schema refuses it.
-  const typo = localStack(cluster, STACK, {
+  const typo = localStack(e2e.cluster, STACK, {
     area: "e2e-cluster",
     name: "staging-typo",
     config: { namespace: "nightscout-typo", postDeployCheck: "off" },
@@ -155,39 +124,45 @@ test("the API server itself rejects a misspelled field", async () => {
   expect(r.status).not.toBe(0);
   expect(r.output).toMatch(/instancess[^\n]*(field not declared in schema|unknown field)/);
   // Nothing of the kind reached etcd.
-  const clusters = cluster.kubectl(["get", "clusters.postgresql.cnpg.io", "-n", "nightscout-typo"]);
+  const clusters = e2e.cluster.kubectl([
+    "get",
+    "clusters.postgresql.cnpg.io",
+    "-n",
+    "nightscout-typo",
+  ]);
   expect(clusters.stdout).not.toContain("nightscout-db");
   await typo.pulumiAsync(["destroy", "--yes"]);
 });
 
 test("secrets are never in plaintext in the state, the outputs or the engine's output", () => {
-  const mongoUri = JSON.parse(s.pulumi(["stack", "output", "--json", "--show-secrets"]).stdout)
-    .mongoUri as string;
+  const mongoUri = JSON.parse(
+    e2e.stack.pulumi(["stack", "output", "--json", "--show-secrets"]).stdout,
+  ).mongoUri as string;
   const password = new URL(mongoUri).password;
   expect(password).toMatch(/^[A-Za-z0-9]{32}$/);
   // The cluster's Secrets hold the right values...
-  expect(secretData(cluster, namespace, "nightscout-secrets")).toEqual({
-    API_SECRET: s.secrets.apiSecret,
+  expect(secretData(e2e.cluster, namespace, "nightscout-secrets")).toEqual({
+    API_SECRET: e2e.stack.secrets.apiSecret,
     MONGODB_URI: mongoUri,
   });
-  expect(secretData(cluster, namespace, "nightscout-db-app-credentials")).toEqual({
+  expect(secretData(e2e.cluster, namespace, "nightscout-db-app-credentials")).toEqual({
     username: "nightscout",
     password,
   });
   // ...and nothing else shows them.
-  const state = s.pulumi(["stack", "export"]).stdout;
-  const shownOutputs = s.pulumi(["stack", "output", "--json"]).stdout;
+  const state = e2e.stack.pulumi(["stack", "export"]).stdout;
+  const shownOutputs = e2e.stack.pulumi(["stack", "output", "--json"]).stdout;
   const forms = (v: string) => [v, Buffer.from(v).toString("base64")];
-  const places = { state, outputs: shownOutputs, engine: outputs.join("\n") };
-  expectNoSecret(places, forms(s.secrets.apiSecret), "apiSecret");
+  const places = { state, outputs: shownOutputs, engine: e2e.outputs.join("\n") };
+  expectNoSecret(places, forms(e2e.stack.secrets.apiSecret), "apiSecret");
   expectNoSecret(places, forms(password), "database password");
   expectNoSecret(places, forms(mongoUri), "mongoUri");
 });
 
 test("destroy leaves nothing in the namespace", async () => {
-  const r = await s.pulumiAsync(["destroy", "--yes"]);
+  const r = await e2e.stack.pulumiAsync(["destroy", "--yes"]);
   expectOk(r);
-  const left = cluster.kubectl(["get", "namespace", namespace]);
-  if (left.status === 0) expect(objectsIn(cluster, namespace)).toEqual([]);
+  const left = e2e.cluster.kubectl(["get", "namespace", namespace]);
+  if (left.status === 0) expect(objectsIn(e2e.cluster, namespace)).toEqual([]);
   else expect(left.stderr).toContain("NotFound");
 });

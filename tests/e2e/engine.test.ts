@@ -5,14 +5,12 @@
  * (tools/offline-engine.ts). Nothing reaches a cluster here: `up` runs with
  * renderYamlToDirectory (tests/e2e/cluster-*.test.ts deploy to the local cluster).
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { expectNoSecret } from "../helpers/leaks";
 import { ManifestValidator } from "../../tools/manifest-validation";
 import {
-  ROOT,
   ensurePolicyPackDeps,
   policyArgs,
   RunResult,
@@ -20,14 +18,11 @@ import {
   scratchStack,
   toolchainEnv,
 } from "../../tools/offline-engine";
+import { deployConsumer, expectOk } from "./localCluster";
 
 const STACKS = ["staging", "production"] as const;
 /** The scratch stacks after their `up`, for the consumer test. */
 const deployed: Partial<Record<(typeof STACKS)[number], ScratchStack>> = {};
-
-function expectOk(r: RunResult): void {
-  if (r.status !== 0) throw new Error(`pulumi exited ${r.status}:\n${r.output}`);
-}
 
 function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -143,26 +138,7 @@ test("examples/consumer reads production's outputs through a real StackReference
   if (!production) throw new Error("the production stack was not deployed by the tests above");
   // The consumer project beside production's scratch project, on the same local backend and
   // passphrase: a StackReference decrypts the referenced stack's secret outputs with it.
-  const dir = path.join(production.base, "consumer");
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir);
-  const example = path.join(ROOT, "examples", "consumer");
-  for (const f of ["index.ts", "nightscoutOutputs.ts", "package.json"])
-    fs.symlinkSync(path.join(example, f), path.join(dir, f));
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
-  fs.copyFileSync(path.join(example, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  fs.copyFileSync(path.join(ROOT, "tsconfig.json"), path.join(dir, "tsconfig.json"));
-  const run = (args: string[]) => {
-    const r = spawnSync("pulumi", [...args, "--non-interactive"], {
-      cwd: dir,
-      env: production.env,
-      encoding: "utf8",
-    });
-    return { status: r.status, stdout: r.stdout, output: r.stdout + r.stderr } as RunResult;
-  };
-  expectOk(run(["stack", "init", "dev", "--secrets-provider", "passphrase"]));
-  expectOk(run(["config", "set", "nightscoutStack", "organization/nightscout/production"]));
-  expectOk(run(["up", "--yes", "--skip-preview"]));
+  const run = deployConsumer(production);
 
   const shown = JSON.parse(run(["stack", "output", "--json", "--show-secrets"]).stdout);
   expect(shown.statusUrl).toBe("https://ns.example.org/api/v1/status.json");

@@ -3,15 +3,27 @@
  * tests' own (state in .cache/e2e/local-cluster, never the one `npm run up:local` uses),
  * stacks on it, the local FerretDB behind the port-forward route, and small readers of what
  * the engine and the API server say. The cluster is stopped by the e2e global teardown.
+ * Also examples/consumer deployed beside a scratch stack, for the engine tests as well.
  */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import {
+  PROJECT,
   ROOT,
   ensurePolicyPackDeps,
+  policyArgs,
   toolchainEnv,
   type RunResult,
+  type ScratchStack,
 } from "../../tools/offline-engine";
-import { startLocalCluster, type LocalCluster } from "../../tools/local-cluster/cluster";
+import {
+  localStack,
+  stackNamespace,
+  startLocalCluster,
+  type LocalCluster,
+} from "../../tools/local-cluster/cluster";
+import { startLocalFerretDb, type LocalFerretDb } from "../../tools/local-cluster/ferretdb";
 
 export const E2E_CLUSTER_DIR = path.join(ROOT, ".cache", "e2e", "local-cluster");
 
@@ -36,6 +48,108 @@ export function freshNamespace(cluster: LocalCluster, namespace: string): void {
     "--timeout=120s",
   ]);
   if (r.status !== 0) throw new Error(`kubectl delete namespace ${namespace}: ${r.stderr}`);
+}
+
+/**
+ * A test file's stack on the tests' cluster (stackOnE2eCluster). `cluster`, `stack` and
+ * `ferretdb` exist once the file's beforeAll has run, and throw before.
+ */
+export interface E2eClusterStack {
+  /** The namespace the stack deploys into (its committed stack file's). */
+  readonly namespace: string;
+  readonly cluster: LocalCluster;
+  /** The scratch stack (area e2e-cluster) deploying to `cluster`. */
+  readonly stack: ScratchStack;
+  /** The local FerretDB behind the port-forward route, serving `namespace`. */
+  readonly ferretdb: LocalFerretDb;
+  /** Every engine output of up() and refresh(), for the secrecy tests. */
+  readonly outputs: string[];
+  /** `pulumi up --yes --skip-preview` with the stack's policy pack, then `args`. */
+  up(args?: string[]): Promise<RunResult>;
+  /** `pulumi refresh --yes`, then `args`. */
+  refresh(args?: string[]): Promise<RunResult>;
+}
+
+/**
+ * A test file's stack on the tests' cluster. Registers the file's beforeAll (the cluster
+ * started, the stack's namespace emptied, a fresh scratch stack with `config` on top of the
+ * committed stack file's, the local FerretDB for that namespace started) and afterAll (that
+ * FerretDB stopped; the cluster is the global teardown's). Nothing is deployed until up().
+ */
+export function stackOnE2eCluster(stack: string, config?: Record<string, string>): E2eClusterStack {
+  const namespace = stackNamespace(stack);
+  let started: { cluster: LocalCluster; stack: ScratchStack; ferretdb: LocalFerretDb } | undefined;
+  const ready = () => {
+    if (!started) throw new Error(`the ${stack} stack is not set up (its beforeAll failed)`);
+    return started;
+  };
+  beforeAll(async () => {
+    const cluster = e2eCluster();
+    freshNamespace(cluster, namespace);
+    const s = localStack(cluster, stack, { area: "e2e-cluster", config });
+    const ferretdb = await startLocalFerretDb({
+      clusterDir: cluster.dir,
+      kubeconfig: cluster.kubeconfig,
+      namespaces: [namespace],
+      log: () => undefined,
+    });
+    started = { cluster, stack: s, ferretdb };
+  });
+  afterAll(async () => {
+    await started?.ferretdb.stop();
+  });
+  const outputs: string[] = [];
+  const recorded = async (args: string[]): Promise<RunResult> => {
+    const r = await ready().stack.pulumiAsync(args);
+    outputs.push(r.output);
+    return r;
+  };
+  return {
+    namespace,
+    get cluster() {
+      return ready().cluster;
+    },
+    get stack() {
+      return ready().stack;
+    },
+    get ferretdb() {
+      return ready().ferretdb;
+    },
+    outputs,
+    up: (args = []) => recorded(["up", "--yes", "--skip-preview", ...policyArgs(stack), ...args]),
+    refresh: (args = []) => recorded(["refresh", "--yes", ...args]),
+  };
+}
+
+/**
+ * examples/consumer deployed (`pulumi up`) as a project beside a scratch stack's project, on
+ * the same local backend and passphrase, so that its StackReference reads and decrypts that
+ * stack's outputs. Returns the pulumi CLI in the consumer's project, to read what it exports.
+ */
+export function deployConsumer(s: ScratchStack): (args: string[]) => RunResult {
+  const dir = path.join(s.base, "consumer");
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir);
+  const example = path.join(ROOT, "examples", "consumer");
+  for (const f of ["index.ts", "nightscoutOutputs.ts", "package.json"])
+    fs.symlinkSync(path.join(example, f), path.join(dir, f));
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  fs.copyFileSync(path.join(example, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.copyFileSync(path.join(ROOT, "tsconfig.json"), path.join(dir, "tsconfig.json"));
+  const run = (args: string[]): RunResult => {
+    const start = Date.now();
+    const r = spawnSync("pulumi", [...args, "--non-interactive"], {
+      cwd: dir,
+      env: s.env,
+      encoding: "utf8",
+    });
+    const output = r.stdout + r.stderr;
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr, output, ms: Date.now() - start };
+  };
+  expectOk(run(["stack", "init", "dev", "--secrets-provider", "passphrase"]));
+  expectOk(run(["config", "set", "nightscoutStack", `organization/${PROJECT}/${s.stack}`]));
+  expectOk(run(["up", "--yes", "--skip-preview"]));
+  return run;
 }
 
 export function expectOk(r: RunResult): void {
