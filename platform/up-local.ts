@@ -80,7 +80,13 @@ function platformProject(env: NodeJS.ProcessEnv) {
     if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} failed:\n${output}`);
     return output;
   };
-  return { dir, pulumi };
+  /** A new stack, selected from then on, on the private cluster's context with `config` set. */
+  const initStack = (stack: string, config: Record<string, string>) => {
+    pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]);
+    for (const [k, v] of Object.entries({ kubeContext: CONTEXT, ...config }))
+      pulumi(["config", "set", k, v]);
+  };
+  return { dir, pulumi, initStack };
 }
 
 function main(): number {
@@ -104,14 +110,11 @@ function main(): number {
   const platform = platformProject(env);
 
   done = step("pulumi up: platform stack local");
-  platform.pulumi(["stack", "init", "local", "--secrets-provider", "passphrase"]);
-  for (const [k, v] of Object.entries({
-    kubeContext: CONTEXT,
+  platform.initStack("local", {
     operatorNamespace: "db-operators",
     installBarmanPlugin: "false",
     monitoringCrds: "install",
-  }))
-    platform.pulumi(["config", "set", k, v]);
+  });
   console.log(platform.pulumi(["up", "--yes", "--skip-preview"]).split("\n").slice(-12).join("\n"));
   console.log(platform.pulumi(["stack", "output", "--json"]));
   done();
@@ -130,14 +133,11 @@ function main(): number {
   }
 
   done = step("pulumi up: platform stack old (installs nothing, operator 1.25.3 elsewhere)");
-  platform.pulumi(["stack", "init", "old", "--secrets-provider", "passphrase"]);
-  for (const [k, v] of Object.entries({
-    kubeContext: CONTEXT,
+  platform.initStack("old", {
     installCnpg: "false",
     externalOperatorVersion: "1.25.3",
     installBarmanPlugin: "false",
-  }))
-    platform.pulumi(["config", "set", k, v]);
+  });
   platform.pulumi(["up", "--yes", "--skip-preview"]);
   console.log(platform.pulumi(["stack", "output", "--json"]));
   done();
