@@ -155,6 +155,18 @@ kubectl --kubeconfig "$dir/admin.kubeconfig" apply --server-side --field-manager
   "${crd_args[@]}" >"$dir/logs/crds.log"
 kubectl --kubeconfig "$dir/admin.kubeconfig" wait --for condition=Established --timeout 60s \
   "${crd_args[@]}" >>"$dir/logs/crds.log"
+# Established is not yet published: kwok reads the OpenAPI v3 index and exits ("GroupVersion
+# (postgresql.cnpg.io/v1) not found as OpenAPI V3 path") if a CRD's group is not in it yet,
+# which a loaded machine showed. Wait for every served group/version to be listed.
+openapi_lists() { # openapi_lists <group/version...>
+  local index
+  index="$(kubectl --kubeconfig "$dir/admin.kubeconfig" get --raw /openapi/v3)" || return 1
+  for gv in "$@"; do grep -q "\"apis/$gv\"" <<<"$index" || return 1; done
+}
+mapfile -t served < <(kubectl --kubeconfig "$dir/admin.kubeconfig" get "${crd_args[@]}" \
+  -o go-template='{{range .items}}{{$g := .spec.group}}{{range .spec.versions}}{{if .served}}{{$g}}/{{.name}}{{"\n"}}{{end}}{{end}}{{end}}')
+[ "${#served[@]}" -gt 0 ] || { log "the CRDs serve no version"; exit 1; }
+wait_for "the CRDs in the OpenAPI v3 index" 60 openapi_lists "${served[@]}"
 
 {
   for f in "$here"/stages/kwok-v0.8.0/*.yaml "$here"/stages/*.yaml; do
