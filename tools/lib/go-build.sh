@@ -46,7 +46,17 @@ timed() {
   shift
   out="$(mktemp)"
   log "$label: building"
-  if ! "$@" > >(tee "$out" >&2) 2>&1; then
+  # Not `if ! step`: bash ignores set -e inside a command tested by `if`, even in a subshell,
+  # so a failing `go build` half-way through a step would be logged as built and stamped.
+  local status=0
+  set +e
+  (
+    set -e
+    "$@"
+  ) > >(tee "$out" >&2) 2>&1
+  status=$?
+  set -e
+  if [ "$status" -ne 0 ]; then
     sleep 0.2
     log "$label: FAILED after $((SECONDS - start)) s"
     if grep -E '403|404|Forbidden|not available|SECURITY ERROR|verifying|invalid version|unable to access' "$out" >&2; then
