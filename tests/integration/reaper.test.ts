@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { ferretPidFile } from "../../tools/data-path/reaper";
 import { PROJECT_DIR } from "./harness";
 
 const HOLDER = path.join(__dirname, "holdDataPath.ts");
@@ -92,7 +93,7 @@ it("stops a frozen PostgreSQL and FerretDB when their owner is SIGKILLed", async
   });
   const { dir } = JSON.parse(line) as { dir: string };
   const postmaster = postmasterOf(dir) as number;
-  const ferretdb = Number(fs.readFileSync(path.join(dir, "ferretdb.pid"), "utf8"));
+  const ferretdb = Number(fs.readFileSync(ferretPidFile(dir), "utf8"));
   expect([alive(postmaster), alive(ferretdb)]).toEqual([true, true]);
   child.kill("SIGKILL");
   await expectReaped(dir, [postmaster, ferretdb]);

@@ -27,7 +27,7 @@ export function recordFerretPid(dir: string, ferret: ChildProcess): void {
  * every PostgreSQL process is thawed first, asked to quit, and killed if it has not within
  * five seconds.
  */
-export function reaperScript(owner: number, { dir, pgDataDir }: Reaped): string {
+function reaperScript(owner: number, { dir, pgDataDir }: Reaped): string {
   return [
     `while kill -0 ${owner} 2>/dev/null; do sleep 1; done`,
     `ferret=$(cat '${ferretPidFile(dir)}' 2>/dev/null) && kill -9 "$ferret" 2>/dev/null`,
