@@ -20,7 +20,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
-import { ROOT, scratchStack, toolchainEnv } from "../tools/offline-engine";
+import { ROOT, runPulumi, scratchStack, toolchainEnv } from "../tools/offline-engine";
 import { CONTEXT, startLocalCluster } from "../tools/local-cluster/cluster";
 
 const BASE = path.join(ROOT, ".cache", "platform-local");
@@ -69,20 +69,16 @@ function platformProject(env: NodeJS.ProcessEnv) {
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
   fs.copyFileSync(path.join(ROOT, "tsconfig.json"), path.join(dir, "tsconfig.json"));
   fs.copyFileSync(path.join(ROOT, "platform", "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  let selected: string | undefined;
   const pulumi = (args: string[]) => {
-    const r = spawnSync("pulumi", [...args, "--non-interactive"], {
-      cwd: dir,
-      env,
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const output = `${r.stdout}${r.stderr}`;
-    if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} failed:\n${output}`);
-    return output;
+    const r = runPulumi(dir, env, args, selected);
+    if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} failed:\n${r.output}`);
+    return r.output;
   };
   /** A new stack, selected from then on, on the private cluster's context with `config` set. */
   const initStack = (stack: string, config: Record<string, string>) => {
     pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]);
+    selected = stack;
     for (const [k, v] of Object.entries({ kubeContext: CONTEXT, ...config }))
       pulumi(["config", "set", k, v]);
   };

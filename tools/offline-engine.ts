@@ -1,8 +1,12 @@
 /**
  * Runs the real Pulumi engine (built by tools/pulumi-toolchain.sh) on a scratch copy of this
  * project: a local file backend, a test passphrase and test secrets, all under .cache/ (gitignored).
- * The committed Pulumi.<stack>.yaml files are copied, never written. Used by tests/e2e and
- * bench/preview.ts and tools/render.ts.
+ * The committed Pulumi.<stack>.yaml files are copied, never written. Used by tests/e2e,
+ * bench/preview.ts, tools/render.ts, up:local and platform:local.
+ *
+ * The operations that run the program (up, preview, refresh, destroy) go through the Automation
+ * API with the program inline (tools/engine/run.ts), since no registry serves the Node.js language
+ * host; every other command (stack, config, output) is the CLI's own.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -14,6 +18,36 @@ export const PROJECT = "nightscout";
 
 /** Files of the program the scratch project links to (never copies, so edits show at once). */
 const LINKED = ["index.ts", "outputs.ts", "components", "config", "node_modules", "package.json"];
+
+/** The CLI commands that run the program, and so go through tools/engine/run.ts. */
+const PROGRAM_OPERATIONS = new Set(["up", "preview", "refresh", "destroy"]);
+const ENGINE_RUNNER = path.join(ROOT, "tools", "engine", "run.ts");
+/** The policy pack as an executable the engine launches itself (tools/engine/run-policy-pack). */
+export const POLICY_PACK_LAUNCHER = path.join(ROOT, "tools", "engine", "run-policy-pack");
+
+/**
+ * The command line for `pulumi <args>` on stack `stack`: the CLI itself, or for the operations
+ * that run the program, the engine runner in a Node process of its own (which loads the program
+ * through ts-node, as the language host would).
+ */
+export function engineCommand(args: string[], stack?: string): { file: string; argv: string[] } {
+  if (PROGRAM_OPERATIONS.has(args[0])) {
+    if (!stack)
+      throw new Error(`pulumi ${args[0]} through the Automation API needs the stack name`);
+    return {
+      file: process.execPath,
+      argv: [
+        "-r",
+        require.resolve("ts-node/register/transpile-only"),
+        ENGINE_RUNNER,
+        ...args,
+        "--stack",
+        stack,
+      ],
+    };
+  }
+  return { file: "pulumi", argv: [...args, "--non-interactive"] };
+}
 
 let cachedEnv: NodeJS.ProcessEnv | undefined;
 
@@ -67,6 +101,29 @@ export interface ScratchStack {
   secrets: Record<string, string>;
 }
 
+/**
+ * `pulumi <args>` in project `dir` on stack `stack`, to completion (engineCommand says which
+ * program runs it).
+ */
+export function runPulumi(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  args: string[],
+  stack?: string,
+): RunResult {
+  const start = Date.now();
+  const { file, argv } = engineCommand(args, stack);
+  const r = spawnSync(file, argv, { cwd: dir, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    output: r.stdout + r.stderr,
+    ms: Date.now() - start,
+  };
+}
+
 export function testSecret(): string {
   return `e2e-${randomBytes(15).toString("base64url")}`;
 }
@@ -113,27 +170,12 @@ export function scratchStack(
     PULUMI_CONFIG_PASSPHRASE: `e2e-passphrase-${stack}`,
     ...opts.env,
   };
-  const pulumi = (args: string[]): RunResult => {
-    const start = Date.now();
-    const r = spawnSync("pulumi", [...args, "--non-interactive"], {
-      cwd: dir,
-      env,
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (r.error) throw r.error;
-    return {
-      status: r.status,
-      stdout: r.stdout,
-      stderr: r.stderr,
-      output: r.stdout + r.stderr,
-      ms: Date.now() - start,
-    };
-  };
+  const pulumi = (args: string[]): RunResult => runPulumi(dir, env, args, stack);
   const pulumiAsync = (args: string[], o: { echo?: boolean } = {}): Promise<RunResult> =>
     new Promise((resolve, reject) => {
       const start = Date.now();
-      const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: dir, env });
+      const { file, argv } = engineCommand(args, stack);
+      const child = spawn(file, argv, { cwd: dir, env });
       let stdout = "";
       let stderr = "";
       let output = "";
@@ -194,11 +236,14 @@ export function scratchStack(
   };
 }
 
-/** The `--policy-pack` flags for a stack, as render, the e2e tests and CI use them. */
+/**
+ * The `--policy-pack` flags for a stack, as render, the e2e tests, up:local and CI use them: the
+ * pack through its launcher (no language host), with the stack's policy config.
+ */
 export function policyArgs(stack: string): string[] {
   return [
     "--policy-pack",
-    path.join(ROOT, "policies"),
+    POLICY_PACK_LAUNCHER,
     "--policy-pack-config",
     path.join(ROOT, "policies", "config", `${stack}.json`),
   ];

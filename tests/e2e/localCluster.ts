@@ -5,7 +5,6 @@
  * the engine and the API server say. The cluster is stopped by the e2e global teardown.
  * Also examples/consumer deployed beside a scratch stack, for the engine tests as well.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
@@ -13,6 +12,7 @@ import {
   ROOT,
   ensurePolicyPackDeps,
   policyArgs,
+  runPulumi,
   toolchainEnv,
   type RunResult,
   type ScratchStack,
@@ -136,16 +136,7 @@ export function deployConsumer(s: ScratchStack): (args: string[]) => RunResult {
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
   fs.copyFileSync(path.join(example, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   fs.copyFileSync(path.join(ROOT, "tsconfig.json"), path.join(dir, "tsconfig.json"));
-  const run = (args: string[]): RunResult => {
-    const start = Date.now();
-    const r = spawnSync("pulumi", [...args, "--non-interactive"], {
-      cwd: dir,
-      env: s.env,
-      encoding: "utf8",
-    });
-    const output = r.stdout + r.stderr;
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr, output, ms: Date.now() - start };
-  };
+  const run = (args: string[]): RunResult => runPulumi(dir, s.env, args, "dev");
   expectOk(run(["stack", "init", "dev", "--secrets-provider", "passphrase"]));
   expectOk(run(["config", "set", "nightscoutStack", `organization/${PROJECT}/${s.stack}`]));
   expectOk(run(["up", "--yes", "--skip-preview"]));
