@@ -20,11 +20,13 @@ repo="$(cd "$here/../.." && pwd)"
 dir="${LOCAL_CLUSTER_DIR:-$repo/.cache/local-cluster}"
 CONTEXT=nightscout-local
 FERRETDB_PORT=27017 # FERRETDB_PORT in domain/: the port the check forwards to
-# The CRDs of the objects the program creates, from the project's own copies (schemas/README.md).
+# The CRDs of the objects the program creates, from the operators' Go modules: the fetcher
+# checks them against tools/upstream-files.txt (docs/upstream-files.md); a warm cache needs no network.
 CRDS=(postgresql.cnpg.io_clusters.yaml postgresql.cnpg.io_backups.yaml
   postgresql.cnpg.io_scheduledbackups.yaml barmancloud.cnpg.io_objectstores.yaml
   traefik.io_middlewares.yaml monitoring.coreos.com_prometheusrules.yaml
   monitoring.coreos.com_podmonitors.yaml)
+crd_dir="$(bash "$repo/tools/upstream-files.sh" --crd-dir)"
 
 log() { printf '[local-cluster] %s\n' "$*" >&2; }
 started=$SECONDS
@@ -149,7 +151,7 @@ daemon kube-scheduler kube-scheduler --kubeconfig "$dir/scheduler.kubeconfig" \
 
 # CRDs before kwok: kwok only plays Stages for kinds that exist when it starts.
 crd_args=()
-for f in "${CRDS[@]}"; do crd_args+=(-f "$repo/schemas/$f"); done
+for f in "${CRDS[@]}"; do crd_args+=(-f "$crd_dir/$f"); done
 # Server-side: the CNPG Cluster CRD is too large for client-side apply's annotation.
 kubectl --kubeconfig "$dir/admin.kubeconfig" apply --server-side --field-manager local-cluster \
   "${crd_args[@]}" >"$dir/logs/crds.log"
