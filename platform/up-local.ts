@@ -20,6 +20,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
+import { enterNetns } from "../tools/netns";
 import { ROOT, runPulumi, scratchStack, toolchainEnv } from "../tools/offline-engine";
 import { CONTEXT, startLocalCluster } from "../tools/local-cluster/cluster";
 
@@ -32,7 +33,6 @@ const PLATFORM_FILES = [
   "manifests.ts",
   "transforms.ts",
   "components",
-  "manifests",
 ];
 /** The CRDs start.sh installs for the app's tests; the platform stack installs its own. */
 const PREINSTALLED_CRDS = [
@@ -86,6 +86,9 @@ function platformProject(env: NodeJS.ProcessEnv) {
 }
 
 function main(): number {
+  // Builds first; then the cluster and the engine run where only loopback exists.
+  const outside = enterNetns();
+  if (outside !== undefined) return outside;
   const backend = path.join(BASE, "backend");
   fs.rmSync(backend, { recursive: true, force: true });
   fs.mkdirSync(backend, { recursive: true });

@@ -9,9 +9,9 @@
  * Then prints the outputs (secrets stay hidden) and how to look at what was deployed.
  * `npm run down:local` stops the cluster and removes that state.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { enterNetns } from "../netns";
 import { ROOT, ensurePolicyPackDeps, policyArgs, toolchainEnv } from "../offline-engine";
 import { localStack, stackNamespace, startLocalCluster } from "./cluster";
 import { startLocalFerretDb } from "./ferretdb";
@@ -23,15 +23,6 @@ function stacks(): string[] {
     .filter((s): s is string => s !== undefined);
 }
 
-/** PostgreSQL for the local FerretDB (idempotent; seconds when already installed). */
-function installFerretDbDeps(): void {
-  const script = path.join(ROOT, "tools", "install-integration-deps.sh");
-  if (!fs.existsSync(script)) return;
-  const r = spawnSync("bash", [script], { stdio: ["ignore", "inherit", "inherit"] });
-  if (r.status !== 0)
-    throw new Error(`tools/install-integration-deps.sh failed (exit ${r.status})`);
-}
-
 async function main(): Promise<number> {
   const [stack, ...extra] = process.argv.slice(2);
   if (!stack || !stacks().includes(stack)) {
@@ -39,12 +30,23 @@ async function main(): Promise<number> {
     return 2;
   }
   const started = Date.now();
+  // Builds first; then the cluster, the engine and the check run where only loopback exists.
+  const outside = enterNetns();
+  if (outside !== undefined) return outside;
   toolchainEnv();
   ensurePolicyPackDeps();
-  installFerretDbDeps();
   const cluster = startLocalCluster();
   const namespace = stackNamespace(stack);
   const s = localStack(cluster, stack, { keep: true });
+  console.log(
+    [
+      "up:local: the engine runs the program through the Automation API, inline (no language host);",
+      "  the policy pack runs through tools/engine/run-policy-pack;",
+      "  resource-command is the project's own STAND-IN for pulumi-command (tools/command-provider),",
+      "  not the real provider, which no package registry serves;",
+      "  everything below runs inside the network namespace nightscout-local (loopback only).",
+    ].join("\n"),
+  );
   const ferretdb = await startLocalFerretDb({
     clusterDir: cluster.dir,
     kubeconfig: cluster.kubeconfig,
@@ -71,9 +73,9 @@ async function main(): Promise<number> {
   console.log(
     [
       `up:local: ${stack} deployed to the local cluster in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
-      "How to look:",
-      `  export KUBECONFIG=${cluster.kubeconfig}`,
-      `  kubectl get all,cluster.postgresql.cnpg.io,ingress,networkpolicy,secret -n ${namespace}`,
+      "How to look (the cluster listens inside the network namespace nightscout-local only):",
+      `  bash tools/netns.sh exec ${path.join(cluster.binDirs[0], "kubectl")} --kubeconfig ${cluster.kubeconfig} \\`,
+      `    get all,cluster.postgresql.cnpg.io,ingress,networkpolicy,secret -n ${namespace}`,
       `  The stack's project and state: ${s.base} (a local file backend)`,
       "Pods run on kwok (no containers start); the CNPG Cluster and the Ingress are marked ready by",
       "stand-ins; FerretDB behind the port-forward was local and stopped with this command.",
