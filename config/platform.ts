@@ -40,7 +40,7 @@ export function platformProblems(
   const needed = parseVersion(MIN_CNPG_OPERATOR_VERSION)!;
   if (!parsed || compareVersions(parsed, needed) < 0) {
     problems.push(
-      `${prefix}: its CloudNative-PG operator is ${JSON.stringify(version)}, ${parsed ? "older than" : "not a version, and this program needs at least"} ${MIN_CNPG_OPERATOR_VERSION}${parsed ? ", the oldest this program's Cluster (Barman Cloud plugin) works with" : ""}. Fix: upgrade the operator in the platform stack (platform/manifests/README.md, "Moving to a newer release") and pulumi up it, then this stack.`,
+      `${prefix}: its CloudNative-PG operator is ${JSON.stringify(version)}, ${parsed ? "older than" : "not a version, and this program needs at least"} ${MIN_CNPG_OPERATOR_VERSION}${parsed ? ", the oldest this program's Cluster (Barman Cloud plugin) works with" : ""}. Fix: upgrade the operator in the platform stack (docs/upstream-files.md, "Moving to a newer release") and pulumi up it, then this stack.`,
     );
   }
   if (needs.backups && outputs.pluginName !== BARMAN_PLUGIN) {

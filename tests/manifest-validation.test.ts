@@ -76,7 +76,7 @@ describe("Traefik Middleware (@kubernetes-models/traefik)", () => {
   });
 });
 
-describe("CloudNative-PG and Barman Cloud CRDs (ajv over the copies in schemas/)", () => {
+describe("CloudNative-PG and Barman Cloud CRDs (ajv over the CRDs from the operators' Go modules)", () => {
   test("a valid Cluster passes", () => {
     expect(validator.validate(cluster({ postgresUID: 999, postgresGID: 999 }))).toEqual([]);
   });

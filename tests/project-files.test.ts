@@ -1,9 +1,18 @@
+import { spawnSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { SETTINGS as DECLARED, type Setting } from "../config/settings";
+import { MONITORING_CRDS, RELEASES } from "../platform/manifests";
 import { CRD_FILES } from "../tools/manifest-validation";
+import {
+  CRD_DIR,
+  MANIFEST_DIR,
+  UPSTREAM_FILES,
+  staleFiles,
+  upstreamFile,
+} from "../tools/upstream-files";
 import { withProjectConfig, withTable } from "../tools/sync-settings";
 
 /** Every declaration through the common interface (SETTINGS itself is a tuple of literals). */
@@ -73,12 +82,8 @@ test("the README's configuration table is the one config/settings/ describes", (
   expect(withTable(readme)).toBe(readme);
 });
 
-describe("schemas/: the upstream CRDs live in the repository, with their provenance", () => {
-  const dir = path.join(ROOT, "schemas");
-  const readme = read("schemas/README.md");
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".yaml"));
-
-  test("the strict manifest check reads them from here unless NIGHTSCOUT_SCHEMAS_DIR says otherwise", () => {
+describe("upstream files: fetched from the operators' Go modules, never tracked", () => {
+  test("the strict manifest check reads the fetcher's CRD folder unless NIGHTSCOUT_SCHEMAS_DIR says otherwise", () => {
     const dirOf = (env: string | undefined) => {
       const saved = process.env.NIGHTSCOUT_SCHEMAS_DIR;
       if (env === undefined) delete process.env.NIGHTSCOUT_SCHEMAS_DIR;
@@ -95,21 +100,55 @@ describe("schemas/: the upstream CRDs live in the repository, with their provena
       }
       return loaded;
     };
-    expect(dirOf(undefined)).toBe(dir);
+    expect(dirOf(undefined)).toBe(CRD_DIR);
     expect(dirOf("/elsewhere")).toBe("/elsewhere");
   });
 
-  test("every CRD the check compiles is here", () => {
-    expect(files).toEqual(expect.arrayContaining([...CRD_FILES]));
+  test("every CRD the check compiles and every file the platform installs is a row of the table, with its sha256", () => {
+    for (const file of CRD_FILES) expect(upstreamFile(file).kind).toBe("crd");
+    for (const pinned of [...Object.values(RELEASES), ...MONITORING_CRDS]) {
+      const row = upstreamFile(pinned.file);
+      expect(pinned.sha256).toBe(row.sha256);
+      expect(pinned.cacheDir).toBe(row.kind === "crd" ? CRD_DIR : MANIFEST_DIR);
+    }
+    expect(upstreamFile("cnpg-1.30.0.yaml")).toMatchObject({
+      module: "github.com/cloudnative-pg/cloudnative-pg",
+      version: "v1.30.0",
+      path: "releases/cnpg-1.30.0.yaml",
+    });
   });
 
-  test.each(files)("%s has a provenance row whose sha256 matches the file", (file) => {
-    const row = readme.split("\n").find((line) => line.startsWith(`| \`${file}\``));
-    expect(row).toBeDefined();
-    const sha256 = createHash("sha256")
-      .update(fs.readFileSync(path.join(dir, file)))
-      .digest("hex");
-    expect(row).toContain(`\`${sha256}\``);
+  test("the cache holds every row of the table, byte for byte (jest's global setup fetched them)", () => {
+    expect(UPSTREAM_FILES).toHaveLength(9);
+    expect(staleFiles()).toEqual([]);
+  });
+
+  test("docs/upstream-files.md lists every row with its module, version and sha256", () => {
+    const doc = read("docs/upstream-files.md");
+    for (const f of UPSTREAM_FILES) {
+      const row = doc.split("\n").find((line) => line.startsWith(`| \`${f.name}\``));
+      expect(row).toBeDefined();
+      expect(row).toContain(`\`${f.module}@${f.version}\``);
+      expect(row).toContain(`\`${f.sha256}\``);
+    }
+  });
+
+  test("git tracks no upstream file: none under schemas/ or platform/manifests/, none with a row's sha256", () => {
+    const git = spawnSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" });
+    expect(git.status).toBe(0);
+    const tracked = git.stdout.split("\0").filter((f) => f !== "");
+    expect(tracked.length).toBeGreaterThan(100);
+    expect(tracked.filter((f) => /^(schemas|platform\/manifests)\//.test(f))).toEqual([]);
+    const pinned = new Set(UPSTREAM_FILES.map((f) => f.sha256));
+    const copies = tracked.filter((f) => {
+      const file = path.join(ROOT, f);
+      // A file deleted in the working tree is not a copy; its removal is still to be committed.
+      return (
+        fs.existsSync(file) &&
+        pinned.has(createHash("sha256").update(fs.readFileSync(file)).digest("hex"))
+      );
+    });
+    expect(copies).toEqual([]);
   });
 
   test("no code or test reaches for ../shared, which a clone of the repository does not have", () => {

@@ -4,6 +4,7 @@ import Ajv, { ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import * as yaml from "js-yaml";
 import * as ts from "typescript";
+import { CRD_DIR, ensureUpstreamFiles } from "./upstream-files";
 
 /**
  * Validates Kubernetes objects against their real schemas, strictly: besides types and
@@ -13,13 +14,14 @@ import * as ts from "typescript";
  * - Core kinds: kubernetes-models' validators, plus an unknown-field walk over the same
  *   package's type declarations.
  * - Traefik Middleware: @kubernetes-models/traefik, the same way.
- * - CloudNative-PG and Barman Cloud plugin kinds: the upstream CRDs in schemas/ (copies kept in
- *   the repository, provenance in schemas/README.md), compiled with ajv after closing every
- *   object schema that lists its properties. NIGHTSCOUT_SCHEMAS_DIR points at another folder
- *   with the same file names.
+ * - CloudNative-PG, Barman Cloud plugin and prometheus-operator kinds: the upstream CRDs from
+ *   the operators' Go modules (tools/upstream-files.ts fetches them into the cache and checks
+ *   their sha256; docs/upstream-files.md), compiled with ajv after closing every object schema
+ *   that lists its properties. NIGHTSCOUT_SCHEMAS_DIR points at another folder with the same
+ *   file names, e.g. a newer operator release's CRDs to try before moving the table.
  */
 const ROOT = path.resolve(__dirname, "..");
-export const SCHEMAS_DIR = process.env.NIGHTSCOUT_SCHEMAS_DIR ?? path.join(ROOT, "schemas");
+export const SCHEMAS_DIR = process.env.NIGHTSCOUT_SCHEMAS_DIR ?? CRD_DIR;
 
 export const CRD_FILES = [
   "postgresql.cnpg.io_clusters.yaml",
@@ -93,6 +95,8 @@ export class ManifestValidator {
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
     for (const format of ["int32", "int64", "byte", "quantity"]) ajv.addFormat(format, true);
+    // Only the cache's own folder is fetched into; another folder is the caller's to fill.
+    if (path.resolve(schemasDir) === path.resolve(CRD_DIR)) ensureUpstreamFiles();
     for (const file of CRD_FILES) {
       const crd = yaml.load(fs.readFileSync(path.join(schemasDir, file), "utf8")) as {
         spec: {

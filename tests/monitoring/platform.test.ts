@@ -25,7 +25,7 @@ describe("platformProblems", () => {
 
   test("an operator older than the program needs is refused with the value and the fix", () => {
     expect(platformProblems(STACK, { ...GOOD, operatorVersion: "1.25.3" }, needs)).toEqual([
-      `nightscout:platformStack = "${STACK}": its CloudNative-PG operator is "1.25.3", older than ${MIN_CNPG_OPERATOR_VERSION}, the oldest this program's Cluster (Barman Cloud plugin) works with. Fix: upgrade the operator in the platform stack (platform/manifests/README.md, "Moving to a newer release") and pulumi up it, then this stack.`,
+      `nightscout:platformStack = "${STACK}": its CloudNative-PG operator is "1.25.3", older than ${MIN_CNPG_OPERATOR_VERSION}, the oldest this program's Cluster (Barman Cloud plugin) works with. Fix: upgrade the operator in the platform stack (docs/upstream-files.md, "Moving to a newer release") and pulumi up it, then this stack.`,
     ]);
   });
 

@@ -3,6 +3,8 @@
  * in them (namespace, resources, pinned plugin images), the outputs contract the app stacks
  * check, and its config refusals.
  */
+import { spawn, type ChildProcess } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -11,10 +13,17 @@ import { platformProblems } from "../../config/platform";
 import { BARMAN_PLUGIN, imagePinProblem } from "../../domain";
 import { PLATFORM_OUTPUT_KEYS } from "../../domain/platform";
 import { PlatformConfigError, parsePlatformConfig } from "../../platform/config";
-import { RELEASES, loadManifest, loadRelease } from "../../platform/manifests";
+import {
+  MONITORING_CRDS,
+  RELEASES,
+  loadManifest,
+  loadPinned,
+  loadRelease,
+} from "../../platform/manifests";
 import { deployPlatform } from "../../platform/program";
 import { imagesOf } from "../../platform/transforms";
 import { capture, type CapturedResource } from "../../tools/capture";
+import { crdDir, manifestPath } from "../../tools/upstream-files";
 import { Props, manifestValidator } from "../helpers/program";
 
 const PROJECT = "nightscout-platform";
@@ -183,7 +192,7 @@ describe("CloudNative-PG 1.30.0, the Barman Cloud plugin and the monitoring CRDs
   });
 });
 
-test("the CRDs the platform installs are the ones the app is validated against (schemas/)", () => {
+test("the CRDs the platform installs are the ones the app is validated against (the fetcher's CRD folder)", () => {
   const installed = [...loadRelease(RELEASES.cnpg), ...loadRelease(RELEASES.barmanCloud)];
   for (const file of [
     "postgresql.cnpg.io_clusters.yaml",
@@ -191,9 +200,7 @@ test("the CRDs the platform installs are the ones the app is validated against (
     "postgresql.cnpg.io_scheduledbackups.yaml",
     "barmancloud.cnpg.io_objectstores.yaml",
   ]) {
-    const schema = yaml.load(
-      fs.readFileSync(path.join(__dirname, "../../schemas", file), "utf8"),
-    ) as Props;
+    const schema = yaml.load(fs.readFileSync(path.join(crdDir(), file), "utf8")) as Props;
     const same = installed.find(
       (o) => o.kind === "CustomResourceDefinition" && o.metadata.name === schema.metadata.name,
     );
@@ -268,11 +275,111 @@ test("a manifest whose checksum differs from its provenance is refused before it
   const file = path.join(dir, "changed.yaml");
   fs.writeFileSync(file, "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n");
   try {
-    expect(() => loadManifest(file, RELEASES.cnpg.sha256)).toThrow(`sha256 is ${"e".repeat(0)}`);
+    const actual = createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+    expect(() => loadManifest(file, RELEASES.cnpg.sha256)).toThrow(`sha256 is ${actual}, `);
     expect(() => loadManifest(file, RELEASES.cnpg.sha256)).toThrow(
-      /, its provenance records f8bede43.*Fix: restore the upstream file/,
+      /, tools\/upstream-files.txt records f8bede43.*; refusing to install it\. Fix: bash tools\/upstream-files.sh --all/,
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// Where a release comes from: the fetcher's cache when the file is there (the local runs, with no
+// network), else its pinned URL, checked the same way. A loopback server in another process
+// stands in for the URL (the download runs in a child process, so the test's own event loop is
+// blocked meanwhile); it also answers /moved/<file> with a redirect, as GitHub's release assets do.
+describe("a release from the cache, else from its URL, checked by sha256 either way", () => {
+  const SERVER = `
+    const http = require("http"), fs = require("fs"), path = require("path");
+    const root = process.argv[1];
+    const server = http.createServer((req, res) => {
+      const name = path.basename(req.url);
+      if (req.url.startsWith("/moved/")) { res.writeHead(302, { location: "/" + name }); return res.end(); }
+      fs.readFile(path.join(root, name), (err, data) => {
+        res.writeHead(err ? 404 : 200);
+        res.end(err ? undefined : data);
+      });
+    });
+    server.listen(0, "127.0.0.1", () => process.stdout.write(server.address().port + "\\n"));`;
+  let scratch: string;
+  let served: string;
+  let server: ChildProcess;
+  let base: string;
+  const cnpg = RELEASES.cnpg;
+
+  beforeAll(async () => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "platform-release-"));
+    served = path.join(scratch, "served");
+    fs.mkdirSync(path.join(scratch, "empty"));
+    fs.mkdirSync(path.join(scratch, "cache"));
+    fs.mkdirSync(served);
+    fs.copyFileSync(manifestPath(cnpg.file), path.join(scratch, "cache", cnpg.file));
+    fs.copyFileSync(manifestPath(cnpg.file), path.join(served, cnpg.file));
+    // The same objects in other bytes: only the checksum can tell.
+    fs.writeFileSync(
+      path.join(served, "altered.yaml"),
+      `# changed\n${fs.readFileSync(manifestPath(cnpg.file), "utf8")}`,
+    );
+    server = spawn(process.execPath, ["-e", SERVER, served], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const port = await new Promise<string>((resolve, reject) => {
+      server.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim()));
+      server.once("exit", (code) => reject(new Error(`loopback server exited (${code})`)));
+    });
+    base = `http://127.0.0.1:${port}`;
+  });
+  afterAll(() => {
+    server?.kill();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  test("the cached file is used without any download", () => {
+    // The URL answers 404: a download would throw.
+    const objects = loadPinned(cnpg, {
+      cacheDir: path.join(scratch, "cache"),
+      url: `${base}/nothing.yaml`,
+    });
+    expect(objects).toEqual(loadRelease(cnpg));
+    expect(objects.filter((o) => o.kind === "CustomResourceDefinition")).toHaveLength(11);
+  });
+
+  test("without the cache, the pinned URL is downloaded (redirect followed) and checked", () => {
+    const objects = loadPinned(cnpg, {
+      cacheDir: path.join(scratch, "empty"),
+      url: `${base}/moved/${cnpg.file}`,
+    });
+    expect(objects).toEqual(loadRelease(cnpg));
+  });
+
+  test("a download with other bytes is refused before it is parsed, naming both checksums", () => {
+    const altered = createHash("sha256")
+      .update(fs.readFileSync(path.join(served, "altered.yaml")))
+      .digest("hex");
+    expect(() =>
+      loadPinned(cnpg, { cacheDir: path.join(scratch, "empty"), url: `${base}/altered.yaml` }),
+    ).toThrow(
+      `${base}/altered.yaml: sha256 is ${altered}, tools/upstream-files.txt records ${cnpg.sha256}; refusing to install it.`,
+    );
+  });
+
+  test("a failed download says what is missing, why, and the two ways to fix it", () => {
+    expect(() =>
+      loadPinned(cnpg, { cacheDir: path.join(scratch, "empty"), url: `${base}/nothing.yaml` }),
+    ).toThrow(
+      `cnpg-1.30.0.yaml is not in the cache (${path.join(scratch, "empty")}) and downloading ${base}/nothing.yaml failed: HTTP 404 Not Found. Fix: bash tools/upstream-files.sh --all fills the cache from the Go module proxy, or let this machine reach 127.0.0.1:${base.split(":")[2]}.`,
+    );
+  });
+
+  test("every pinned file's default is the fetcher's cache, and the monitoring CRDs are prometheus-operator v0.93.0's", () => {
+    for (const crd of MONITORING_CRDS) {
+      expect(crd.url).toMatch(
+        /\/prometheus-operator\/v0\.93\.0\/example\/prometheus-operator-crd\//,
+      );
+      expect(loadPinned(crd, { url: `${base}/nothing.yaml` })[0].kind).toBe(
+        "CustomResourceDefinition",
+      );
+    }
+  });
 });
