@@ -1,6 +1,6 @@
 /**
  * The platform stack: the operators the nightscout app stacks need, installed from their
- * release manifests (manifests/), and a small outputs contract the app stacks read through a
+ * release manifests (from the cache or their pinned URL, docs/upstream-files.md), and a small outputs contract the app stacks read through a
  * StackReference (domain/platform.ts).
  */
 import * as pulumi from "@pulumi/pulumi";

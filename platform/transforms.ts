@@ -73,7 +73,7 @@ export function withResources(
 
 /**
  * The plugin with pinned images: its Deployment runs `pluginImage`, and the Secret it reads
- * SIDECAR_IMAGE from holds `sidecarImage` (manifests/README.md: the copy names testing builds).
+ * SIDECAR_IMAGE from holds `sidecarImage` (docs/upstream-files.md: the manifest at the tag names testing builds).
  */
 export function withPluginImages(
   objects: KubernetesObject[],
