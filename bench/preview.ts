@@ -23,6 +23,7 @@ import {
   toolchainEnv,
 } from "../tools/offline-engine";
 import { stackConfig } from "../tools/capture";
+import { enterNetns } from "../tools/netns";
 import { engineFloor, type FloorRow } from "./floor";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -50,6 +51,13 @@ function mocked(stack: string): number {
 }
 
 async function main() {
+  // The engine floor runs on the local cluster: builds first, then the rest inside the
+  // network namespace (tools/netns.sh).
+  const outside = enterNetns();
+  if (outside !== undefined) {
+    process.exitCode = outside;
+    return;
+  }
   toolchainEnv();
   ensurePolicyPackDeps();
   const rows: { label: string; ms: number[] }[] = [];
