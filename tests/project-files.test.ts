@@ -8,8 +8,9 @@ import { MONITORING_CRDS, RELEASES } from "../platform/manifests";
 import { CRD_FILES } from "../tools/manifest-validation";
 import {
   CRD_DIR,
-  MANIFEST_DIR,
+  STAGE_DIR,
   UPSTREAM_FILES,
+  kindDir,
   staleFiles,
   upstreamFile,
 } from "../tools/upstream-files";
@@ -109,7 +110,7 @@ describe("upstream files: fetched from the operators' Go modules, never tracked"
     for (const pinned of [...Object.values(RELEASES), ...MONITORING_CRDS]) {
       const row = upstreamFile(pinned.file);
       expect(pinned.sha256).toBe(row.sha256);
-      expect(pinned.cacheDir).toBe(row.kind === "crd" ? CRD_DIR : MANIFEST_DIR);
+      expect(pinned.cacheDir).toBe(kindDir(row.kind));
     }
     expect(upstreamFile("cnpg-1.30.0.yaml")).toMatchObject({
       module: "github.com/cloudnative-pg/cloudnative-pg",
@@ -119,7 +120,7 @@ describe("upstream files: fetched from the operators' Go modules, never tracked"
   });
 
   test("the cache holds every row of the table, byte for byte (jest's global setup fetched them)", () => {
-    expect(UPSTREAM_FILES).toHaveLength(9);
+    expect(UPSTREAM_FILES).toHaveLength(14);
     expect(staleFiles()).toEqual([]);
   });
 
@@ -133,12 +134,22 @@ describe("upstream files: fetched from the operators' Go modules, never tracked"
     }
   });
 
-  test("git tracks no upstream file: none under schemas/ or platform/manifests/, none with a row's sha256", () => {
+  test("git tracks no upstream file: none under schemas/, platform/manifests/ or the old kwok Stage copies, none with a row's sha256", () => {
     const git = spawnSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" });
     expect(git.status).toBe(0);
     const tracked = git.stdout.split("\0").filter((f) => f !== "");
     expect(tracked.length).toBeGreaterThan(100);
-    expect(tracked.filter((f) => /^(schemas|platform\/manifests)\//.test(f))).toEqual([]);
+    expect(
+      tracked.filter((f) =>
+        /^(schemas|platform\/manifests|tools\/local-cluster\/stages\/kwok-v[^/]*)\//.test(f),
+      ),
+    ).toEqual([]);
+    // The Stages committed beside them are the project's own stand-ins, and say so.
+    expect(
+      tracked.filter(
+        (f) => /^tools\/local-cluster\/stages\/.*\.yaml$/.test(f) && !/\/stand-in-[^/]*$/.test(f),
+      ),
+    ).toEqual([]);
     const pinned = new Set(UPSTREAM_FILES.map((f) => f.sha256));
     const copies = tracked.filter((f) => {
       const file = path.join(ROOT, f);
@@ -149,6 +160,30 @@ describe("upstream files: fetched from the operators' Go modules, never tracked"
       );
     });
     expect(copies).toEqual([]);
+  });
+
+  test("the local cluster gives kwok its Stages from the fetcher's folder, then the project's stand-ins", () => {
+    const start = read("tools/local-cluster/start.sh");
+    expect(start).toContain(`stage_dir="$(bash "$repo/tools/upstream-files.sh" --stage-dir)"`);
+    expect(start).toContain(`for f in "$stage_dir"/*.yaml "$here"/stages/*.yaml; do`);
+    // Each cached file is one kwok Stage named as its row, so kwok's names and the stand-ins'
+    // cannot collide unnoticed.
+    const stages = UPSTREAM_FILES.filter((f) => f.kind === "stage");
+    expect(fs.readdirSync(STAGE_DIR).sort()).toEqual(stages.map((f) => f.name).sort());
+    const standIns = fs
+      .readdirSync(path.join(ROOT, "tools/local-cluster/stages"))
+      .filter((f) => f.endsWith(".yaml"));
+    for (const f of stages) {
+      const docs = yaml.loadAll(fs.readFileSync(path.join(STAGE_DIR, f.name), "utf8")) as {
+        apiVersion: string;
+        kind: string;
+        metadata: { name: string };
+      }[];
+      expect(docs.map((d) => [d.apiVersion, d.kind, d.metadata.name])).toEqual([
+        ["kwok.x-k8s.io/v1alpha1", "Stage", f.name.replace(/\.yaml$/, "")],
+      ]);
+      expect(standIns).not.toContain(f.name);
+    }
   });
 
   test("no code or test reaches for ../shared, which a clone of the repository does not have", () => {

@@ -1,5 +1,6 @@
 /**
- * tools/upstream-files.sh, the one fetcher of the upstream CRDs and release manifests: a warm
+ * tools/upstream-files.sh, the one fetcher of the upstream files (CRDs, release manifests, kwok
+ * Stages): a warm
  * cache needs neither go nor the network, a copy that is not the table's is fetched again, and
  * a module file whose sha256 is not the table's is refused. The scratch runs use a one-row table
  * (the Barman Cloud CRD, whose module is small) and a scratch cache; the module itself comes
@@ -12,6 +13,7 @@ import * as path from "path";
 import {
   CRD_DIR,
   MANIFEST_DIR,
+  STAGE_DIR,
   TABLE_FILE,
   UPSTREAM_FILES,
   parseTable,
@@ -39,11 +41,20 @@ test("a warm cache answers without go on PATH: no download, only hashing", () =>
     }
     const started = Date.now();
     const r = fetcher(["--all"], { PATH: noGo });
-    expect(r).toMatchObject({ status: 0, stdout: `${CRD_DIR}\n${MANIFEST_DIR}`, stderr: "" });
+    expect(r).toMatchObject({
+      status: 0,
+      stdout: `${CRD_DIR}\n${MANIFEST_DIR}\n${STAGE_DIR}`,
+      stderr: "",
+    });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(fetcher(["--manifest", "cnpg-1.30.0.yaml"], { PATH: noGo }).stdout).toBe(
       path.join(MANIFEST_DIR, "cnpg-1.30.0.yaml"),
     );
+    expect(fetcher(["--stage-dir"], { PATH: noGo })).toMatchObject({
+      status: 0,
+      stdout: STAGE_DIR,
+      stderr: "",
+    });
   } finally {
     fs.rmSync(noGo, { recursive: true, force: true });
   }
@@ -111,6 +122,44 @@ describe("a scratch cache with a one-row table", () => {
       stderr: `upstream-files: ${env.UPSTREAM_FILES_TABLE}: malformed row for '${row.name}' (want: kind name module@version path sha256)`,
     });
   });
+
+  test("a stage row lands in --stage-dir, apart from the CRDs", () => {
+    const stage = upstreamFile("pod-ready.yaml");
+    fs.writeFileSync(
+      path.join(scratch, "table.txt"),
+      `stage ${stage.name} ${stage.module}@${stage.version} ${stage.path} ${stage.sha256}\n`,
+    );
+    const r = fetcher(["--stage-dir"], env);
+    expect(r).toMatchObject({ status: 0, stdout: path.join(scratch, "cache", "stages") });
+    expect(r.stderr).toBe(`[upstream-files] go mod download ${stage.module}@${stage.version}`);
+    expect(fs.readdirSync(path.join(scratch, "cache", "stages"))).toEqual(["pod-ready.yaml"]);
+    expect(fs.readdirSync(path.join(scratch, "cache", "crds"))).toEqual([]);
+    expect(sha256(fs.readFileSync(path.join(scratch, "cache", "stages", stage.name)))).toBe(
+      stage.sha256,
+    );
+  });
+});
+
+test("the table holds the Stages kwok needs, from the kwok version build.sh builds", () => {
+  const build = fs.readFileSync(
+    path.join(__dirname, "..", "tools", "local-cluster", "build.sh"),
+    "utf8",
+  );
+  const kwokVersion = /^KWOK_VERSION=(\S+)$/m.exec(build)?.[1];
+  expect(kwokVersion).toMatch(/^\d+\.\d+\.\d+$/);
+  const stages = UPSTREAM_FILES.filter((f) => f.kind === "stage");
+  // Without the node ones the node never becomes Ready; without the pod ones no pod does.
+  expect(stages.map((f) => f.name).sort()).toEqual([
+    "node-heartbeat-with-lease.yaml",
+    "node-initialize.yaml",
+    "pod-complete.yaml",
+    "pod-delete.yaml",
+    "pod-ready.yaml",
+  ]);
+  for (const f of stages) {
+    expect(f).toMatchObject({ module: "sigs.k8s.io/kwok", version: `v${kwokVersion}` });
+    expect(f.path).toMatch(new RegExp(`^kustomize/stage/.*/${f.name.replace(".", "\\.")}$`));
+  }
 });
 
 test("the TypeScript side reads the table as the script does", () => {
@@ -121,6 +170,7 @@ test("the TypeScript side reads the table as the script does", () => {
       .sort();
   expect(fs.readdirSync(CRD_DIR).sort()).toEqual(names("crd"));
   expect(fs.readdirSync(MANIFEST_DIR).sort()).toEqual(names("manifest"));
+  expect(fs.readdirSync(STAGE_DIR).sort()).toEqual(names("stage"));
   expect(UPSTREAM_FILES.filter((f) => f.kind === "crd")).toHaveLength(7);
   expect(UPSTREAM_FILES.filter((f) => f.kind === "manifest").map((f) => f.name)).toEqual([
     "cnpg-1.30.0.yaml",
@@ -128,5 +178,21 @@ test("the TypeScript side reads the table as the script does", () => {
   ]);
   expect(() => parseTable("crd x.yaml github.com/a/b@v1 p.yaml nothex\n", "t.txt")).toThrow(
     't.txt: malformed row "crd x.yaml github.com/a/b@v1 p.yaml nothex" (want: kind name module@version path sha256)',
+  );
+  const sum = "a".repeat(64);
+  expect(parseTable(`stage s.yaml sigs.k8s.io/kwok@v0.8.0 p.yaml ${sum}\n`, "t.txt")).toEqual([
+    {
+      kind: "stage",
+      name: "s.yaml",
+      module: "sigs.k8s.io/kwok",
+      version: "v0.8.0",
+      path: "p.yaml",
+      sha256: sum,
+    },
+  ]);
+  expect(() =>
+    parseTable(`stages s.yaml sigs.k8s.io/kwok@v0.8.0 p.yaml ${sum}\n`, "t.txt"),
+  ).toThrow(
+    `t.txt: malformed row "stages s.yaml sigs.k8s.io/kwok@v0.8.0 p.yaml ${sum}" (want: kind name module@version path sha256)`,
   );
 });

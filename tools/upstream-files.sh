@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The upstream CRDs and release manifests (tools/upstream-files.txt), from their operators' Go
-# modules, in the cache and checked against the table's sha256. Prints where they are:
+# The upstream files (tools/upstream-files.txt: CRDs, release manifests, kwok Stages), from the
+# Go modules of the projects that publish them, in the cache and checked against the table's
+# sha256. Prints where they are:
 #
 #   tools/upstream-files.sh --crd-dir           the folder holding every `crd` row under its name
 #   tools/upstream-files.sh --manifest-dir      the folder holding every `manifest` row
 #   tools/upstream-files.sh --manifest <name>   the path of one release manifest
-#   tools/upstream-files.sh --all               both folders, one a line
+#   tools/upstream-files.sh --stage-dir         the folder holding every `stage` row (kwok Stages)
+#   tools/upstream-files.sh --all               all three folders, one a line
 #
 # A warm run hashes the cached files and touches no network. A file that is missing or whose
 # sha256 is not the table's is fetched again: `go mod download -json <module>@<version>` (the
@@ -13,8 +15,8 @@
 # module and checked. Nothing is ever used without its hash matching.
 #
 # Cache: $NIGHTSCOUT_UPSTREAM_CACHE (default ~/.cache/nightscout-stack/upstream), laid out as
-#   <module>@<version>/<path in the module>   the copies, by version
-#   crds/<name>, manifests/<name>             links to them under the names the project uses
+#   <module>@<version>/<path in the module>        the copies, by version
+#   crds/<name>, manifests/<name>, stages/<name>   links to them under the names the project uses
 # UPSTREAM_FILES_TABLE names another table (the tests use it).
 set -euo pipefail
 
@@ -27,11 +29,11 @@ die() {
   exit 1
 }
 
-usage="usage: tools/upstream-files.sh --crd-dir | --manifest-dir | --manifest <name> | --all"
+usage="usage: tools/upstream-files.sh --crd-dir | --manifest-dir | --manifest <name> | --stage-dir | --all"
 want=""
 manifest=""
 case "${1:-}" in
-  --crd-dir | --manifest-dir | --all) want="$1" ;;
+  --crd-dir | --manifest-dir | --stage-dir | --all) want="$1" ;;
   --manifest)
     want="$1"
     manifest="${2:-}"
@@ -43,7 +45,7 @@ esac
 kinds=() names=() modules=() paths=() sums=()
 while read -r kind name module path sum rest; do
   case "$kind" in '' | '#'*) continue ;; esac
-  [[ "$kind" =~ ^(crd|manifest)$ && "$module" == *@* && "$sum" =~ ^[0-9a-f]{64}$ && -z "$rest" ]] ||
+  [[ "$kind" =~ ^(crd|manifest|stage)$ && "$module" == *@* && "$sum" =~ ^[0-9a-f]{64}$ && -z "$rest" ]] ||
     die "$table: malformed row for '$name' (want: kind name module@version path sha256)"
   kinds+=("$kind") names+=("$name") modules+=("$module") paths+=("$path") sums+=("$sum")
 done <"$table"
@@ -56,7 +58,13 @@ if [ "$want" = --manifest ]; then
   [ -n "$found" ] || die "no release manifest '$manifest' in $table"
 fi
 
-view_of() { [ "$1" = crd ] && echo "$cache/crds" || echo "$cache/manifests"; }
+view_of() {
+  case "$1" in
+    crd) echo "$cache/crds" ;;
+    manifest) echo "$cache/manifests" ;;
+    stage) echo "$cache/stages" ;;
+  esac
+}
 sha_of() { sha256sum "$1" | cut -d' ' -f1; }
 
 # The rows whose file in its view is missing or not the table's (one sha256sum for all).
@@ -79,8 +87,8 @@ stale() {
 mapfile -t todo < <(stale)
 if [ "${#todo[@]}" -gt 0 ]; then
   command -v go >/dev/null ||
-    die "the CRDs and release manifests come from Go modules, and go is not on PATH. Fix: install Go (https://go.dev/dl/), then run bash tools/upstream-files.sh --all"
-  mkdir -p "$cache/crds" "$cache/manifests"
+    die "the upstream files (CRDs, release manifests, kwok Stages) come from Go modules, and go is not on PATH. Fix: install Go (https://go.dev/dl/), then run bash tools/upstream-files.sh --all"
+  mkdir -p "$cache/crds" "$cache/manifests" "$cache/stages"
   # One fetch at a time: jest's global setup, start.sh and a shell may all ask at once.
   exec 9>"$cache/.lock"
   flock 9
@@ -119,5 +127,6 @@ case "$want" in
   --crd-dir) echo "$cache/crds" ;;
   --manifest-dir) echo "$cache/manifests" ;;
   --manifest) echo "$cache/manifests/$manifest" ;;
-  --all) printf '%s\n%s\n' "$cache/crds" "$cache/manifests" ;;
+  --stage-dir) echo "$cache/stages" ;;
+  --all) printf '%s\n' "$cache/crds" "$cache/manifests" "$cache/stages" ;;
 esac

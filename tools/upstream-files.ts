@@ -1,6 +1,6 @@
 /**
- * The upstream CRDs and release manifests (tools/upstream-files.txt) for the TypeScript side:
- * the schema check, the platform program and the tests. Fetching is tools/upstream-files.sh's
+ * The upstream files (tools/upstream-files.txt: CRDs, release manifests, kwok Stages) for the
+ * TypeScript side: the schema check, the platform program and the tests. Fetching is tools/upstream-files.sh's
  * alone; this module reads the same table and checks the cached files in-process, so a warm
  * call spawns nothing, and runs the script only when a file is missing or not the table's.
  */
@@ -10,9 +10,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
+const KINDS = ["crd", "manifest", "stage"] as const;
+export type UpstreamKind = (typeof KINDS)[number];
+const isKind = (s: string | undefined): s is UpstreamKind =>
+  (KINDS as readonly (string | undefined)[]).includes(s);
+
 export interface UpstreamFile {
-  /** crd: in CRD_DIR; manifest: in MANIFEST_DIR. */
-  kind: "crd" | "manifest";
+  /** crd: in CRD_DIR; manifest: in MANIFEST_DIR; stage (a kwok Stage): in STAGE_DIR. */
+  kind: UpstreamKind;
   /** The file's name in its folder. */
   name: string;
   module: string;
@@ -31,6 +36,11 @@ export const UPSTREAM_CACHE =
   path.join(os.homedir(), ".cache", "nightscout-stack", "upstream");
 export const CRD_DIR = path.join(UPSTREAM_CACHE, "crds");
 export const MANIFEST_DIR = path.join(UPSTREAM_CACHE, "manifests");
+export const STAGE_DIR = path.join(UPSTREAM_CACHE, "stages");
+
+/** The folder of a kind's files, the one tools/upstream-files.sh links them into. */
+export const kindDir = (kind: UpstreamKind): string =>
+  ({ crd: CRD_DIR, manifest: MANIFEST_DIR, stage: STAGE_DIR })[kind];
 
 export function parseTable(text: string, source = TABLE_FILE): UpstreamFile[] {
   return text
@@ -41,7 +51,7 @@ export function parseTable(text: string, source = TABLE_FILE): UpstreamFile[] {
       const [kind, name, moduleAt, filePath, sha256, ...rest] = line.split(/\s+/);
       const at = moduleAt?.lastIndexOf("@") ?? -1;
       if (
-        (kind !== "crd" && kind !== "manifest") ||
+        !isKind(kind) ||
         at <= 0 ||
         !filePath ||
         !/^[0-9a-f]{64}$/.test(sha256 ?? "") ||
@@ -75,8 +85,7 @@ export function upstreamFile(name: string): UpstreamFile {
 export const sha256 = (bytes: Buffer | string): string =>
   createHash("sha256").update(bytes).digest("hex");
 
-export const cachedPath = (file: UpstreamFile): string =>
-  path.join(file.kind === "crd" ? CRD_DIR : MANIFEST_DIR, file.name);
+export const cachedPath = (file: UpstreamFile): string => path.join(kindDir(file.kind), file.name);
 
 /** The rows whose cached file is missing or differs from the table. */
 export function staleFiles(files: readonly UpstreamFile[] = UPSTREAM_FILES): UpstreamFile[] {
@@ -118,6 +127,12 @@ export function ensureUpstreamFiles(): void {
 export function crdDir(): string {
   ensureUpstreamFiles();
   return CRD_DIR;
+}
+
+/** The folder with every `stage` row (kwok's own Stages) under its name, fetched if needed. */
+export function stageDir(): string {
+  ensureUpstreamFiles();
+  return STAGE_DIR;
 }
 
 /** The path of a release manifest (a `manifest` row), fetched if needed. */

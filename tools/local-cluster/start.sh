@@ -27,6 +27,8 @@ CRDS=(postgresql.cnpg.io_clusters.yaml postgresql.cnpg.io_backups.yaml
   traefik.io_middlewares.yaml monitoring.coreos.com_prometheusrules.yaml
   monitoring.coreos.com_podmonitors.yaml)
 crd_dir="$(bash "$repo/tools/upstream-files.sh" --crd-dir)"
+# kwok's own Stages (nodes Ready, pods Ready, deletion), from its Go module, the same way.
+stage_dir="$(bash "$repo/tools/upstream-files.sh" --stage-dir)"
 
 log() { printf '[local-cluster] %s\n' "$*" >&2; }
 started=$SECONDS
@@ -171,7 +173,7 @@ mapfile -t served < <(kubectl --kubeconfig "$dir/admin.kubeconfig" get "${crd_ar
 wait_for "the CRDs in the OpenAPI v3 index" 60 openapi_lists "${served[@]}"
 
 {
-  for f in "$here"/stages/kwok-v0.8.0/*.yaml "$here"/stages/*.yaml; do
+  for f in "$stage_dir"/*.yaml "$here"/stages/*.yaml; do
     # LOCAL_CLUSTER_CNPG_STAND_IN=off: the real CloudNative-PG operator writes the Cluster's
     # status (tests/operator), and the stand-in would fight it over status.conditions.
     if [ "${LOCAL_CLUSTER_CNPG_STAND_IN:-on}" = off ] && [ "${f##*/}" = stand-in-cnpg-cluster-ready.yaml ]; then
