@@ -337,6 +337,14 @@ test("cancel kills the running commands", async () => {
   expect(Date.now() - started).toBeLessThan(5000);
 });
 
+test("announces itself once, at the first check", async () => {
+  const announced: string[] = [];
+  const p = commandProvider({ version: "1.2.1", announce: (urn) => announced.push(urn) });
+  await p.check!(URN, {}, { create: "true" });
+  await p.check!(`${URN}-2`, {}, { create: "true" });
+  expect(announced).toEqual([URN]);
+});
+
 test("reveal removes every secret marker", () => {
   expect(reveal({ a: [secretWire("x")], b: secretWire({ c: "d" }) })).toEqual({
     a: ["x"],

@@ -24,27 +24,36 @@ export function engineAddress(args: string[]): string | undefined {
 }
 
 /**
- * Streams command output to the engine as ephemeral info messages on the resource, the way
- * upstream's LogStatus does. Best effort: a lost log line must never fail a command.
+ * Sends info messages to the engine: `ephemeral` ones are status lines on the resource (how
+ * upstream's LogStatus streams command output), the others stay in the update's diagnostics.
+ * Best effort: a lost log line must never fail a command.
  */
-function engineLogger(
+function engineLog(
   address: string | undefined,
-): ((urn: string, line: string) => void) | undefined {
+): ((urn: string, message: string, ephemeral: boolean) => void) | undefined {
   if (!address) return undefined;
   let client: engineRpc.EngineClient | undefined;
-  return (urn, line) => {
+  return (urn, message, ephemeral) => {
     client ??= new engineRpc.EngineClient(address, grpc.credentials.createInsecure());
     const req = new engineProto.LogRequest();
     req.setSeverity(engineProto.LogSeverity.INFO);
     req.setUrn(urn);
-    req.setMessage(line);
-    req.setEphemeral(true);
+    req.setMessage(message);
+    req.setEphemeral(ephemeral);
     client.log(req, () => undefined);
   };
 }
 
 export async function start(version: string, args: string[]): Promise<void> {
-  // The engine shows a plugin's stderr: this line says what is answering for pulumi-command.
-  process.stderr.write(`${STAND_IN_NOTICE} v${version}\n`);
-  await main(commandProvider({ version, log: engineLogger(engineAddress(args)) }), args);
+  const notice = `${STAND_IN_NOTICE} (plugin version ${version})`;
+  // On stderr for whoever starts it by hand or reads the engine's logs; the CLI does not show a
+  // plugin's stderr, so the same line goes to the engine as a diagnostic at the first check.
+  process.stderr.write(`${notice}\n`);
+  const log = engineLog(engineAddress(args));
+  const provider = commandProvider({
+    version,
+    log: log && ((urn, line) => log(urn, line, true)),
+    announce: log && ((urn) => log(urn, notice, false)),
+  });
+  await main(provider, args);
 }

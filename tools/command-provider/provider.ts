@@ -103,6 +103,11 @@ export interface CommandProviderOptions {
   version: string;
   /** Receives each logged line of a command's output, with the resource's URN. */
   log?: (urn: string, line: string) => void;
+  /**
+   * Called once, at the first check of a run (previews too), with that resource's URN: where the
+   * provider tells the engine's user that it is the project's stand-in.
+   */
+  announce?: (urn: string) => void;
   /** The environment commands start from; default process.env at the time of each run. */
   baseEnv?: () => NodeJS.ProcessEnv;
 }
@@ -432,6 +437,7 @@ export function commandProvider(options: CommandProviderOptions): provider.Provi
   readonly children: Set<ChildProcess>;
 } {
   const children = new Set<ChildProcess>();
+  let announced = false;
   const run = (urn: string, command: string, props: WireMap, previous?: RunResult) =>
     runCommand(command, inputsOf(props), {
       previous,
@@ -446,6 +452,10 @@ export function commandProvider(options: CommandProviderOptions): provider.Provi
 
     async check(urn, _olds, news) {
       requireCommandType(urn);
+      if (!announced) {
+        announced = true;
+        options.announce?.(urn);
+      }
       const inputs = isObject(news) ? news : {};
       return { inputs, failures: checkInputs(inputs) };
     },
