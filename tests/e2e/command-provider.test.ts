@@ -105,7 +105,11 @@ beforeAll(async () => {
   base = fs.mkdtempSync(path.join(os.tmpdir(), "command-e2e-"));
   logFile = path.join(base, "ran.log");
   fs.mkdirSync(path.join(base, "state"));
-  const bin = (env.PATH ?? "").split(":")[0];
+  // The toolchain's CLI: the first `pulumi` on the PATH it hands out.
+  const bin = (env.PATH ?? "")
+    .split(":")
+    .find((dir) => dir !== "" && fs.existsSync(path.join(dir, "pulumi")));
+  if (!bin) throw new Error("no pulumi on the toolchain's PATH: run tools/pulumi-toolchain.sh");
   const pulumiCommand = await PulumiCommand.get({
     root: path.dirname(bin),
     skipVersionCheck: true,
@@ -197,15 +201,17 @@ test("another changed input updates, running update with the previous stdout", a
 
 test("a failing command fails the up with its exit status and output", async () => {
   spec.fail = true;
-  const err: Error = await stack.up({ color: "never" }).then(
-    () => new Error("up succeeded"),
-    (e: Error) => e,
-  );
+  const err: Error = await stack
+    .up({ color: "never" })
+    .then(
+      () => new Error("up succeeded"),
+      (e: Error) => e,
+    )
+    .finally(() => (spec.fail = false));
   expect(err.message).toContain('exit status 3: running "echo failing-output;');
   expect(err.message).toContain("failing-output");
   expect(err.message).toContain("failing-err");
   expect(Object.keys(checkpoint().resources).sort()).toEqual(["main", "marked", "plain", "upd"]);
-  spec.fail = false;
 });
 
 test("destroy runs delete with the last stdout", async () => {
