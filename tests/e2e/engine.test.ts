@@ -1,9 +1,11 @@
 /**
  * End-to-end with the real Pulumi engine, offline (`npm run test:e2e`): CLI v3.274.1, the
- * Node.js language host v3.259.0, the Kubernetes provider 4.25.0 and the random provider 4.19.1
+ * Kubernetes provider 4.25.0 and the random provider 4.19.1 (bridged from registry modules)
  * built by tools/pulumi-toolchain.sh, on scratch stacks in a local file backend
- * (tools/offline-engine.ts). Nothing reaches a cluster here: `up` runs with
- * renderYamlToDirectory (tests/e2e/cluster-*.test.ts deploy to the local cluster).
+ * (tools/offline-engine.ts). No language host exists here: the program runs inline through the
+ * Automation API (tools/engine/run.ts), the policy pack through tools/engine/run-policy-pack.
+ * Nothing reaches a cluster here: `up` runs with renderYamlToDirectory
+ * (tests/e2e/cluster-*.test.ts deploy to the local cluster).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -34,6 +36,20 @@ function walk(dir: string): string[] {
 beforeAll(() => {
   toolchainEnv();
   ensurePolicyPackDeps();
+});
+
+test("no Node.js language host anywhere the engine looks: the runs below prove the inline path", () => {
+  const env = toolchainEnv();
+  const places = [
+    ...(env.PATH ?? "").split(path.delimiter),
+    ...fs
+      .readdirSync(path.join(env.PULUMI_HOME ?? "", "plugins"))
+      .map((d) => path.join(env.PULUMI_HOME ?? "", "plugins", d)),
+  ];
+  const found = places.filter((dir) => fs.existsSync(path.join(dir, "pulumi-language-nodejs")));
+  expect(found).toEqual([]);
+  expect(policyArgs("staging")[1]).toMatch(/tools\/engine\/run-policy-pack$/);
+  expect(fs.statSync(policyArgs("staging")[1]).mode & 0o111).not.toBe(0);
 });
 
 describe.each(STACKS)("stack %s", (stack) => {
