@@ -3,10 +3,12 @@
 # registry modules; see main.go and docs/random-provider.md) into the given path.
 #
 #   tools/random-provider/build.sh <output binary> <version>
+#   tools/random-provider/build.sh --stamp <version>   print the stamp a build of these sources
+#                                                      should carry (version + sources' hash)
 #   e.g. tools/random-provider/build.sh \
 #     ~/.cache/nightscout-stack/pulumi/home/plugins/resource-random-v4.19.1/pulumi-resource-random 4.19.1
 #
-# tools/pulumi-toolchain.sh calls it (holding the build lock) and writes the stamp; run alone, it
+# tools/pulumi-toolchain.sh calls it (holding the build lock) and stamps the binary; run alone, it
 # takes the machine-wide build lock itself. Sources only from the Go module proxy: this
 # directory is copied into a cache directory and built there, so the indirect requirements and
 # go.sum Go writes (checked against sum.golang.org) stay out of the repo.
@@ -24,8 +26,14 @@ log_tag=random-provider
 # other version needs its own pins, so refuse it instead of building a mislabelled plugin.
 PINNED_VERSION=4.19.1
 
+# The glue's own sources: a change to any of them must rebuild the plugin, not only a new version.
+sources_hash() {
+  (cd "$here" && cat main.go go.mod shim/go.mod shim/shim.go) | sha256sum | cut -c1-16
+}
+
 if [ $# -ne 2 ] || [ -z "$1" ] || [ -z "$2" ]; then
   echo "usage: $0 <output binary path> <version>   (version: $PINNED_VERSION, the @pulumi/random pin in package.json)" >&2
+  echo "       $0 --stamp <version>" >&2
   exit 2
 fi
 out=$1
@@ -33,6 +41,10 @@ version=${2#v}
 if [ "$version" != "$PINNED_VERSION" ]; then
   log "version $2 is not the one this build is pinned to ($PINNED_VERSION): set @pulumi/random in package.json to $PINNED_VERSION, or re-pin go.mod and shim/go.mod (the terraform-provider-random commit and bridge version pulumi-random $version uses) and PINNED_VERSION in $0"
   exit 2
+fi
+if [ "$out" = --stamp ]; then
+  echo "v$version+$(sources_hash)"
+  exit 0
 fi
 case "$out" in
   /*) ;;
