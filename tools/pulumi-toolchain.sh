@@ -79,6 +79,9 @@ if [ "$mode" = env ]; then
   exit 0
 fi
 
+# The random build's stamp names the version and its glue's hash, so an edit to the glue rebuilds.
+random_stamp() { bash "$here/random-provider/build.sh" --stamp "$RANDOM_VERSION"; }
+
 # The stand-in is installed from this checkout; its stamp names the version and its sources' hash.
 command_fresh() {
   bash "$here/command-provider/install.sh" --check "$(dirname "$command_plugin")" "$COMMAND_VERSION"
@@ -86,7 +89,7 @@ command_fresh() {
 
 all_fresh() {
   fresh "$bin/pulumi" "v$PULUMI_VERSION" &&
-    fresh "$k8s_plugin" "$K8S_MODULE_VERSION" && fresh "$random_plugin" "v$RANDOM_VERSION" &&
+    fresh "$k8s_plugin" "$K8S_MODULE_VERSION" && fresh "$random_plugin" "$(random_stamp)" &&
     command_fresh
 }
 
@@ -134,7 +137,7 @@ build_cli() {
 # --- the random provider: Terraform's random, bridged from registry modules -----------------
 build_random() {
   bash "$here/random-provider/build.sh" "$random_plugin" "$RANDOM_VERSION"
-  echo "v$RANDOM_VERSION" >"$random_plugin.stamp"
+  random_stamp >"$random_plugin.stamp"
 }
 
 # --- the command provider: the project's own stand-in (Node, no build) -----------------------
@@ -171,7 +174,7 @@ build_kubernetes() {
 total_start=$SECONDS
 fresh "$bin/pulumi" "v$PULUMI_VERSION" || timed "pulumi CLI v$PULUMI_VERSION" build_cli
 fresh "$k8s_plugin" "$K8S_MODULE_VERSION" || timed "resource-kubernetes v$K8S_VERSION" build_kubernetes
-fresh "$random_plugin" "v$RANDOM_VERSION" || timed "resource-random v$RANDOM_VERSION (bridged from registry modules)" build_random
+fresh "$random_plugin" "$(random_stamp)" || timed "resource-random v$RANDOM_VERSION (bridged from registry modules)" build_random
 command_fresh ||
   timed "resource-command v$COMMAND_VERSION (the project's stand-in, not pulumi-command)" install_command
 
