@@ -33,6 +33,8 @@ let cluster: LocalCluster;
 beforeAll(() => {
   cluster = e2eCluster();
   freshNamespace(cluster, NAMESPACE);
+  const created = cluster.kubectl(["create", "namespace", NAMESPACE]);
+  if (created.status !== 0) throw new Error(`kubectl create namespace: ${created.stderr}`);
 });
 
 test("this test process runs inside the project's namespace", () => {
