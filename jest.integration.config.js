@@ -1,12 +1,14 @@
 /**
- * Integration tests on the real data path, configured from what the program renders
- * (tests/integration/harness.ts, tools/data-path/): the post-deploy check against FerretDB v2 on
- * PostgreSQL 15 with DocumentDB, and the real Nightscout 15.0.7 for both stacks. Run with
- * `npm run test:integration`.
+ * Integration tests on the local data path, configured from what the program renders
+ * (tests/integration/harness.ts, tools/data-path/): the post-deploy check (CLI, in-process and
+ * through the port-forward wrapper) and its failure modes against FerretDB v1.24.2 on Debian's
+ * PostgreSQL 15, the servers' own plumbing (the reaper), and the glucose exporter against a
+ * stand-in of Nightscout's API. The cluster runs FerretDB v2 on DocumentDB and Nightscout
+ * 15.0.7, which no package registry serves: docs/data-path.md lists what is therefore no longer
+ * verified live. Run with `npm run test:integration`.
  * Serial: the suites stop and start their servers, and the machine has two cores.
  * TypeScript goes through the unit tests' SWC transform (jest.config.js), as the check's CLI
- * does through ts-node. Only *.test.ts files are suites: tests/integration/unit/ holds unit
- * test bodies that tests/postDeployCheck.test.ts registers.
+ * does through ts-node.
  */
 const { transform } = require("./jest.config");
 
@@ -15,10 +17,9 @@ module.exports = {
   roots: ["<rootDir>/tests/integration"],
   testMatch: ["**/*.test.ts"],
   transform,
-  // Builds the data path once when it is not cached yet (about 9 minutes on a cold machine).
+  // Builds the data path once when it is not cached yet (tools/data-path/build.sh).
   globalSetup: "<rootDir>/tests/integration/globalSetup.ts",
-  // A failing case waits for its deadline (at most 60 s here) plus start-up and teardown;
-  // Nightscout's boot has its own, longer budget in its suite.
+  // A failing case waits for its deadline (at most 60 s here) plus start-up and teardown.
   testTimeout: 120000,
   maxWorkers: 1,
 };

@@ -1,8 +1,9 @@
 /**
- * The post-deploy check against FerretDB v2 on PostgreSQL with DocumentDB, configured from what
- * the program renders (tests/integration/harness.ts): success, and each way
- * it must fail (unreachable, wrong password, mismatch, bad usage, Nightscout), always within
- * its deadline and without printing the password.
+ * The post-deploy check against FerretDB v1.24.2 on PostgreSQL 15, configured from what the
+ * program renders (tests/integration/harness.ts; the cluster's FerretDB v2 on DocumentDB is not
+ * available here): success, and each way it must fail (unreachable, wrong password, mismatch,
+ * bad usage, Nightscout's status, the last against a stand-in HTTP server), always within its
+ * deadline and without printing the password.
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,7 +12,7 @@ import { formatOutcome } from "../../check/outcome";
 import { runCheck } from "../../check/run";
 import { CHECK_EXIT_CODES as EXIT_CODES } from "../../domain";
 import { lines, runCli, type Run } from "./cli";
-import { documentsTable, freePort, startHarness, type Harness } from "./harness";
+import { documentsTable, freePort, startHarness, storedDocuments, type Harness } from "./harness";
 import { expectNoSecret, leakForms } from "../helpers/leaks";
 import { OVERSHOOT_MS, recordTiming } from "./timings";
 
@@ -31,15 +32,8 @@ function expectNoPassword(run: Run): void {
 /** The last stderr line: the one-line verdict (earlier lines are per-attempt progress). */
 const verdict = (run: Run): string => lines(run.stderr).pop() ?? "";
 
-/** A collection's documents as PostgreSQL stores them (DocumentDB's table, read with SQL). */
-function stored(collection: string): Array<Record<string, unknown>> {
-  const rows = lines(
-    h.psql(
-      `SELECT documentdb_core.bson_to_json_string(document) FROM ${documentsTable(h, collection)}`,
-    ),
-  );
-  return rows.map((row) => JSON.parse(row) as Record<string, unknown>);
-}
+/** A collection's documents as PostgreSQL stores them (FerretDB's table, read with SQL). */
+const stored = (collection: string) => storedDocuments(h, collection);
 
 const storedById = (collection: string, id: string) =>
   stored(collection).filter((doc) => doc._id === id);
@@ -152,14 +146,15 @@ describe("failures", () => {
       { MONGODB_URI: h.uri(), CHECK_DEADLINE_MS: "30000" },
       {
         afterInsert: async (marker, location) => {
-          // DocumentDB's SQL API, inside PostgreSQL: FerretDB is not involved in the change.
-          const update = {
-            update: location.collection,
-            updates: [{ q: { _id: marker._id }, u: { $set: { nonce: "tampered" } } }],
-          };
-          h.psql(
-            `SELECT documentdb_api.update('${location.database}', '${JSON.stringify(update)}')`,
+          // An UPDATE of FerretDB's own row, inside PostgreSQL: FerretDB is not involved in
+          // the change (the string stays a string, so its type record in `$s` still holds).
+          expect(location.database).toBe(h.database);
+          const changed = h.psql(
+            `WITH changed AS (UPDATE ${documentsTable(h, location.collection)} ` +
+              `SET _jsonb = jsonb_set(_jsonb, '{nonce}', '"tampered"') ` +
+              `WHERE _jsonb->>'_id' = '${marker._id}' RETURNING 1) SELECT count(*) FROM changed`,
           );
+          expect(changed.trim()).toBe("1");
           expect(storedById(location.collection, marker._id)[0]?.nonce).toBe("tampered");
         },
       },

@@ -1,8 +1,11 @@
 /**
- * The stale-data alert's source, for real: the json_exporter monitoring deploys (built from its
- * Go module at the image's version), started with the configuration the program renders, probes
- * the real Nightscout the way the rendered PodMonitor asks, and reports the date of the newest
- * CGM entry that an uploader just wrote. The alert rule (promtool-tested) reads that metric.
+ * The stale-data alert's source: the json_exporter monitoring deploys (built from its Go module
+ * at the image's version), started with the configuration the program renders, probes the way
+ * the rendered PodMonitor asks and reports the date of the newest CGM entry an uploader just
+ * wrote to the real FerretDB. The alert rule (promtool-tested) reads that metric. What answers
+ * the probe is a STAND-IN for Nightscout's API (nightscoutApiStandIn.ts), since no registry
+ * serves Nightscout 15.0.7: the exporter, its rendered config and credential are real, the
+ * Nightscout in front of FerretDB is not.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -11,17 +14,18 @@ import * as path from "node:path";
 import { parseImage } from "../../domain";
 import { NEWEST_ENTRY_METRIC } from "../../domain/alerts";
 import { DEFAULT_GLUCOSE_EXPORTER_IMAGE } from "../../domain/platform";
-import { startNightscout, type LocalNightscout } from "../../tools/data-path/nightscout";
+import { MongoClient } from "mongodb";
 import { freePort } from "../../tools/data-path/process";
 import { dataPathBuild } from "../../tools/data-path/servers";
 import { startHarness, type Harness } from "./harness";
+import { startNightscoutApiStandIn, type NightscoutApiStandIn } from "./nightscoutApiStandIn";
 
 let h: Harness;
-let ns: LocalNightscout;
+let ns: NightscoutApiStandIn;
 let exporter: ChildProcess | undefined;
 let exporterUrl: string;
 
-/** The rendered target, pointed at the local Nightscout (LOCAL_OVERRIDES.glucoseExporter). */
+/** The rendered target, pointed at the local stand-in (LOCAL_OVERRIDES.glucoseExporter). */
 function localTarget(): string {
   const target = new URL(h.rendered.glucoseExporter?.target ?? "");
   return `${ns.url}${target.pathname}${target.search}`;
@@ -69,35 +73,54 @@ const metricValue = (body: string): number | undefined => {
 
 beforeAll(async () => {
   h = await startHarness({ stack: "staging", overrides: { monitoring: "true" } });
-  ns = await startNightscout(h);
+  ns = await startNightscoutApiStandIn({ env: h.rendered.nightscout.env, mongoUri: h.uri() });
   exporterUrl = await startExporter(h.rendered.glucoseExporter?.config ?? "");
 }, 180_000);
 
 afterAll(async () => {
   exporter?.kill("SIGKILL");
-  await ns?.stop();
+  await ns?.close();
   await h?.stop();
 });
 
 it("is the exporter version the program deploys", () => {
   expect(h.rendered.glucoseExporter?.image).toBe(DEFAULT_GLUCOSE_EXPORTER_IMAGE);
-  const built = path.basename(path.dirname(dataPathBuild().JSON_EXPORTER_BIN));
-  expect(built).toBe(`json-exporter-${parseImage(DEFAULT_GLUCOSE_EXPORTER_IMAGE).tag}`);
+  // The module the binary was built from, as `go version -m` read it (build.sh).
+  const built = fs.readFileSync(`${dataPathBuild().JSON_EXPORTER_BIN}.module`, "utf8").split(" ");
+  expect(built.slice(0, 2)).toEqual([
+    "github.com/prometheus-community/json_exporter",
+    parseImage(DEFAULT_GLUCOSE_EXPORTER_IMAGE).tag,
+  ]);
 });
 
 it("reports the date of the newest entry an uploader wrote", async () => {
-  const secret = createHash("sha1").update(h.rendered.nightscout.env.API_SECRET).digest("hex");
-  for (const date of [Date.now() - 600_000, Date.now() - 300_000]) {
-    const res = await fetch(`${ns.ingressUrl}/api/v1/entries`, {
-      method: "POST",
-      headers: { "api-secret": secret, "content-type": "application/json" },
-      body: JSON.stringify([{ type: "sgv", sgv: 110, date, device: "exporter-test" }]),
-    });
-    expect(res.status).toBe(200);
-    const scraped = await probe(exporterUrl);
-    expect(scraped.status).toBe(200);
-    expect(metricValue(scraped.body)).toBe(date);
+  const client = new MongoClient(h.uri());
+  try {
+    const entries = client.db(h.database).collection("entries");
+    for (const date of [Date.now() - 600_000, Date.now() - 300_000]) {
+      // What Nightscout stores for an uploaded reading, written through FerretDB.
+      await entries.insertOne({
+        type: "sgv",
+        sgv: 110,
+        date,
+        dateString: new Date(date).toISOString(),
+        device: "exporter-test",
+      });
+      const before = ns.answered()[200] ?? 0;
+      const scraped = await probe(exporterUrl);
+      expect(scraped.status).toBe(200);
+      expect(metricValue(scraped.body)).toBe(date);
+      // The value came through the stand-in, with the rendered credential.
+      expect(ns.answered()[200]).toBe(before + 1);
+    }
+  } finally {
+    await client.close();
   }
+});
+
+it("the rendered api-secret is the SHA-1 of the rendered API_SECRET", () => {
+  const secret = createHash("sha1").update(h.rendered.nightscout.env.API_SECRET).digest("hex");
+  expect(/api-secret: (\S+)/.exec(h.rendered.glucoseExporter?.config ?? "")?.[1]).toBe(secret);
 });
 
 it("reports nothing when Nightscout refuses its credential, so the alert cannot pass on stale auth", async () => {
@@ -106,6 +129,8 @@ it("reports nothing when Nightscout refuses its credential, so the alert cannot 
   expect(secretHash).toMatch(/^[0-9a-f]{40}$/);
   const wrong = rendered.replace(secretHash ?? "", "0".repeat(40));
   const url = await startExporter(wrong);
+  const refusedBefore = ns.answered()[401] ?? 0;
   const scraped = await probe(url);
   expect(metricValue(scraped.body)).toBeUndefined();
+  expect(ns.answered()[401]).toBe(refusedBefore + 1);
 });

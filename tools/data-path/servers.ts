@@ -1,8 +1,9 @@
 /**
- * Starts the real data path locally: a private PostgreSQL 15 with DocumentDB, bootstrapped the
- * way CloudNative-PG bootstraps the rendered Cluster, and FerretDB v2 with the environment the
- * program renders for its container (local.ts says where and why these differ). Both listen on
- * free loopback ports, in a fresh temporary directory that is removed afterwards.
+ * Starts the local data path: a private PostgreSQL 15 (Debian's), bootstrapped the way
+ * CloudNative-PG bootstraps the rendered Cluster, and FerretDB v1.24.2 with the environment the
+ * program renders for FerretDB's container (local.ts says where and why these differ: above all,
+ * no registry serves DocumentDB, so FerretDB v2 cannot run here). Both listen on free loopback
+ * ports, in a fresh temporary directory that is removed afterwards.
  *
  * Cleanup happens on stop(), on process exit and on SIGINT/SIGTERM/SIGHUP, and a detached
  * reaper stops both servers if this process dies without any of those (SIGKILL, a crash).
@@ -12,7 +13,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { MongoClient } from "mongodb";
-import { localFerretDbEnv, localPostgresConfig, postgresConfLines, withAddress } from "./local";
+import {
+  localBootstrapSql,
+  localFerretDbEnv,
+  localPostgresConfig,
+  postgresConfLines,
+  renderedMongoLogin,
+  withAddress,
+} from "./local";
 import { PostgresServer } from "./postgres";
 import type { RenderedDataPath } from "./render";
 import { recordFerretPid, startReaper } from "./reaper";
@@ -72,15 +80,11 @@ export function renderedDataPath(
   return rendered;
 }
 
-export type FerretDbBuild = "paired" | "deployed";
-
 export interface DataPathOptions {
   /** Whose rendered configuration to run (default staging). */
   stack?: string;
   /** Setting overrides for the render, as `pulumi config set` would make them. */
   overrides?: Record<string, string | undefined>;
-  /** FerretDB 2.5.0, DocumentDB 0.106.0's exact pair (default), or 2.7.0, the one deployed. */
-  ferretdb?: FerretDbBuild;
 }
 
 export interface LocalDataPath {
@@ -93,11 +97,14 @@ export interface LocalDataPath {
   readonly database: string;
   readonly username: string;
   readonly password: string;
-  /** `SELECT documentdb_api.binary_extended_version()` and `ferretdb --version`'s version. */
-  readonly versions: { documentdb: string; ferretdb: string };
+  /**
+   * `SHOW server_version`, and the FerretDB module version the binary was built from (build.sh
+   * checks that the binary reports it).
+   */
+  readonly versions: { postgres: string; ferretdb: string };
   /** The rendered MongoDB URI pointed at the local FerretDB, optionally another password/port. */
   uri(opts?: { password?: string; port?: number }): string;
-  /** SQL as the superuser, in `postgres` (where DocumentDB lives) unless told; bare rows. */
+  /** SQL as the superuser, in `postgres` (where FerretDB keeps its schemas) unless told; bare rows. */
   psql(sql: string, database?: string): string;
   stopPostgres(): void;
   startPostgres(): void;
@@ -132,21 +139,24 @@ export async function waitForMongo(uri: string, ferret: ChildProcess, log: strin
   throw new Error(`FerretDB did not answer a ping within 30 s (${last}):\n${tail(log)}`);
 }
 
-/** Runs CNPG's initdb bootstrap of the rendered Cluster on a fresh server. */
+/**
+ * Runs CNPG's initdb bootstrap of the rendered Cluster on a fresh server, as it runs here
+ * (local.ts: localBootstrapSql).
+ */
 function bootstrapLikeCnpg(pg: PostgresServer, rendered: RenderedDataPath): void {
-  const { owner, ownerPassword, database, postInitSQL, postInitApplicationSQL } = rendered.postgres;
+  const { owner, ownerPassword, database } = rendered.postgres;
   const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
   pg.psql(`CREATE ROLE "${owner}" LOGIN PASSWORD ${literal(ownerPassword)}`, "postgres");
   pg.psql(`CREATE DATABASE "${database}" OWNER "${owner}"`, "postgres");
-  for (const sql of postInitSQL) pg.psql(sql, "postgres");
-  for (const sql of postInitApplicationSQL) pg.psql(sql, database);
+  const sql = localBootstrapSql(rendered);
+  for (const statement of sql.postgres) pg.psql(statement, "postgres");
+  for (const statement of sql.application) pg.psql(statement, database);
 }
 
 export async function startLocalDataPath(options: DataPathOptions = {}): Promise<LocalDataPath> {
   const stack = options.stack ?? "staging";
   const built = dataPathBuild();
-  const ferretBin =
-    options.ferretdb === "deployed" ? built.FERRETDB_DEPLOYED_BIN : built.FERRETDB_PAIRED_BIN;
+  const ferretBin = built.FERRETDB_BIN;
   const rendered = renderedDataPath(stack, options.overrides);
   const [pgPort, ferretPort, debugPort] = await distinctFreePorts(3);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nightscout-data-path-"));
@@ -160,9 +170,7 @@ export async function startLocalDataPath(options: DataPathOptions = {}): Promise
   let stopped = false;
 
   const ferretAlive = () => ferret !== undefined && ferret.exitCode === null && !ferret.signalCode;
-  const mongoUser = new URL(withAddress(rendered.nightscout.env.MONGODB_URI, "127.0.0.1", 1));
-  const username = decodeURIComponent(mongoUser.username);
-  const password = decodeURIComponent(mongoUser.password);
+  const login = renderedMongoLogin(rendered);
   const uri = (opts: { password?: string; port?: number } = {}) => {
     const u = new URL(
       withAddress(rendered.nightscout.env.MONGODB_URI, "127.0.0.1", opts.port ?? ferretPort),
@@ -214,19 +222,18 @@ export async function startLocalDataPath(options: DataPathOptions = {}): Promise
     pg.start();
     bootstrapLikeCnpg(pg, rendered);
     await startFerretDb();
-    const version = spawnSync(ferretBin, ["--version"], { encoding: "utf8" }).stdout;
     return {
       dir,
       rendered,
       pgPort,
       ferretPort,
       debugPort,
-      database: mongoUser.pathname.replace(/^\//, ""),
-      username,
-      password,
+      database: login.database,
+      username: login.username,
+      password: login.password,
       versions: {
-        documentdb: pg.psql("SELECT documentdb_api.binary_extended_version()", "postgres").trim(),
-        ferretdb: /version:\s*(\S+)/.exec(version)?.[1] ?? version.trim(),
+        postgres: pg.psql("SHOW server_version", "postgres").trim(),
+        ferretdb: built.FERRETDB_MODULE_VERSION,
       },
       uri,
       psql: (sql, database = "postgres") => pg.psql(sql, database),

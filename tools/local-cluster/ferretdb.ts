@@ -3,7 +3,11 @@
  * `kubectl port-forward` to a pod's port 27017 by connecting to 127.0.0.1:<relay port>
  * (tools/local-cluster/start.sh writes it to ferretdb-relay.port); the relay here passes each
  * connection on to a FerretDB started for the purpose by the integration harness
- * (tests/integration/harness.ts).
+ * (tests/integration/harness.ts): FerretDB v1.24.2 on Debian's PostgreSQL 15, a STAND-IN for
+ * the FerretDB v2 on DocumentDB the stack deploys, which cannot run here (no package registry
+ * serves DocumentDB). It speaks the same MongoDB protocol, so the post-deploy check's ping,
+ * SCRAM login and marker round trip are real; DocumentDB's part is not (docs/data-path.md).
+ * Its servers listen on loopback only, so it runs inside the cluster's network namespace too.
  *
  * The post-deploy check authenticates with the credentials the program rendered: the
  * database role and the generated password in the CloudNative-PG bootstrap Secret
@@ -116,7 +120,11 @@ export async function startLocalFerretDb(opts: {
     harness = await startHarness();
     admin = { password: harness.password };
     synced = new Set();
-    log(`FerretDB on 127.0.0.1:${harness.ferretPort} in ${Date.now() - started} ms`);
+    log(
+      `FerretDB ${harness.versions.ferretdb} on PostgreSQL ${harness.versions.postgres} ` +
+        `(a stand-in for FerretDB v2 on DocumentDB) on 127.0.0.1:${harness.ferretPort} ` +
+        `in ${Date.now() - started} ms`,
+    );
   };
 
   const relay = net.createServer((client) => {
