@@ -1,8 +1,10 @@
 /**
  * The migration against real servers (tests/migrate/servers/): a source and a target data
- * path from tests/integration/harness.ts, seeded by migrate/generate. Run with
- * `npm run test:migrate`. Serial: every suite starts two PostgreSQL + FerretDB pairs and the
- * machine has two cores. TypeScript goes through the unit tests' SWC transform.
+ * path from tests/integration/harness.ts (FerretDB v1.24.2 on PostgreSQL 15 each; the stack's
+ * FerretDB v2 on DocumentDB is not available here, docs/migration.md says what that changes),
+ * seeded by migrate/generate. Run with `npm run test:migrate`. Serial: every suite starts two
+ * PostgreSQL + FerretDB pairs and the machine has two cores. TypeScript goes through the unit
+ * tests' SWC transform.
  */
 const { transform } = require("./jest.config");
 
@@ -11,6 +13,8 @@ module.exports = {
   roots: ["<rootDir>/tests/migrate/servers"],
   testMatch: ["**/*.test.ts"],
   transform,
+  // Builds the data path once when it is not cached yet (tools/data-path/build.sh).
+  globalSetup: "<rootDir>/tests/integration/globalSetup.ts",
   // Starting two data paths, seeding and a full migration take minutes on a loaded machine.
   testTimeout: 600000,
   maxWorkers: 1,

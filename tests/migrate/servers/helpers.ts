@@ -1,8 +1,8 @@
 /**
  * What the migration's server tests share: a source and a target started from the project's
- * integration harness, the migration run as a real child process (`npm run migrate` runs
- * the same file), and an independent comparison of both sides that does not reuse the
- * migration's own verification code.
+ * integration harness (FerretDB v1.24.2 on PostgreSQL 15 each), the migration run as a real
+ * child process (`npm run migrate` runs the same file), and an independent comparison of both
+ * sides that does not reuse the migration's own verification code.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -153,7 +153,10 @@ export async function snapshot(uri: string, collection: string): Promise<string[
   });
 }
 
-/** Every document of a collection as its stored bytes (base64), sorted: types and field order. */
+/**
+ * Every document of a collection as the server's raw BSON (base64), sorted: types and field
+ * order. FerretDB v1 encodes them from its JSONB rows, which keep both.
+ */
 async function storedBytes(uri: string, collection: string): Promise<string[]> {
   return withClient(uri, async (client) => {
     const docs = (await client
