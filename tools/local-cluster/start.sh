@@ -224,5 +224,5 @@ wait_for "default ServiceAccount" 60 kubectl --kubeconfig "$dir/admin.kubeconfig
 cp "$dir/admin.kubeconfig" "$kubeconfig"
 trap - EXIT
 log "ready in $((SECONDS - started)) s: kube-apiserver https://127.0.0.1:$api_port, node kwok-node-0 Ready"
-log "  export KUBECONFIG=$kubeconfig; kubectl get nodes"
+log "  it listens inside the network namespace only: bash tools/netns.sh exec kubectl --kubeconfig $kubeconfig get nodes"
 echo "$kubeconfig"
