@@ -31,6 +31,13 @@ crd_dir="$(bash "$repo/tools/upstream-files.sh" --crd-dir)"
 stage_dir="$(bash "$repo/tools/upstream-files.sh" --stage-dir)"
 
 log() { printf '[local-cluster] %s\n' "$*" >&2; }
+# kwok hands pods 10.244.0.0/16 and Services get 10.96.0.0/16: whatever dials them (the operator,
+# the controllers, port-forwards) must find only loopback, so the cluster never starts outside
+# the project's network namespace.
+if ! bash "$repo/tools/netns.sh" inside; then
+  log "refusing to start outside the network namespace nightscout-local: its parts dial pod and Service addresses. Fix: bash tools/netns.sh exec bash tools/local-cluster/start.sh (npm run up:local, test:e2e and platform:local enter it themselves)"
+  exit 1
+fi
 started=$SECONDS
 mapfile -t bins < <(bash "$here/build.sh")
 export PATH="${bins[0]}:${bins[1]}:${bins[2]}:$PATH"
