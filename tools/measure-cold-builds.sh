@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Measures what CI's builds cost on a fresh machine: every build script runs one after the other,
-# as .ci/run runs them, with HOME pointed at an empty directory, so the project caches
+# Measures what a fresh machine pays: every build script runs one after the other, as .ci/run
+# runs them, with HOME pointed at an empty directory, so the project caches
 # (~/.cache/nightscout-stack), the Go module and build caches and the npm cache all start cold.
+# Then the README's main job, `npm run up:local -- staging`, on those caches: the builds up to
+# the control plane plus that line are the first-run time of `npm ci && npm run up:local`.
+# With --ci, it runs the whole of .ci/run instead (CI's cold total).
 # Debian packages are system-wide and stay installed: their install time is measured once in
 # docs/data-path.md (about 50 s) and is not repeated here.
 #
@@ -12,12 +15,15 @@
 set -uo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+mode=builds
+if [[ "${1:-}" == --ci ]]; then
+  mode=ci
+  shift
+fi
 work="${1:-$(mktemp -d /tmp/nightscout-cold-XXXXXX)}"
 cold_home="${work}/home"
 mkdir -p "$cold_home"
 git clone -q "$repo" "${work}/repo"
-# ../shared (the vendored upstream sources) stays reachable from the clone, as in the workplace.
-[[ -d "${repo}/../shared" && ! -e "${work}/shared" ]] && ln -s "$(cd "${repo}/../shared" && pwd)" "${work}/shared"
 cd "${work}/repo"
 
 export HOME="$cold_home" CI=true
@@ -28,18 +34,27 @@ failed=0
 measure() {
   local name=$1 started=$SECONDS
   shift
-  if "$@" >"${work}/${name// /-}.log" 2>&1; then
+  if "$@" >"${work}/${name//[ /]/-}.log" 2>&1; then
     printf '%-28s %5d s\n' "$name" $((SECONDS - started))
   else
-    printf '%-28s %5d s  FAILED (see %s)\n' "$name" $((SECONDS - started)) "${work}/${name// /-}.log"
+    printf '%-28s %5d s  FAILED (see %s)\n' "$name" $((SECONDS - started)) "${work}/${name//[ /]/-}.log"
     failed=1
   fi
 }
 
-measure "npm ci" npm ci --no-audit --no-fund
-measure "data path + FerretDB v1" bash tools/install-integration-deps.sh
-measure "pulumi toolchain" bash tools/pulumi-toolchain.sh
-[[ -f tools/local-cluster/build.sh ]] && measure "local cluster" bash tools/local-cluster/build.sh
+if [[ "$mode" == ci ]]; then
+  measure ".ci/run" bash .ci/run
+  tail -n 3 "${work}/.ci-run.log"
+else
+  measure "npm ci" npm ci --no-audit --no-fund
+  measure "upstream files" bash tools/upstream-files.sh --all
+  measure "pulumi toolchain" bash tools/pulumi-toolchain.sh
+  measure "local cluster" bash tools/local-cluster/build.sh
+  measure "data path (FerretDB v1)" bash tools/install-integration-deps.sh
+  measure "up:local staging" npm run -s up:local -- staging
+  measure "down:local" npm run -s down:local
+  measure "cnpg operator" bash tools/cnpg-operator/build.sh
+fi
 printf '%-28s %5d s (%d min)\n' "total" $((SECONDS - total_started)) $(((SECONDS - total_started + 59) / 60))
 if [[ "${KEEP_COLD_HOME:-}" != 1 ]]; then
   chmod -R u+w "$cold_home" 2>/dev/null
