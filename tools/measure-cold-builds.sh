@@ -34,10 +34,10 @@ failed=0
 measure() {
   local name=$1 started=$SECONDS
   shift
-  if "$@" >"${work}/${name//[ /]/-}.log" 2>&1; then
+  if "$@" >"${work}/${name//[ \/]/-}.log" 2>&1; then
     printf '%-28s %5d s\n' "$name" $((SECONDS - started))
   else
-    printf '%-28s %5d s  FAILED (see %s)\n' "$name" $((SECONDS - started)) "${work}/${name//[ /]/-}.log"
+    printf '%-28s %5d s  FAILED (see %s)\n' "$name" $((SECONDS - started)) "${work}/${name//[ \/]/-}.log"
     failed=1
   fi
 }
