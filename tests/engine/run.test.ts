@@ -24,7 +24,15 @@ test("up with the pack, its config and the CLI's confirmations", () => {
     policyPackConfigs: ["/p/staging.json"],
     expectNoChanges: true,
     json: false,
+    skipPreview: true,
   });
+});
+
+test("without --skip-preview, up, refresh and destroy preview first, as the CLI does", () => {
+  // A destroy the preview refuses (a protected database) must delete nothing.
+  expect(parseEngineArgs(["destroy", "--yes", "--stack", "p"]).skipPreview).toBe(false);
+  expect(parseEngineArgs(["up", "--yes", "--stack", "p"]).skipPreview).toBe(false);
+  expect(parseEngineArgs(["refresh", "-f", "--stack", "p"]).skipPreview).toBe(true);
 });
 
 test("preview --json, refresh and destroy", () => {

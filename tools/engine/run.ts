@@ -4,7 +4,9 @@
  * (tools/engine/program.ts), so no `pulumi-language-nodejs` is needed. The CLI's human output
  * streams to stdout as it comes; the exit code is the CLI's.
  *
- * Flags, with the CLI's meaning: --yes, --skip-preview, --non-interactive (implied),
+ * Flags, with the CLI's meaning: --yes, --non-interactive (implied), --skip-preview (without
+ * it, up, refresh and destroy preview first and stop if the preview fails, as the CLI does: a
+ * destroy that the preview refuses, e.g. over a protected database, deletes nothing),
  * --policy-pack <path>, --policy-pack-config <file>, --expect-no-changes, --diff, --refresh,
  * --target <urn>, --replace <urn>; and for preview --json, which prints only a JSON document
  * of the steps and the change summary (the fields `pulumi preview --json` has for them).
@@ -34,9 +36,10 @@ export interface EngineRequest {
   target: string[];
   replace: string[];
   json: boolean;
+  skipPreview: boolean;
 }
 
-const IGNORED = new Set(["--yes", "-y", "--skip-preview", "-f", "--non-interactive"]);
+const IGNORED = new Set(["--yes", "-y", "--non-interactive"]);
 
 /** The request `args` make, or an Error naming the argument that is not understood. */
 export function parseEngineArgs(args: string[]): EngineRequest {
@@ -57,6 +60,7 @@ export function parseEngineArgs(args: string[]): EngineRequest {
     target: [],
     replace: [],
     json: false,
+    skipPreview: false,
   };
   const valued: Record<string, (v: string) => void> = {
     "--stack": (v) => (request.stack = v),
@@ -71,6 +75,8 @@ export function parseEngineArgs(args: string[]): EngineRequest {
     "--diff": () => (request.diff = true),
     "--refresh": () => (request.refresh = true),
     "--json": () => (request.json = true),
+    "--skip-preview": () => (request.skipPreview = true),
+    "-f": () => (request.skipPreview = true),
   };
   for (let i = 0; i < rest.length; i++) {
     const [flag, inline] = rest[i].split(/=(.*)/s, 2);
@@ -113,8 +119,8 @@ export async function runEngine(projectDir: string, request: EngineRequest): Pro
   const packs = { policyPacks: request.policyPacks, policyPackConfigs: request.policyPackConfigs };
   try {
     switch (request.operation) {
-      case "up":
-        await stack.up({
+      case "up": {
+        const options = {
           ...common,
           ...packs,
           expectNoChanges: request.expectNoChanges,
@@ -122,8 +128,11 @@ export async function runEngine(projectDir: string, request: EngineRequest): Pro
           refresh: request.refresh,
           target: request.target,
           replace: request.replace,
-        });
+        };
+        if (!request.skipPreview) await stack.preview(options);
+        await stack.up(options);
         break;
+      }
       case "preview": {
         const result = await stack.preview({
           ...common,
@@ -142,16 +151,22 @@ export async function runEngine(projectDir: string, request: EngineRequest): Pro
         }
         break;
       }
-      case "refresh":
-        await stack.refresh({
+      case "refresh": {
+        const options = {
           ...common,
           expectNoChanges: request.expectNoChanges,
           target: request.target,
-        });
+        };
+        if (!request.skipPreview) await stack.previewRefresh(options);
+        await stack.refresh(options);
         break;
-      case "destroy":
-        await stack.destroy({ ...common, target: request.target });
+      }
+      case "destroy": {
+        const options = { ...common, target: request.target };
+        if (!request.skipPreview) await stack.previewDestroy(options);
+        await stack.destroy(options);
         break;
+      }
     }
     return 0;
   } catch (err) {
