@@ -23,7 +23,8 @@ fi
 work="${1:-$(mktemp -d /tmp/nightscout-cold-XXXXXX)}"
 cold_home="${work}/home"
 mkdir -p "$cold_home"
-git clone -q "$repo" "${work}/repo"
+# The committed state of this repository (its own history, nothing upstream), as CI checks it out.
+git init -q "${work}/repo" && git -C "${work}/repo" fetch -q "$repo" HEAD && git -C "${work}/repo" checkout -q FETCH_HEAD
 cd "${work}/repo"
 
 export HOME="$cold_home" CI=true
