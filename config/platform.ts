@@ -99,13 +99,18 @@ function underMocks(): boolean {
  * What happens when the platform cannot carry this stack. Throwing would not do: a rejected
  * dependsOn leaves the provider's URN unresolved in the SDK, and every object waiting on it
  * waits forever (seen on the real engine: the preview hung). So the message is logged as an
- * error and the program exits the way the SDK's own run loop does after such a message;
+ * error (and on stderr) and the program exits the way the SDK's own run loop does after such a message;
  * nothing has reached the cluster, since every object waits on the provider. Under mocks the
  * message is logged and the program goes on, so tests of other settings can still run.
  */
 async function refuse(error: PlatformStackError): Promise<void> {
   await pulumi.log.error(error.message);
-  if (!underMocks()) process.exit(EXIT_AFTER_LOGGED_ERROR);
+  if (underMocks()) return;
+  // Run inline through the Automation API (tools/engine/run.ts), this process is the engine's
+  // client, and exiting it ends the run before the engine prints the logged message: so it is
+  // written to stderr too, where either entry point shows it.
+  process.stderr.write(`${error.message}\n`);
+  process.exit(EXIT_AFTER_LOGGED_ERROR);
 }
 
 /** Reads `stackName`'s outputs and checks them against `needs` before anything is deployed. */
