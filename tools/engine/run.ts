@@ -116,32 +116,26 @@ export async function runEngine(projectDir: string, request: EngineRequest): Pro
     if (step && !HIDDEN_STEPS.has(step.op)) steps.push({ op: step.op, urn: step.urn });
   };
   const common = { onOutput, color: "never" as const };
-  const packs = { policyPacks: request.policyPacks, policyPackConfigs: request.policyPackConfigs };
+  // What up and preview share: the pack, and the flags that shape the update.
+  const update = {
+    ...common,
+    policyPacks: request.policyPacks,
+    policyPackConfigs: request.policyPackConfigs,
+    expectNoChanges: request.expectNoChanges,
+    diff: request.diff,
+    refresh: request.refresh,
+    target: request.target,
+    replace: request.replace,
+  };
   try {
     switch (request.operation) {
-      case "up": {
-        const options = {
-          ...common,
-          ...packs,
-          expectNoChanges: request.expectNoChanges,
-          diff: request.diff,
-          refresh: request.refresh,
-          target: request.target,
-          replace: request.replace,
-        };
-        if (!request.skipPreview) await stack.preview(options);
-        await stack.up(options);
+      case "up":
+        if (!request.skipPreview) await stack.preview(update);
+        await stack.up(update);
         break;
-      }
       case "preview": {
         const result = await stack.preview({
-          ...common,
-          ...packs,
-          expectNoChanges: request.expectNoChanges,
-          diff: request.diff,
-          refresh: request.refresh,
-          target: request.target,
-          replace: request.replace,
+          ...update,
           onEvent: request.json ? onEvent : undefined,
         });
         if (request.json) {
