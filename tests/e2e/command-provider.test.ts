@@ -6,77 +6,42 @@
  * relies on: nothing runs in preview, create runs once, an unchanged up runs nothing, changed
  * triggers replace (create first, then delete with the old stdout), other changes update, secret
  * inputs and additionalSecretOutputs leave no plaintext in the checkpoint, a failing command
- * fails the up with its output, destroy runs delete.
+ * fails the up with its output, destroy runs delete. Each operation runs in a Node process of its
+ * own (inline/driver.ts), so that the SDK's runtime and the program's leftovers stay out of jest.
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as command from "@pulumi/command";
-import * as pulumi from "@pulumi/pulumi";
-import {
-  LocalWorkspace,
-  PulumiCommand,
-  type OpMap,
-  type Stack,
-  type UpResult,
-} from "@pulumi/pulumi/automation";
+import type { OpMap } from "@pulumi/pulumi/automation";
 import { toolchainEnv } from "../../tools/offline-engine";
 import { expectNoSecret, findSecret } from "../helpers/leaks";
+import { inlineStack, type InlineStack } from "./inline/client";
+import type { InlineResult } from "./inline/protocol";
+import type { CommandSpec } from "./inline/command-program";
 
 const PROJECT = "command-stand-in";
 const STACK = "e2e";
 const TYPE = "command:local:Command";
 const NOTICE = "the nightscout-stack project's stand-in for pulumi-command";
 
-/** What the next run of the program declares; each test sets what it changes. */
+/** What the next run of the program (inline/command-program.ts) declares; tests change it. */
 const spec = { trigger: "1", v: "1", fail: false };
 const token = `tok-${randomBytes(12).toString("hex")}`;
 
 let base: string;
 let logFile: string;
-let stack: Stack;
+/** The stack, each operation in a Node process of its own (inline/driver.ts). */
+let stack: InlineStack<CommandSpec>;
 
 /** The commands that ran so far, one line each, in order. */
 function ran(): string[] {
   return fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").split("\n").filter(Boolean) : [];
 }
 
-function program(): Promise<Record<string, unknown>> {
-  const log = JSON.stringify(logFile);
-  const main = new command.local.Command("main", {
-    // The stdout carries the secret: the checkpoint must hold it encrypted only.
-    create: `echo "create $TRIG" >> ${log}; echo "out-$TRIG $TOKEN"`,
-    delete: `echo "delete \${PULUMI_COMMAND_STDOUT%% *}" >> ${log}`,
-    environment: { TRIG: spec.trigger, TOKEN: pulumi.secret(token) },
-    triggers: [spec.trigger],
-    // Logging would stream the secret to the console: upstream leaves that to the program.
-    logging: "none",
-  });
-  const upd = new command.local.Command("upd", {
-    create: `echo "upd-create $V" >> ${log}; echo "v$V"`,
-    update: `echo "upd-update $V prev=$PULUMI_COMMAND_STDOUT" >> ${log}; echo "v$V"`,
-    delete: `echo "upd-delete" >> ${log}`,
-    environment: { V: spec.v },
-  });
-  // Outputs computed by the shell, so that they are not in the command text of the state too.
-  const plain = new command.local.Command("plain", { create: "echo plain-$((40 + 2))" });
-  const marked = new command.local.Command(
-    "marked",
-    { create: "echo marked-$((40 + 2))" },
-    { additionalSecretOutputs: ["stdout"] },
-  );
-  if (spec.fail) {
-    new command.local.Command("failing", {
-      create: "echo failing-output; echo failing-err >&2; exit 3",
-    });
-  }
-  return Promise.resolve({
-    main: main.stdout,
-    upd: upd.stdout,
-    plain: plain.stdout,
-    marked: marked.stdout,
-  });
+/** The program's spec as it stands now. */
+function programSpec(): CommandSpec {
+  return { ...spec, logFile, token };
 }
 
 /** The checkpoint the file backend wrote, as text and as its resources. */
@@ -96,8 +61,8 @@ function checkpoint(): { text: string; resources: Record<string, Record<string, 
 const isCiphertext = (v: unknown) =>
   typeof v === "object" && v !== null && "ciphertext" in v && !("plaintext" in v);
 
-function changes(r: UpResult): OpMap {
-  return r.summary.resourceChanges ?? {};
+function changes(r: InlineResult): OpMap {
+  return r.summary?.resourceChanges ?? {};
 }
 
 beforeAll(async () => {
@@ -110,15 +75,12 @@ beforeAll(async () => {
     .split(":")
     .find((dir) => dir !== "" && fs.existsSync(path.join(dir, "pulumi")));
   if (!bin) throw new Error("no pulumi on the toolchain's PATH: run tools/pulumi-toolchain.sh");
-  const pulumiCommand = await PulumiCommand.get({
-    root: path.dirname(bin),
-    skipVersionCheck: true,
-  });
-  stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: STACK, projectName: PROJECT, program },
+  stack = inlineStack<CommandSpec>(
     {
+      stackName: STACK,
+      projectName: PROJECT,
+      pulumiRoot: path.dirname(bin),
       workDir: base,
-      pulumiCommand,
       projectSettings: {
         name: PROJECT,
         runtime: "nodejs",
@@ -133,34 +95,36 @@ beforeAll(async () => {
         PATH: env.PATH!,
       },
     },
+    "command-program",
   );
+  await stack.select();
 });
 
 afterAll(async () => {
   try {
-    await stack?.workspace.removeStack(STACK, { force: true });
+    await stack?.remove();
   } finally {
     if (base) fs.rmSync(base, { recursive: true, force: true });
   }
 });
 
 test("preview runs nothing", async () => {
-  const r = await stack.preview({ color: "never" });
-  expect(r.changeSummary.create).toBe(5); // the stack and four commands
+  const r = await stack.preview(programSpec());
+  expect(r.changeSummary?.create).toBe(5); // the stack and four commands
   expect(ran()).toEqual([]);
 });
 
 test("up runs each create once; the stand-in says what it is", async () => {
-  const r = await stack.up({ color: "never" });
+  const r = await stack.up(programSpec());
   const output = `${r.stdout}\n${r.stderr}`;
   expect(changes(r).create).toBe(5);
   expect(ran().sort()).toEqual(["create 1", "upd-create 1"]);
-  expect(r.outputs.plain).toEqual({ value: "plain-42", secret: false });
-  expect(r.outputs.upd).toEqual({ value: "v1", secret: false });
+  expect(r.outputs?.plain).toEqual({ value: "plain-42", secret: false });
+  expect(r.outputs?.upd).toEqual({ value: "v1", secret: false });
   // additionalSecretOutputs, and a secret input, make stdout secret.
-  expect(r.outputs.marked).toEqual({ value: "marked-42", secret: true });
-  expect(r.outputs.main.secret).toBe(true);
-  expect(findSecret(r.outputs.main.value, [token])).toBeDefined();
+  expect(r.outputs?.marked).toEqual({ value: "marked-42", secret: true });
+  expect(r.outputs?.main.secret).toBe(true);
+  expect(findSecret(r.outputs?.main.value, [token])).toBeDefined();
   expect(output).toContain(NOTICE);
   // Default logging streams stdout to the console; logging: "none" keeps it out.
   expect(output).toMatch(/command:local:Command plain .*plain-42/);
@@ -178,14 +142,14 @@ test("the checkpoint holds secrets only as ciphertext", () => {
 });
 
 test("an up with the same inputs runs nothing", async () => {
-  const r = await stack.up({ color: "never" });
+  const r = await stack.up(programSpec());
   expect(changes(r)).toEqual({ same: 5 });
   expect(ran()).toHaveLength(2);
 });
 
 test("changed triggers replace: create the new one, then delete with the old stdout", async () => {
   spec.trigger = "2";
-  const r = await stack.up({ color: "never" });
+  const r = await stack.up(programSpec());
   expect(changes(r)).toMatchObject({ replace: 1, same: 4 });
   expect(ran().slice(2)).toEqual(["create 2", "delete out-1"]);
   expectNoSecret(checkpoint().text, [token]);
@@ -193,16 +157,16 @@ test("changed triggers replace: create the new one, then delete with the old std
 
 test("another changed input updates, running update with the previous stdout", async () => {
   spec.v = "2";
-  const r = await stack.up({ color: "never" });
+  const r = await stack.up(programSpec());
   expect(changes(r)).toMatchObject({ update: 1, same: 4 });
   expect(ran().slice(4)).toEqual(["upd-update 2 prev=v1"]);
-  expect(r.outputs.upd.value).toBe("v2");
+  expect(r.outputs?.upd.value).toBe("v2");
 });
 
 test("a failing command fails the up with its exit status and output", async () => {
   spec.fail = true;
   const err: Error = await stack
-    .up({ color: "never" })
+    .up(programSpec())
     .then(
       () => new Error("up succeeded"),
       (e: Error) => e,
@@ -216,7 +180,7 @@ test("a failing command fails the up with its exit status and output", async () 
 
 test("destroy runs delete with the last stdout", async () => {
   const before = ran().length;
-  await stack.destroy({ color: "never" });
+  await stack.destroy(programSpec());
   expect(ran().slice(before).sort()).toEqual(["delete out-2", "upd-delete"]);
   expect(checkpoint().resources).toEqual({});
 });

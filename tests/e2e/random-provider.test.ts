@@ -19,19 +19,14 @@ import * as path from "node:path";
 import * as readline from "node:readline";
 import * as grpc from "@grpc/grpc-js";
 import * as ts from "typescript";
-import {
-  LocalWorkspace,
-  PulumiCommand,
-  type Deployment,
-  type EngineEvent,
-  type OpType,
-  type Stack,
-} from "@pulumi/pulumi/automation";
+import type { Deployment, OpType } from "@pulumi/pulumi/automation";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { GetSchemaRequest } from "@pulumi/pulumi/proto/provider_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import * as random from "@pulumi/random";
 import { ROOT, toolchainEnv } from "../../tools/offline-engine";
+import { inlineStack, type InlineStack } from "./inline/client";
+import type { InlineStackSpec } from "./inline/protocol";
+import type { RandomSpec } from "./inline/random-program";
 
 const SDK_DIR = path.join(ROOT, "node_modules", "@pulumi", "random");
 const SDK = JSON.parse(fs.readFileSync(path.join(SDK_DIR, "package.json"), "utf8")) as {
@@ -412,17 +407,20 @@ function cliRoot(): string {
 
 describe("a checkpoint in the shape the release provider writes previews same with the built provider", () => {
   let backend: string;
-  let stack: Stack;
-  let workspaceOpts: { pulumiCommand: PulumiCommand; envVars: Record<string, string> };
+  let stack: InlineStack<RandomSpec>;
+  /** Where the stacks live; each operation runs in a Node process of its own (inline/driver.ts). */
+  let stackSpec: (stackName: string) => InlineStackSpec;
 
-  const program = (length: number) => async () => {
-    new random.RandomPassword(PASSWORD, { ...ARGS, length });
-  };
+  /** The program (inline/random-program.ts): the password, with `length`. */
+  const program = (length: number): RandomSpec => ({ name: PASSWORD, ...ARGS, length });
 
   beforeAll(async () => {
     env = toolchainEnv();
     backend = fs.mkdtempSync(path.join(os.tmpdir(), "random-release-state-"));
-    const pulumiCommand = await PulumiCommand.get({ root: cliRoot(), skipVersionCheck: true });
+    // The stack settings (the passphrase salt) must outlive each driver process.
+    const workDir = path.join(backend, "work");
+    fs.mkdirSync(workDir);
+    const pulumiRoot = cliRoot();
     const envVars: Record<string, string> = {};
     for (const key of [
       "PULUMI_HOME",
@@ -433,14 +431,18 @@ describe("a checkpoint in the shape the release provider writes previews same wi
       envVars[key] = env[key] ?? "";
     envVars.PULUMI_BACKEND_URL = `file://${backend}`;
     envVars.PULUMI_CONFIG_PASSPHRASE = "random-provider-e2e-not-a-secret";
-    workspaceOpts = { pulumiCommand, envVars };
-    stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: "release", projectName: PROJECT, program: program(ARGS.length) },
-      workspaceOpts,
-    );
-    const salt = (await stack.workspace.stackSettings(stack.name)).encryptionSalt;
-    if (!salt) throw new Error(`stack ${stack.name} has no passphrase encryption salt`);
-    await stack.importStack(releaseCheckpoint(stack.name, salt));
+    stackSpec = (stackName) => ({
+      stackName,
+      projectName: PROJECT,
+      pulumiRoot,
+      workDir,
+      projectSettings: { name: PROJECT, runtime: "nodejs" },
+      envVars,
+    });
+    stack = inlineStack<RandomSpec>(stackSpec("release"), "random-program");
+    const salt = (await stack.select()).encryptionSalt;
+    if (!salt) throw new Error("stack release has no passphrase encryption salt");
+    await stack.importStack(releaseCheckpoint("release", salt));
   }, 120_000);
 
   afterAll(() => {
@@ -449,15 +451,8 @@ describe("a checkpoint in the shape the release provider writes previews same wi
 
   /** The preview's steps for the RandomPassword (a replace is several), and its summary. */
   async function previewPassword(length: number): Promise<{ ops: OpType[]; summary: object }> {
-    const ops: OpType[] = [];
-    const result = await stack.preview({
-      program: program(length),
-      color: "never",
-      onEvent: (e: EngineEvent) => {
-        const m = e.resourcePreEvent?.metadata;
-        if (m?.type === TOKEN) ops.push(m.op);
-      },
-    });
+    const result = await stack.preview(program(length));
+    const ops = result.steps.filter((s) => s.type === TOKEN).map((s) => s.op);
     return { ops, summary: result.changeSummary ?? {} };
   }
 
@@ -475,12 +470,9 @@ describe("a checkpoint in the shape the release provider writes previews same wi
   }, 300_000);
 
   test("an up with the built provider writes the same shape, plus the bridge's raw-state delta", async () => {
-    const fresh = await LocalWorkspace.createOrSelectStack(
-      { stackName: "fresh", projectName: PROJECT, program: program(ARGS.length) },
-      workspaceOpts,
-    );
-    const up = await fresh.up({ color: "never" });
-    expect(up.summary.result).toBe("succeeded");
+    const fresh = inlineStack<RandomSpec>(stackSpec("fresh"), "random-program");
+    const up = await fresh.up(program(ARGS.length));
+    expect(up.summary?.result).toBe("succeeded");
     // The checkpoint as the engine wrote it to the backend (the Automation API's export would
     // decrypt the secrets; this file holds them as ciphertext, so nothing secret can show).
     const file = path.join(backend, ".pulumi", "stacks", PROJECT, "fresh.json");
