@@ -9,13 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import {
-  CRD_DIR,
-  MANIFEST_DIR,
-  TABLE_FILE,
-  sha256 as sha256Of,
-  upstreamFile,
-} from "../tools/upstream-files";
+import { kindDir, TABLE_FILE, sha256 as sha256Of, upstreamFile } from "../tools/upstream-files";
 
 /** One Kubernetes object as a manifest holds it. */
 export interface KubernetesObject {
@@ -43,7 +37,7 @@ const pinned = (file: string, url: string): PinnedFile => {
   const row = upstreamFile(file);
   return {
     file,
-    cacheDir: row.kind === "crd" ? CRD_DIR : MANIFEST_DIR,
+    cacheDir: kindDir(row.kind),
     url,
     sha256: row.sha256,
   };
