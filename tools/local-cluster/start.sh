@@ -18,6 +18,14 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 dir="${LOCAL_CLUSTER_DIR:-$repo/.cache/local-cluster}"
+log() { printf '[local-cluster] %s\n' "$*" >&2; }
+# kwok hands pods 10.244.0.0/16 and Services get 10.96.0.0/16: whatever dials them (the operator,
+# the controllers, port-forwards) must find only loopback, so the cluster never starts outside
+# the project's network namespace.
+if ! bash "$repo/tools/netns.sh" inside; then
+  log "refusing to start outside the network namespace nightscout-local: its parts dial pod and Service addresses. Fix: bash tools/netns.sh exec bash tools/local-cluster/start.sh (npm run up:local, test:e2e and platform:local enter it themselves)"
+  exit 1
+fi
 CONTEXT=nightscout-local
 FERRETDB_PORT=27017 # FERRETDB_PORT in domain/: the port the check forwards to
 # The CRDs of the objects the program creates, from the operators' Go modules: the fetcher
@@ -30,14 +38,6 @@ crd_dir="$(bash "$repo/tools/upstream-files.sh" --crd-dir)"
 # kwok's own Stages (nodes Ready, pods Ready, deletion), from its Go module, the same way.
 stage_dir="$(bash "$repo/tools/upstream-files.sh" --stage-dir)"
 
-log() { printf '[local-cluster] %s\n' "$*" >&2; }
-# kwok hands pods 10.244.0.0/16 and Services get 10.96.0.0/16: whatever dials them (the operator,
-# the controllers, port-forwards) must find only loopback, so the cluster never starts outside
-# the project's network namespace.
-if ! bash "$repo/tools/netns.sh" inside; then
-  log "refusing to start outside the network namespace nightscout-local: its parts dial pod and Service addresses. Fix: bash tools/netns.sh exec bash tools/local-cluster/start.sh (npm run up:local, test:e2e and platform:local enter it themselves)"
-  exit 1
-fi
 started=$SECONDS
 mapfile -t bins < <(bash "$here/build.sh")
 export PATH="${bins[0]}:${bins[1]}:${bins[2]}:$PATH"
