@@ -10,6 +10,7 @@ import { DisplayUnits, INTERNET_PLUGINS, MEBIBYTE, parseQuantity } from "../doma
 import { NightscoutArgs, nightscoutSettings } from "../components/nightscout";
 import type { PostgresClusterArgs } from "../components/postgresCluster";
 import type { ResourceRequests } from "../components/types";
+import { ConfigError } from "./error";
 import { ConfigSource, Settings } from "./read";
 import { backupRule, restoreRule } from "./rules/backup";
 import { PostDeployCheckSettings, postDeployCheckRule } from "./rules/check";
@@ -42,16 +43,7 @@ export interface StackConfig {
   monitoring?: MonitoringSettings;
 }
 
-/** Raised with every problem found in the configuration, so one run shows them all. */
-export class ConfigError extends Error {
-  constructor(public readonly problems: string[]) {
-    super(
-      `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was deployed:\n` +
-        problems.map((p) => `  - ${p}`).join("\n"),
-    );
-    this.name = "ConfigError";
-  }
-}
+export { ConfigError } from "./error";
 
 /**
  * Validates the whole configuration and returns the components' Args, or throws one

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblem } from "./formats";
-import { SETTINGS, Setting, SettingKey, settingOf } from "./settings";
+import { APP_SETTINGS, DeclaredSettings, Setting, SettingKey } from "./settings";
 
 /** Reads one raw value: a string as stored in the stack file, or undefined when unset. */
 export type RawConfigReader = (key: string) => string | undefined;
@@ -21,17 +21,28 @@ export interface ConfigSource {
   keys?: readonly string[];
 }
 
-/** Every problem found, each naming the key, the value (secrets masked) and a fix. */
-export class Problems {
-  readonly messages: string[] = [];
-  constructor(private readonly project: string) {}
+/**
+ * The app's declarations, as the declarations of `K`: `K` is left at its default, SettingKey,
+ * exactly when a caller passes no declarations of its own.
+ */
+function appSettings<K extends string>(): DeclaredSettings<K> {
+  return APP_SETTINGS as unknown as DeclaredSettings<K>;
+}
 
-  fullKey(key: SettingKey): string {
+/** Every problem found, each naming the key, the value (secrets masked) and a fix. */
+export class Problems<K extends string = SettingKey> {
+  readonly messages: string[] = [];
+  constructor(
+    private readonly project: string,
+    private readonly declared: DeclaredSettings<K> = appSettings<K>(),
+  ) {}
+
+  fullKey(key: K): string {
     return `${this.project}:${key}`;
   }
 
-  add(key: SettingKey, value: string | undefined, why: string, fix: string): void {
-    const shown = settingOf(key).secret ? "(secret)" : quote(value);
+  add(key: K, value: string | undefined, why: string, fix: string): void {
+    const shown = this.declared.of(key).secret ? "(secret)" : quote(value);
     this.messages.push(`${this.fullKey(key)} = ${shown}: ${why}. Fix: ${fix}`);
   }
 }
@@ -62,49 +73,56 @@ export function exampleOf(setting: Setting): string {
   return Array.isArray(d) ? d.join(" ") : String(d ?? "<value>");
 }
 
-/** The settings of one stack, read and coerced; invalid values are reported in `problems`. */
-export class Settings {
-  readonly problems: Problems;
-  private readonly invalid = new Set<SettingKey>();
+/**
+ * The settings of one stack, read and coerced; invalid values are reported in `problems`.
+ * The app's settings unless `declared` names another project's (platform/ passes its own).
+ */
+export class Settings<K extends string = SettingKey> {
+  readonly problems: Problems<K>;
+  private readonly invalid = new Set<K>();
 
   private readonly read: RawConfigReader;
   private readonly isSecret: (fullKey: string) => boolean;
 
-  constructor(source: ConfigSource) {
+  constructor(
+    source: ConfigSource,
+    private readonly declared: DeclaredSettings<K> = appSettings<K>(),
+  ) {
+    const project = source.project ?? declared.project;
     this.read = source.read;
     this.isSecret = source.isSecret ?? (() => true);
-    this.problems = new Problems(source.project ?? "nightscout");
-    this.checkUndeclared(source.project ?? "nightscout", source.keys ?? []);
-    for (const setting of SETTINGS) this.check(setting);
+    this.problems = new Problems(project, declared);
+    this.checkUndeclared(project, source.keys ?? []);
+    for (const setting of declared.settings) this.check(setting);
   }
 
   /** Whether the setting was given (or has a non-empty default); secrets included. */
-  isSet(key: SettingKey): boolean {
+  isSet(key: K): boolean {
     return this.raw(key) !== undefined;
   }
 
   /** Whether the setting passed its own checks, so rules can skip follow-on problems. */
-  isValid(key: SettingKey): boolean {
+  isValid(key: K): boolean {
     return !this.invalid.has(key);
   }
 
   /** A string setting, or undefined when unset. Invalid values are returned as given. */
-  text(key: SettingKey): string | undefined {
+  text(key: K): string | undefined {
     return this.raw(key);
   }
 
   /** An integer setting; NaN when invalid, so comparisons with it stay false. */
-  integer(key: SettingKey): number {
+  integer(key: K): number {
     return this.isValid(key) ? Number(this.raw(key)) : NaN;
   }
 
-  flag(key: SettingKey): boolean {
+  flag(key: K): boolean {
     const value = this.raw(key);
-    return this.isValid(key) ? value === "true" : Boolean(settingOf(key).default);
+    return this.isValid(key) ? value === "true" : Boolean(this.declared.of(key).default);
   }
 
   /** A list setting; undefined when the value is not a list of strings. */
-  list(key: SettingKey): string[] | undefined {
+  list(key: K): string[] | undefined {
     try {
       const parsed: unknown = JSON.parse(this.raw(key) ?? "[]");
       if (Array.isArray(parsed) && parsed.every((x) => typeof x === "string")) return parsed;
@@ -115,13 +133,13 @@ export class Settings {
   }
 
   /** A secret, wrapped in a secret Output the moment it is read; undefined when unset. */
-  secret(key: SettingKey): pulumi.Output<string> | undefined {
+  secret(key: K): pulumi.Output<string> | undefined {
     const value = this.read(this.problems.fullKey(key));
     return value === undefined || value === "" ? undefined : pulumi.secret(value);
   }
 
-  private raw(key: SettingKey): string | undefined {
-    const setting = settingOf(key);
+  private raw(key: K): string | undefined {
+    const setting = this.declared.of(key);
     const value = this.read(this.problems.fullKey(key));
     if (value !== undefined && value !== "") return value;
     if (setting.default === undefined || setting.default === "") return undefined;
@@ -131,13 +149,13 @@ export class Settings {
   }
 
   private fail(setting: Setting, value: string | undefined, why: string, fix: string) {
-    this.invalid.add(setting.key as SettingKey);
-    this.problems.add(setting.key as SettingKey, value, why, fix);
+    this.invalid.add(setting.key as K);
+    this.problems.add(setting.key as K, value, why, fix);
   }
 
   /** A key in the project's namespace that no setting declares is a typo until shown otherwise. */
   private checkUndeclared(project: string, keys: readonly string[]): void {
-    const declared = SETTINGS.map((s) => s.key as string);
+    const declared = this.declared.settings.map((s) => s.key);
     for (const full of keys) {
       if (!full.startsWith(`${project}:`)) continue;
       const key = full.slice(project.length + 1);
@@ -163,7 +181,7 @@ export class Settings {
   }
 
   private check(setting: Setting): void {
-    const key = setting.key as SettingKey;
+    const key = setting.key as K;
     if (setting.secret) {
       this.checkSecret(setting);
       return;
@@ -201,14 +219,14 @@ export class Settings {
   }
 
   private checkString(setting: Setting, value: string): void {
-    const key = setting.key as SettingKey;
+    const key = setting.key as K;
     if (setting.oneOf && !setting.oneOf.includes(value)) {
       const choices = setting.oneOf.join(", ").replace(/, ([^,]*)$/, " or $1");
       this.fail(
         setting,
         value,
         `must be ${choices}`,
-        `pulumi config set ${key} ${setting.default}`,
+        `pulumi config set ${key} ${setting.example ?? setting.default}`,
       );
       return;
     }
@@ -222,7 +240,7 @@ export class Settings {
   }
 
   private checkList(setting: Setting, value: string): void {
-    const key = setting.key as SettingKey;
+    const key = setting.key as K;
     const entries = this.list(key);
     if (entries === undefined) {
       this.fail(
@@ -257,7 +275,7 @@ export class Settings {
    * ones are checked here, and none of them may sit in a stack file in plaintext.
    */
   private checkSecret(setting: Setting): void {
-    const key = setting.key as SettingKey;
+    const key = setting.key as K;
     const full = this.problems.fullKey(key);
     const value = this.read(full);
     if (value === undefined || value === "") {

@@ -12,9 +12,10 @@ import { NETWORK_SETTINGS } from "./network";
 import { BACKUP_SETTINGS } from "./backup";
 import { CHECK_SETTINGS } from "./check";
 import { MONITORING_SETTINGS } from "./monitoring";
-import type { Setting } from "./setting";
+import { Setting, declareSettings } from "./setting";
 
-export type { Setting, SettingType } from "./setting";
+export type { DeclaredSettings, Setting, SettingType } from "./setting";
+export { declareSettings } from "./setting";
 
 const DECLARED = [
   ...DEPLOYMENT_SETTINGS,
@@ -31,7 +32,10 @@ const DECLARED = [
 export type SettingKey = (typeof DECLARED)[number]["key"];
 export const SETTINGS: readonly Setting[] = DECLARED;
 
+/** The app project's settings, as config/read.ts reads them unless told otherwise. */
+export const APP_SETTINGS = declareSettings("nightscout", DECLARED);
+
 /** The declaration of `key`; every key the program reads is declared above. */
 export function settingOf(key: SettingKey): Setting {
-  return SETTINGS.find((s) => s.key === key)!;
+  return APP_SETTINGS.of(key);
 }

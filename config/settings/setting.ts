@@ -36,3 +36,32 @@ export interface Setting {
   /** A valid value for the fix in a message, when the default is empty or not an example. */
   example?: string;
 }
+
+/**
+ * One project's settings: its name (the namespace of its keys) and its declarations, with the
+ * keys as a type, so a typo in the program's own reads fails to compile. The app and platform/
+ * each declare theirs; config/read.ts reads and checks either the same way.
+ */
+export interface DeclaredSettings<K extends string = string> {
+  readonly project: string;
+  readonly settings: readonly Setting[];
+  /** The declaration of `key`. */
+  of(key: K): Setting;
+}
+
+/**
+ * Declares `settings` as `project`'s. Pass them `as const satisfies readonly Setting[]` so each
+ * key stays a literal type. Two declarations of one key are refused here, when the module
+ * loads: the second would never be read.
+ */
+export function declareSettings<const T extends readonly Setting[]>(
+  project: string,
+  settings: T,
+): DeclaredSettings<T[number]["key"]> {
+  const byKey = new Map<string, Setting>();
+  for (const s of settings) {
+    if (byKey.has(s.key)) throw new Error(`${project}:${s.key} is declared twice`);
+    byKey.set(s.key, s);
+  }
+  return { project, settings, of: (key) => byKey.get(key)! };
+}
