@@ -73,9 +73,9 @@ if (config.monitoring) {
       ...config.monitoring,
       namespace: appNamespace.name,
       database: {
-        clusterName: config.postgres.clusterName,
-        instances: config.postgres.instances,
-        backupSchedule: config.postgres.backup?.schedule,
+        clusterName: database.clusterName,
+        instances: database.instances,
+        backupSchedule: database.backupSchedule,
       },
       nightscout: {
         serviceName: nightscout.serviceName,

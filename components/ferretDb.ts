@@ -8,7 +8,7 @@ import {
   ferretDbV2Problem,
 } from "../domain";
 import { invalidArg, requirePinnedImage, requireWholeNumber } from "./argValidation";
-import { allowFrom, clientAccess, egressTo, workloadNetworkPolicy } from "./networkPolicy";
+import { allowFrom, clientAccess, egressTo, networkPolicy } from "./networkPolicy";
 import { restrictedPodTemplate, workloadMetadata, workloadServiceArgs } from "./workload";
 import { PodEndpoint, ResourceRequests } from "./types";
 
@@ -211,7 +211,11 @@ export class FerretDb extends pulumi.ComponentResource {
     const { clientLabels, clients } = clientAccess(name);
     const ingress = [allowFrom([clients], FERRETDB_PORT)];
     const egress = [egressTo(database.endpoint)];
-    workloadNetworkPolicy(name, { metadata, podLabels: labels, ingress, egress }, this);
+    networkPolicy(
+      `${name}-network`,
+      { metadata, podLabels: labels, ingress, egress },
+      { parent: this },
+    );
 
     this.serviceName = this.service.metadata.name;
     this.host = pulumi.interpolate`${this.service.metadata.name}.${this.service.metadata.namespace}.svc.cluster.local`;

@@ -20,13 +20,19 @@ import {
 } from "../domain/alerts";
 import { invalidArg, requirePinnedImage, requireWholeNumber } from "./argValidation";
 import {
+  NetworkPolicySpec,
   allowFrom,
   allowTo,
   inNamespace,
+  networkPolicy,
   podsLabelled,
-  workloadNetworkPolicy,
 } from "./networkPolicy";
-import { restrictedPodTemplate, workloadMetadata } from "./workload";
+import {
+  WorkloadMetadata,
+  restrictedPodTemplate,
+  withSecretVolume,
+  workloadMetadata,
+} from "./workload";
 import { ResourceRequests } from "./types";
 
 /** The json_exporter module that reads Nightscout's newest entry. */
@@ -42,8 +48,9 @@ export interface MonitoringArgs {
   namespace: pulumi.Input<string>;
   /** Where Prometheus runs: the only namespace allowed to scrape (fact 35). */
   monitoringNamespace: string;
+  /** The PostgresCluster's outputs: whose instances are scraped, and what the alerts expect. */
   database: {
-    clusterName: string;
+    clusterName: pulumi.Input<string>;
     instances: number;
     /** The ScheduledBackup's schedule; undefined without backups (no backup alerts). */
     backupSchedule?: string;
@@ -140,203 +147,250 @@ export function newestEntryUrl(serviceHost: string, port: number): string {
   return `http://${serviceHost}:${port}/api/v1/entries/current.json`;
 }
 
+type CustomResourceArgs = k8s.apiextensions.CustomResourceArgs;
+
+/** A prometheus-operator object: what the operator reads, in the app namespace. */
+function monitoringObject(
+  kind: "PodMonitor" | "PrometheusRule",
+  metadata: CustomResourceArgs["metadata"],
+  spec: Record<string, unknown>,
+): CustomResourceArgs {
+  return { apiVersion: "monitoring.coreos.com/v1", kind, metadata, spec };
+}
+
+/** CNPG labels every pod of a Cluster with the Cluster's name. */
+function clusterPodLabels(clusterName: pulumi.Input<string>) {
+  return { "cnpg.io/cluster": clusterName };
+}
+
+/** The database's PodMonitor: CNPG's exporter on every instance. */
+export function databasePodMonitorArgs(
+  namespace: pulumi.Input<string>,
+  clusterName: pulumi.Input<string>,
+): CustomResourceArgs {
+  return monitoringObject(
+    "PodMonitor",
+    { namespace, name: pulumi.interpolate`${clusterName}-metrics` },
+    {
+      selector: {
+        matchLabels: { ...clusterPodLabels(clusterName), "cnpg.io/podRole": "instance" },
+      },
+      podMetricsEndpoints: [{ port: CNPG_METRICS_PORT_NAME }],
+    },
+  );
+}
+
+/** Lets the monitoring namespace, and nothing else, reach the instances' metrics port. */
+export function databaseScrapePolicy(
+  namespace: pulumi.Input<string>,
+  clusterName: pulumi.Input<string>,
+  monitoringNamespace: string,
+): NetworkPolicySpec {
+  return {
+    metadata: { namespace, name: pulumi.interpolate`${clusterName}-scrape` },
+    podLabels: clusterPodLabels(clusterName),
+    ingress: [allowFrom([inNamespace(monitoringNamespace)], CNPG_METRICS_PORT)],
+  };
+}
+
+/** What the exporter sends as api-secret: the readable token if set, else API_SECRET's SHA-1. */
+export function exporterCredential(args: MonitoringArgs): pulumi.Output<string> {
+  return pulumi.secret(
+    args.exporter.readToken ??
+      pulumi
+        .output(args.nightscout.apiSecret)
+        .apply((secret) => crypto.createHash("sha1").update(secret).digest("hex")),
+  );
+}
+
+/** The exporter's configuration, in a Secret because it holds the credential. */
+export function exporterSecretArgs(
+  metadata: WorkloadMetadata,
+  credential: pulumi.Output<string>,
+): k8s.core.v1.SecretArgs {
+  const name = `${metadata.name}-config`;
+  return {
+    metadata: { ...metadata, name },
+    stringData: { "config.yml": credential.apply(exporterConfig) },
+  };
+}
+
+/** One json_exporter pod, restricted like the workloads, reading its configuration Secret. */
+export function exporterDeploymentArgs(
+  metadata: WorkloadMetadata,
+  exporter: MonitoringArgs["exporter"],
+  configSecretName: pulumi.Input<string>,
+): k8s.apps.v1.DeploymentArgs {
+  const { labels } = metadata;
+  const metrics = (periodSeconds: number) => ({
+    httpGet: { path: "/metrics", port: GLUCOSE_EXPORTER_PORT_NAME },
+    periodSeconds,
+  });
+  const template = restrictedPodTemplate({
+    labels,
+    clientLabels: {},
+    uid: EXPORTER_UID,
+    container: {
+      name: "json-exporter",
+      image: exporter.image,
+      args: [`--config.file=${EXPORTER_CONFIG_DIR}/config.yml`],
+      ports: [{ name: GLUCOSE_EXPORTER_PORT_NAME, containerPort: GLUCOSE_EXPORTER_PORT }],
+      readinessProbe: metrics(30),
+      livenessProbe: metrics(60),
+    },
+    resources: exporter.resources,
+    scratch: { name: "tmp", mountPath: "/tmp", sizeLimit: "16Mi" },
+  });
+  return {
+    metadata,
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: withSecretVolume(
+        template,
+        { name: "config", mountPath: EXPORTER_CONFIG_DIR },
+        configSecretName,
+      ),
+    },
+  };
+}
+
+/** Prometheus probes the exporter once a minute, which then reads Nightscout's newest entry. */
+export function glucosePodMonitorArgs(
+  metadata: WorkloadMetadata,
+  name: string,
+  nightscout: MonitoringArgs["nightscout"],
+): CustomResourceArgs {
+  const target =
+    pulumi.interpolate`${nightscout.serviceName}.${metadata.namespace}.svc.cluster.local`.apply(
+      (host) => newestEntryUrl(host, nightscout.servicePort),
+    );
+  return monitoringObject(
+    "PodMonitor",
+    { ...metadata, name },
+    {
+      // Makes the scrape's `job` label "nightscout-glucose-exporter", which the alerts select.
+      jobLabel: "app.kubernetes.io/name",
+      selector: { matchLabels: metadata.labels },
+      podMetricsEndpoints: [
+        {
+          port: GLUCOSE_EXPORTER_PORT_NAME,
+          path: "/probe",
+          interval: "60s",
+          scrapeTimeout: "30s",
+          params: { module: [EXPORTER_MODULE], target: [target] },
+        },
+      ],
+    },
+  );
+}
+
+/**
+ * The exporter's own policy (scraped from the monitoring namespace, reaching Nightscout only)
+ * and, since NetworkPolicies add up, one that opens Nightscout's port to the exporter's pods.
+ */
+export function exporterNetworkPolicies(
+  metadata: WorkloadMetadata,
+  monitoringNamespace: string,
+  nightscout: { podLabels: MonitoringArgs["nightscout"]["podLabels"]; policyName: string },
+): { exporter: NetworkPolicySpec; intoNightscout: NetworkPolicySpec } {
+  const { namespace, labels } = metadata;
+  return {
+    exporter: {
+      metadata,
+      podLabels: labels,
+      ingress: [allowFrom([inNamespace(monitoringNamespace)], GLUCOSE_EXPORTER_PORT)],
+      egress: [allowTo([podsLabelled(nightscout.podLabels)], NIGHTSCOUT_PORT)],
+    },
+    intoNightscout: {
+      metadata: { namespace, name: nightscout.policyName },
+      podLabels: nightscout.podLabels,
+      ingress: [allowFrom([podsLabelled(labels)], NIGHTSCOUT_PORT)],
+    },
+  };
+}
+
+/** The PrometheusRule with every alert of domain/alerts.ts, for this stack's objects. */
+export function alertRuleArgs(name: string, args: MonitoringArgs): CustomResourceArgs {
+  const { database } = args;
+  const groups = pulumi
+    .all([
+      args.nightscout.deploymentName,
+      args.ferretdbDeploymentName,
+      args.namespace,
+      database.clusterName,
+    ])
+    .apply(([nightscoutDeployment, ferretdbDeployment, namespace, clusterName]) =>
+      alertGroups({
+        namespace,
+        clusterName,
+        instances: database.instances,
+        backupSchedule: database.backupSchedule,
+        staleDataMinutes: args.staleDataMinutes,
+        nightscoutDeployment,
+        ferretdbDeployment,
+        exporterJob: GLUCOSE_EXPORTER_APP,
+      }),
+    );
+  return monitoringObject(
+    "PrometheusRule",
+    { namespace: args.namespace, name: `${name}-alerts` },
+    { groups },
+  );
+}
+
 export class Monitoring extends pulumi.ComponentResource {
   public readonly prometheusRule: k8s.apiextensions.CustomResource;
   public readonly exporterDeployment: k8s.apps.v1.Deployment;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Before super(): bad args throw with nothing registered, so they leave no trace in the state.
     validateMonitoringArgs(args);
     super("nightscout:monitoring:Monitoring", name, {}, opts);
-    const { namespace } = args;
-    const scrapers = inNamespace(args.monitoringNamespace);
-    const instanceLabels = { "cnpg.io/cluster": args.database.clusterName };
+    const { namespace, monitoringNamespace } = args;
+    const { clusterName } = args.database;
 
     // The database: CNPG's exporter on every instance, scraped from the monitoring namespace.
     new k8s.apiextensions.CustomResource(
       `${name}-database`,
-      {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "PodMonitor",
-        metadata: { namespace, name: `${args.database.clusterName}-metrics` },
-        spec: {
-          selector: { matchLabels: { ...instanceLabels, "cnpg.io/podRole": "instance" } },
-          podMetricsEndpoints: [{ port: CNPG_METRICS_PORT_NAME }],
-        },
-      },
+      databasePodMonitorArgs(namespace, clusterName),
       { parent: this },
     );
-    new k8s.networking.v1.NetworkPolicy(
+    networkPolicy(
       `${name}-scrape-database`,
-      {
-        metadata: { namespace, name: `${args.database.clusterName}-scrape` },
-        spec: {
-          podSelector: { matchLabels: instanceLabels },
-          policyTypes: ["Ingress"],
-          ingress: [allowFrom([scrapers], CNPG_METRICS_PORT)],
-        },
-      },
+      databaseScrapePolicy(namespace, clusterName, monitoringNamespace),
       { parent: this },
     );
 
     // Nightscout's newest entry, read through its API by a json_exporter that Prometheus probes.
     const metadata = workloadMetadata(GLUCOSE_EXPORTER_APP, `${name}-glucose-exporter`, namespace);
-    const { labels } = metadata;
     const config = new k8s.core.v1.Secret(
       `${name}-glucose-exporter-config`,
-      {
-        metadata: { ...metadata, name: `${name}-glucose-exporter-config` },
-        stringData: {
-          "config.yml": pulumi
-            .secret(
-              args.exporter.readToken ??
-                pulumi
-                  .output(args.nightscout.apiSecret)
-                  .apply((secret) => crypto.createHash("sha1").update(secret).digest("hex")),
-            )
-            .apply(exporterConfig),
-        },
-      },
+      exporterSecretArgs(metadata, exporterCredential(args)),
       { parent: this },
     );
-    const template = restrictedPodTemplate({
-      labels,
-      clientLabels: {},
-      uid: EXPORTER_UID,
-      container: {
-        name: "json-exporter",
-        image: args.exporter.image,
-        args: [`--config.file=${EXPORTER_CONFIG_DIR}/config.yml`],
-        ports: [{ name: GLUCOSE_EXPORTER_PORT_NAME, containerPort: GLUCOSE_EXPORTER_PORT }],
-        readinessProbe: {
-          httpGet: { path: "/metrics", port: GLUCOSE_EXPORTER_PORT_NAME },
-          periodSeconds: 30,
-        },
-        livenessProbe: {
-          httpGet: { path: "/metrics", port: GLUCOSE_EXPORTER_PORT_NAME },
-          periodSeconds: 60,
-        },
-      },
-      resources: args.exporter.resources,
-      scratch: { name: "tmp", mountPath: "/tmp", sizeLimit: "16Mi" },
-    });
     this.exporterDeployment = new k8s.apps.v1.Deployment(
       `${name}-glucose-exporter`,
-      {
-        metadata,
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: labels },
-          template: withConfigVolume(template, config.metadata.name),
-        },
-      },
+      exporterDeploymentArgs(metadata, args.exporter, config.metadata.name),
       { parent: this },
     );
-    const serviceHost = pulumi.interpolate`${args.nightscout.serviceName}.${namespace}.svc.cluster.local`;
     new k8s.apiextensions.CustomResource(
       `${name}-glucose`,
-      {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "PodMonitor",
-        metadata: { ...metadata, name: `${name}-glucose` },
-        spec: {
-          // Makes the scrape's `job` label "nightscout-glucose-exporter", which the alerts select.
-          jobLabel: "app.kubernetes.io/name",
-          selector: { matchLabels: labels },
-          podMetricsEndpoints: [
-            {
-              port: GLUCOSE_EXPORTER_PORT_NAME,
-              path: "/probe",
-              interval: "60s",
-              scrapeTimeout: "30s",
-              params: {
-                module: [EXPORTER_MODULE],
-                target: [
-                  serviceHost.apply((host) => newestEntryUrl(host, args.nightscout.servicePort)),
-                ],
-              },
-            },
-          ],
-        },
-      },
+      glucosePodMonitorArgs(metadata, `${name}-glucose`, args.nightscout),
       { parent: this },
     );
-    workloadNetworkPolicy(
-      `${name}-glucose-exporter`,
-      {
-        metadata,
-        podLabels: labels,
-        ingress: [allowFrom([scrapers], GLUCOSE_EXPORTER_PORT)],
-        egress: [allowTo([podsLabelled(args.nightscout.podLabels)], NIGHTSCOUT_PORT)],
-      },
-      this,
-    );
-    // NetworkPolicies add up: this one opens Nightscout's port to the exporter only.
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-nightscout-from-exporter`,
-      {
-        metadata: { namespace, name: `${name}-nightscout-from-exporter` },
-        spec: {
-          podSelector: { matchLabels: args.nightscout.podLabels },
-          policyTypes: ["Ingress"],
-          ingress: [allowFrom([podsLabelled(labels)], NIGHTSCOUT_PORT)],
-        },
-      },
-      { parent: this },
-    );
+    const policies = exporterNetworkPolicies(metadata, monitoringNamespace, {
+      podLabels: args.nightscout.podLabels,
+      policyName: `${name}-nightscout-from-exporter`,
+    });
+    networkPolicy(`${name}-glucose-exporter-network`, policies.exporter, { parent: this });
+    networkPolicy(`${name}-nightscout-from-exporter`, policies.intoNightscout, { parent: this });
 
-    const groups = pulumi
-      .all([args.nightscout.deploymentName, args.ferretdbDeploymentName, namespace])
-      .apply(([nightscoutDeployment, ferretdbDeployment, ns]) =>
-        alertGroups({
-          namespace: ns,
-          clusterName: args.database.clusterName,
-          instances: args.database.instances,
-          backupSchedule: args.database.backupSchedule,
-          staleDataMinutes: args.staleDataMinutes,
-          nightscoutDeployment,
-          ferretdbDeployment,
-          exporterJob: GLUCOSE_EXPORTER_APP,
-        }),
-      );
     this.prometheusRule = new k8s.apiextensions.CustomResource(
       `${name}-alerts`,
-      {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "PrometheusRule",
-        metadata: { namespace, name: `${name}-alerts` },
-        spec: { groups },
-      },
+      alertRuleArgs(name, args),
       { parent: this },
     );
-
     this.registerOutputs({ prometheusRule: this.prometheusRule.metadata.name });
   }
-}
-
-/** Mounts the exporter's configuration Secret, read-only, beside the template's scratch volume. */
-function withConfigVolume(
-  template: k8s.types.input.core.v1.PodTemplateSpec,
-  secretName: pulumi.Input<string>,
-): k8s.types.input.core.v1.PodTemplateSpec {
-  // restrictedPodTemplate returns plain objects; only its values may be Outputs.
-  const spec = template.spec as k8s.types.input.core.v1.PodSpec;
-  const [container] = spec.containers as k8s.types.input.core.v1.Container[];
-  const mounts = container.volumeMounts as k8s.types.input.core.v1.VolumeMount[];
-  const volumes = spec.volumes as k8s.types.input.core.v1.Volume[];
-  return {
-    ...template,
-    spec: {
-      ...spec,
-      containers: [
-        {
-          ...container,
-          volumeMounts: [
-            ...mounts,
-            { name: "config", mountPath: EXPORTER_CONFIG_DIR, readOnly: true },
-          ],
-        },
-      ],
-      volumes: [...volumes, { name: "config", secret: { secretName } }],
-    },
-  };
 }

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DNS_LABEL, SYSTEM_NAMESPACES } from "../domain";
 import { invalidArg } from "./argValidation";
+import { inNamespace, networkPolicyArgs, podsLabelled } from "./networkPolicy";
 
 export interface AppNamespaceArgs {
   name: string;
@@ -54,35 +55,28 @@ export function namespaceArgs(name: string): k8s.core.v1.NamespaceArgs {
 export function defaultDenyArgs(
   namespace: pulumi.Input<string>,
 ): k8s.networking.v1.NetworkPolicyArgs {
-  return {
+  return networkPolicyArgs({
     metadata: { namespace, name: "default-deny" },
-    spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-  };
+    ingress: [],
+    egress: [],
+  });
 }
 
 /** Fact 35: every pod may ask the cluster's DNS (kube-dns in kube-system) for names. */
 export function allowDnsArgs(namespace: pulumi.Input<string>): k8s.networking.v1.NetworkPolicyArgs {
-  return {
+  const kubeDns = { ...inNamespace("kube-system"), ...podsLabelled({ "k8s-app": "kube-dns" }) };
+  return networkPolicyArgs({
     metadata: { namespace, name: "allow-dns" },
-    spec: {
-      podSelector: {},
-      policyTypes: ["Egress"],
-      egress: [
-        {
-          to: [
-            {
-              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-              podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-            },
-          ],
-          ports: [
-            { protocol: "UDP", port: DNS_PORT },
-            { protocol: "TCP", port: DNS_PORT },
-          ],
-        },
-      ],
-    },
-  };
+    egress: [
+      {
+        to: [kubeDns],
+        ports: [
+          { protocol: "UDP", port: DNS_PORT },
+          { protocol: "TCP", port: DNS_PORT },
+        ],
+      },
+    ],
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * NetworkPolicies of the stack (fact 35). The namespace denies all traffic both ways; each
- * workload then gets one policy, built by `workloadNetworkPolicy`, that lists the only
- * traffic its pods may send and receive. The rule helpers below keep those lists short
+ * workload then gets one policy that lists the only traffic its pods may send and receive.
+ * Every one of them is built by `networkPolicyArgs`. The rule helpers below keep those lists short
  * enough to read as the arrows of the README's diagram.
  */
 import * as k8s from "@pulumi/kubernetes";
@@ -65,41 +65,46 @@ export function clientAccess(serverName: string) {
   return { clientLabels, clients: podsLabelled(clientLabels) };
 }
 
-export interface WorkloadNetworkPolicyArgs {
+export interface NetworkPolicySpec {
   /** The policy object's namespace, name and labels (none when unset). */
-  metadata: { namespace: pulumi.Input<string>; name: string; labels?: Record<string, string> };
-  /** Labels that select the workload's pods. */
-  podLabels: Record<string, string>;
-  /** The only connections the pods accept. */
-  ingress: IngressRule[];
-  /** The only connections the pods open, besides DNS (allowed namespace-wide). */
-  egress: EgressRule[];
+  metadata: {
+    namespace: pulumi.Input<string>;
+    name: pulumi.Input<string>;
+    labels?: Record<string, string>;
+  };
+  /** Labels that select the pods it restricts; every pod of the namespace when unset. */
+  podLabels?: PodEndpoint["podSelector"];
+  /** The only connections the pods accept; [] accepts none. Unset leaves ingress alone. */
+  ingress?: IngressRule[];
+  /** The only connections the pods open; [] opens none. Unset leaves egress alone. */
+  egress?: EgressRule[];
 }
 
-/** The NetworkPolicy of one workload: its pods, both directions restricted to the rules given. */
-export function workloadNetworkPolicyArgs(
-  args: WorkloadNetworkPolicyArgs,
-): k8s.networking.v1.NetworkPolicyArgs {
+/**
+ * Every NetworkPolicy of the stack: the directions it restricts are the ones given rules, and
+ * an empty list of rules denies that direction. Policies add up, so a direction left unset
+ * stays as the other policies on the same pods make it.
+ */
+export function networkPolicyArgs(args: NetworkPolicySpec): k8s.networking.v1.NetworkPolicyArgs {
+  const { ingress, egress } = args;
+  const policyTypes = [...(ingress ? ["Ingress"] : []), ...(egress ? ["Egress"] : [])];
   return {
     metadata: args.metadata,
     spec: {
-      podSelector: { matchLabels: args.podLabels },
-      policyTypes: ["Ingress", "Egress"],
-      ingress: args.ingress,
-      egress: args.egress,
+      podSelector: args.podLabels ? { matchLabels: args.podLabels } : {},
+      policyTypes,
+      // To Kubernetes no rules and an empty list are the same; leaving the key out keeps it short.
+      ...(ingress?.length ? { ingress } : {}),
+      ...(egress?.length ? { egress } : {}),
     },
   };
 }
 
-/** Registers a workload's NetworkPolicy as `${component's name}-network`, parented to it. */
-export function workloadNetworkPolicy(
-  componentName: string,
-  args: WorkloadNetworkPolicyArgs,
-  parent: pulumi.ComponentResource,
+/** Registers a NetworkPolicy built by `networkPolicyArgs`. */
+export function networkPolicy(
+  name: string,
+  args: NetworkPolicySpec,
+  opts: pulumi.CustomResourceOptions,
 ): k8s.networking.v1.NetworkPolicy {
-  return new k8s.networking.v1.NetworkPolicy(
-    `${componentName}-network`,
-    workloadNetworkPolicyArgs(args),
-    { parent },
-  );
+  return new k8s.networking.v1.NetworkPolicy(name, networkPolicyArgs(args), opts);
 }

@@ -17,7 +17,7 @@ import {
   allowTo,
   egressTo,
   inNamespace,
-  workloadNetworkPolicy,
+  networkPolicy,
 } from "./networkPolicy";
 import { restrictedPodTemplate, workloadMetadata, workloadServiceArgs } from "./workload";
 import { PodEndpoint, ResourceRequests } from "./types";
@@ -329,7 +329,11 @@ export class Nightscout extends pulumi.ComponentResource {
     const ingress = [allowFrom([inNamespace(args.ingress.controllerNamespace)], NIGHTSCOUT_PORT)];
     const egress = [egressTo(args.database)];
     if (args.allowInternetEgress) egress.push(allowTo([ANYWHERE], HTTPS_PORT));
-    workloadNetworkPolicy(name, { metadata, podLabels: labels, ingress, egress }, this);
+    networkPolicy(
+      `${name}-network`,
+      { metadata, podLabels: labels, ingress, egress },
+      { parent: this },
+    );
 
     this.serviceName = service.metadata.name;
     this.registerOutputs({ url: this.url, serviceName: this.serviceName });

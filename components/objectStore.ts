@@ -133,3 +133,36 @@ export function createObjectStore(
     opts,
   );
 }
+
+/**
+ * Registers a cluster's ObjectStores, each as `<resourceName>-<backup|restore>`: the backup's,
+ * and the restore's unless it reads the path the cluster backs up to, where the backup's
+ * ObjectStore serves both (the new cluster name keeps their files apart).
+ */
+export function createClusterObjectStores(
+  resourceName: string,
+  args: {
+    namespace: pulumi.Input<string>;
+    clusterName: string;
+    backup?: ObjectStoreArgs & { retention: string };
+    restore?: ObjectStoreArgs;
+  },
+  opts: pulumi.CustomResourceOptions,
+) {
+  const { namespace, clusterName, backup, restore } = args;
+  const create = (suffix: string, store: ObjectStoreArgs, retention?: string) =>
+    createObjectStore(
+      `${resourceName}-${suffix}`,
+      { namespace, name: `${clusterName}-${suffix}`, store, retention },
+      opts,
+    );
+  const backupStore = backup ? create("backup", backup, backup.retention) : undefined;
+  const restoreStore =
+    restore === undefined
+      ? undefined
+      : backupStore && backup?.destinationPath === restore.destinationPath
+        ? backupStore
+        : create("restore", restore);
+  const all = [...new Set([backupStore, restoreStore])].filter((store) => store !== undefined);
+  return { backup: backupStore, restore: restoreStore, all };
+}

@@ -21,12 +21,13 @@ import {
   allowTo,
   clientAccess,
   inNamespace,
+  NetworkPolicySpec,
+  networkPolicy,
   podsLabelled,
-  workloadNetworkPolicy,
 } from "./networkPolicy";
 import {
   ObjectStoreArgs,
-  createObjectStore,
+  createClusterObjectStores,
   objectStoreEgressPorts,
   validateObjectStoreArgs,
 } from "./objectStore";
@@ -172,6 +173,124 @@ export function bootstrapSpec(
   };
 }
 
+type CustomResourceArgs = k8s.apiextensions.CustomResourceArgs;
+
+/** CNPG labels every pod of a Cluster with the Cluster's name. */
+const instanceLabels = (clusterName: string) => ({ "cnpg.io/cluster": clusterName });
+
+/** The CNPG Cluster: every setting of facts 1-9, its backups and its recovery source. */
+export function clusterArgs(
+  args: PostgresClusterArgs,
+  appRole: string,
+  appSecretName: pulumi.Input<string>,
+  /** The names of the ObjectStores it backs up to and restores from. */
+  stores: { backup?: pulumi.Input<string>; restore?: pulumi.Input<string> },
+): CustomResourceArgs {
+  return {
+    apiVersion: "postgresql.cnpg.io/v1",
+    kind: "Cluster",
+    metadata: {
+      namespace: args.namespace,
+      name: args.clusterName,
+      // Custom resources are not awaited by default; FerretDB needs a ready primary.
+      annotations: { "pulumi.com/waitFor": "condition=Ready" },
+    },
+    spec: {
+      instances: args.instances,
+      imageName: args.image,
+      postgresUID: DOCUMENTDB_IMAGE_UID,
+      postgresGID: DOCUMENTDB_IMAGE_UID,
+      // Fact 6: the extension and grant tasks need the superuser.
+      enableSuperuserAccess: true,
+      postgresql: postgresqlConfig(appRole, args.maxConnections),
+      bootstrap: bootstrapSpec(appRole, appSecretName, args.restore),
+      storage: { size: args.storageSize, storageClass: args.storageClass },
+      resources: containerResources(args.resources),
+      // Fact 7: backups from a standby stall on DocumentDB's catalog permissions.
+      backup: stores.backup ? { target: "primary" } : undefined,
+      // Fact 8: the plugin replaces the deprecated in-tree barmanObjectStore.
+      plugins: stores.backup
+        ? [
+            {
+              name: BARMAN_PLUGIN,
+              isWALArchiver: true,
+              parameters: { barmanObjectName: stores.backup },
+            },
+          ]
+        : undefined,
+      // Fact 9: recovery reads the source cluster's backups from the object store.
+      externalClusters:
+        args.restore && stores.restore
+          ? [
+              {
+                name: "origin",
+                plugin: {
+                  name: BARMAN_PLUGIN,
+                  parameters: {
+                    barmanObjectName: stores.restore,
+                    serverName: args.restore.serverName,
+                  },
+                },
+              },
+            ]
+          : undefined,
+    },
+  };
+}
+
+/** The daily base backup of `clusterName` (the Cluster's own name output, for the order). */
+export function scheduledBackupArgs(
+  args: PostgresClusterArgs,
+  backup: PostgresBackupArgs,
+  clusterName: pulumi.Input<string>,
+): CustomResourceArgs {
+  return {
+    apiVersion: "postgresql.cnpg.io/v1",
+    kind: "ScheduledBackup",
+    metadata: { namespace: args.namespace, name: `${args.clusterName}-daily` },
+    spec: {
+      // Six fields, seconds first (fact 8).
+      schedule: backup.schedule,
+      cluster: { name: clusterName },
+      backupOwnerReference: "self",
+      immediate: true,
+      // Fact 8: without these the webhook defaults to barmanObjectStore and every run fails.
+      method: "plugin",
+      pluginConfiguration: { name: BARMAN_PLUGIN },
+    },
+  };
+}
+
+/** What the instances accept and open: their clients, each other, the operator, the API. */
+export function instancesNetworkPolicy(
+  args: PostgresClusterArgs,
+  clients: ReturnType<typeof podsLabelled>,
+): NetworkPolicySpec {
+  const instances = podsLabelled(instanceLabels(args.clusterName));
+  return {
+    metadata: { namespace: args.namespace, name: `${args.clusterName}-instances` },
+    podLabels: instanceLabels(args.clusterName),
+    ingress: [
+      allowFrom([clients], POSTGRES_PORT),
+      // Instances replicate from each other and report to each other's status port.
+      allowFrom([instances], POSTGRES_PORT, CNPG_STATUS_PORT),
+      // The operator polls the instance manager.
+      allowFrom([inNamespace(args.operatorNamespace)], CNPG_STATUS_PORT, POSTGRES_PORT),
+    ],
+    egress: [
+      allowTo([instances], POSTGRES_PORT, CNPG_STATUS_PORT),
+      // The instance manager watches its Cluster through the Kubernetes API, and the
+      // Barman Cloud sidecar ships WAL to the object store over HTTPS.
+      allowTo(
+        [ANYWHERE],
+        HTTPS_PORT,
+        KUBE_APISERVER_PORT,
+        ...objectStoreEgressPorts([args.backup, args.restore]),
+      ),
+    ],
+  };
+}
+
 /**
  * A CloudNative-PG cluster running PostgreSQL 17 with the DocumentDB extension, ready for
  * FerretDB v2: every setting of domain facts 1-9, backups and point-in-time recovery through
@@ -180,6 +299,10 @@ export function bootstrapSpec(
 export class PostgresCluster extends pulumi.ComponentResource {
   public readonly clusterName: pulumi.Output<string>;
   public readonly namespace: pulumi.Output<string>;
+  /** The number of PostgreSQL instances, a primary and its standbys. */
+  public readonly instances: number;
+  /** The ScheduledBackup's schedule; undefined without backups. */
+  public readonly backupSchedule?: string;
   /** In-cluster DNS name of the read-write service. */
   public readonly readWriteHost: pulumi.Output<string>;
   public readonly port: number = POSTGRES_PORT;
@@ -201,11 +324,8 @@ export class PostgresCluster extends pulumi.ComponentResource {
 
     const appRole = args.appRole ?? "nightscout";
     const { namespace, clusterName } = args;
-    const childOpts: pulumi.CustomResourceOptions = {
-      parent: this,
-      // Kept when the stack is destroyed, so the data outlives a mistaken `pulumi destroy`.
-      retainOnDelete: args.protect,
-    };
+    // Kept when the stack is destroyed, so the data outlives a mistaken `pulumi destroy`.
+    const childOpts = { parent: this, retainOnDelete: args.protect };
 
     const password = new random.RandomPassword(
       `${name}-app-password`,
@@ -222,143 +342,37 @@ export class PostgresCluster extends pulumi.ComponentResource {
       childOpts,
     );
 
-    const stores: k8s.apiextensions.CustomResource[] = [];
-    const objectStore = (suffix: string, store: ObjectStoreArgs, retention?: string) => {
-      const resource = createObjectStore(
-        `${name}-${suffix}`,
-        { namespace, name: `${clusterName}-${suffix}`, store, retention },
-        childOpts,
-      );
-      stores.push(resource);
-      return resource;
-    };
-    const backupStore = args.backup
-      ? objectStore("backup", args.backup, args.backup.retention)
-      : undefined;
-    // Restoring from the path it backs up to reuses that ObjectStore (under a new cluster name).
-    const restoreStore =
-      args.restore === undefined
-        ? undefined
-        : backupStore && args.backup?.destinationPath === args.restore.destinationPath
-          ? backupStore
-          : objectStore("restore", args.restore);
-
+    const stores = createClusterObjectStores(name, args, childOpts);
     this.cluster = new k8s.apiextensions.CustomResource(
       `${name}-cluster`,
-      {
-        apiVersion: "postgresql.cnpg.io/v1",
-        kind: "Cluster",
-        metadata: {
-          namespace,
-          name: clusterName,
-          // Custom resources are not awaited by default; FerretDB needs a ready primary.
-          annotations: { "pulumi.com/waitFor": "condition=Ready" },
-        },
-        spec: {
-          instances: args.instances,
-          imageName: args.image,
-          postgresUID: DOCUMENTDB_IMAGE_UID,
-          postgresGID: DOCUMENTDB_IMAGE_UID,
-          // Fact 6: the extension and grant tasks need the superuser.
-          enableSuperuserAccess: true,
-          postgresql: postgresqlConfig(appRole, args.maxConnections),
-          bootstrap: bootstrapSpec(appRole, appSecret.metadata.name, args.restore),
-          storage: { size: args.storageSize, storageClass: args.storageClass },
-          resources: containerResources(args.resources),
-          // Fact 7: backups from a standby stall on DocumentDB's catalog permissions.
-          backup: backupStore ? { target: "primary" } : undefined,
-          // Fact 8: the plugin replaces the deprecated in-tree barmanObjectStore.
-          plugins: backupStore
-            ? [
-                {
-                  name: BARMAN_PLUGIN,
-                  isWALArchiver: true,
-                  parameters: { barmanObjectName: backupStore.metadata.name },
-                },
-              ]
-            : undefined,
-          // Fact 9: recovery reads the source cluster's backups from the object store.
-          externalClusters:
-            args.restore && restoreStore
-              ? [
-                  {
-                    name: "origin",
-                    plugin: {
-                      name: BARMAN_PLUGIN,
-                      parameters: {
-                        barmanObjectName: restoreStore.metadata.name,
-                        serverName: args.restore.serverName,
-                      },
-                    },
-                  },
-                ]
-              : undefined,
-        },
-      },
-      { ...childOpts, protect: args.protect, dependsOn: stores },
+      clusterArgs(args, appRole, appSecret.metadata.name, {
+        backup: stores.backup?.metadata.name,
+        restore: stores.restore?.metadata.name,
+      }),
+      { ...childOpts, protect: args.protect, dependsOn: stores.all },
     );
-
-    if (backupStore && args.backup) {
+    if (stores.backup && args.backup) {
       new k8s.apiextensions.CustomResource(
         `${name}-scheduled-backup`,
-        {
-          apiVersion: "postgresql.cnpg.io/v1",
-          kind: "ScheduledBackup",
-          metadata: { namespace, name: `${clusterName}-daily` },
-          spec: {
-            // Six fields, seconds first (fact 8).
-            schedule: args.backup.schedule,
-            cluster: { name: this.cluster.metadata.name },
-            backupOwnerReference: "self",
-            immediate: true,
-            // Fact 8: without these the webhook defaults to barmanObjectStore and every run fails.
-            method: "plugin",
-            pluginConfiguration: { name: BARMAN_PLUGIN },
-          },
-        },
+        scheduledBackupArgs(args, args.backup, this.cluster.metadata.name),
         { ...childOpts, dependsOn: [this.cluster] },
       );
     }
 
-    const instanceLabels = { "cnpg.io/cluster": clusterName };
-    const instances = podsLabelled(instanceLabels);
     const { clientLabels, clients } = clientAccess(clusterName);
-    workloadNetworkPolicy(
-      name,
-      {
-        metadata: { namespace, name: `${clusterName}-instances` },
-        podLabels: instanceLabels,
-        ingress: [
-          allowFrom([clients], POSTGRES_PORT),
-          // Instances replicate from each other and report to each other's status port.
-          allowFrom([instances], POSTGRES_PORT, CNPG_STATUS_PORT),
-          // The operator polls the instance manager.
-          allowFrom([inNamespace(args.operatorNamespace)], CNPG_STATUS_PORT, POSTGRES_PORT),
-        ],
-        egress: [
-          allowTo([instances], POSTGRES_PORT, CNPG_STATUS_PORT),
-          // The instance manager watches its Cluster through the Kubernetes API, and the
-          // Barman Cloud sidecar ships WAL to the object store over HTTPS.
-          allowTo(
-            [ANYWHERE],
-            HTTPS_PORT,
-            KUBE_APISERVER_PORT,
-            ...objectStoreEgressPorts([args.backup, args.restore]),
-          ),
-        ],
-      },
-      this,
-    );
+    networkPolicy(`${name}-network`, instancesNetworkPolicy(args, clients), { parent: this });
 
     this.clusterName = this.cluster.metadata.name;
     this.namespace = pulumi.output(namespace);
+    this.instances = args.instances;
+    this.backupSchedule = stores.backup ? args.backup?.schedule : undefined;
     this.readWriteHost = pulumi.interpolate`${this.cluster.metadata.name}-rw.${this.cluster.metadata.namespace}.svc.cluster.local`;
     this.appRole = appRole;
     this.appPassword = password.result;
     this.appSecretName = appSecret.metadata.name;
     this.clientLabels = pulumi.output(clientLabels);
-    this.endpoint = { podSelector: instanceLabels, port: POSTGRES_PORT };
-    this.backupsEnabled = backupStore !== undefined;
+    this.endpoint = { podSelector: instanceLabels(clusterName), port: POSTGRES_PORT };
+    this.backupsEnabled = stores.backup !== undefined;
 
     this.registerOutputs({
       clusterName: this.clusterName,

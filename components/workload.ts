@@ -109,3 +109,27 @@ export function workloadServiceArgs(
     },
   };
 }
+
+/**
+ * Adds `secretName` to a template of `restrictedPodTemplate`, mounted read-only in its one
+ * container beside the scratch volume: for configuration files that hold a credential.
+ */
+export function withSecretVolume(
+  template: k8s.types.input.core.v1.PodTemplateSpec,
+  mount: { name: string; mountPath: string },
+  secretName: pulumi.Input<string>,
+): k8s.types.input.core.v1.PodTemplateSpec {
+  // restrictedPodTemplate returns plain objects; only its values may be Outputs.
+  const spec = template.spec as k8s.types.input.core.v1.PodSpec;
+  const [container] = spec.containers as k8s.types.input.core.v1.Container[];
+  const mounts = container.volumeMounts as k8s.types.input.core.v1.VolumeMount[];
+  const volumes = spec.volumes as k8s.types.input.core.v1.Volume[];
+  return {
+    ...template,
+    spec: {
+      ...spec,
+      containers: [{ ...container, volumeMounts: [...mounts, { ...mount, readOnly: true }] }],
+      volumes: [...volumes, { name: mount.name, secret: { secretName } }],
+    },
+  };
+}

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { FERRETDB_ROLLOUT_SURGE, POOL_SIZE_ANNOTATION, ferretDbConnectionBudget } from "../domain";
 import { FerretDb, ferretDbRollout } from "../components/ferretDb";
 import { AppNamespace } from "../components/namespace";
-import { clientAccess, egressTo, workloadNetworkPolicyArgs } from "../components/networkPolicy";
+import { clientAccess, egressTo, networkPolicyArgs } from "../components/networkPolicy";
 import { Nightscout, nightscoutSettings } from "../components/nightscout";
 import { objectStoreEgressPorts } from "../components/objectStore";
 import { PostgresCluster } from "../components/postgresCluster";
@@ -127,7 +127,7 @@ describe("spec builders (no Pulumi runtime involved)", () => {
     const { clientLabels, clients } = clientAccess("db");
     expect(clientLabels).toEqual({ "nightscout.dev/db-client": "true" });
     expect(
-      workloadNetworkPolicyArgs({
+      networkPolicyArgs({
         metadata: { namespace: "ns", name: "web" },
         podLabels: { app: "web" },
         ingress: [{ from: [clients] }],
@@ -146,6 +146,23 @@ describe("spec builders (no Pulumi runtime involved)", () => {
           },
         ],
       },
+    });
+  });
+  test("a NetworkPolicy restricts only the directions it is given; no rules deny one", () => {
+    const metadata = { namespace: "ns", name: "p" };
+    expect(networkPolicyArgs({ metadata, ingress: [], egress: [] }).spec).toStrictEqual({
+      podSelector: {},
+      policyTypes: ["Ingress", "Egress"],
+    });
+    const ingressOnly = networkPolicyArgs({
+      metadata,
+      podLabels: { app: "web" },
+      ingress: [{ from: [{ podSelector: {} }] }],
+    }).spec;
+    expect(ingressOnly).toStrictEqual({
+      podSelector: { matchLabels: { app: "web" } },
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [{ podSelector: {} }] }],
     });
   });
   test("object stores on ports other than HTTPS's open those ports, once", () => {
