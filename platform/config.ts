@@ -1,16 +1,19 @@
 /**
- * The platform stack's settings, read once and checked before anything is registered: every
- * problem names the key, the value and the fix, like the app stacks' own.
+ * The platform stack's configuration, the way the app stacks read theirs: every setting
+ * declared once (platform/settings.ts), read and checked against its declaration by
+ * config/read.ts, then the cross-field rules below. Any problem stops the program before a
+ * resource is registered, with every problem listed at once in a ConfigError.
  */
-import { DNS_LABEL, imagePinProblem, parseQuantity } from "../domain";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../config/error";
+import { ConfigSource, Settings } from "../config/read";
+import { parseImage, parseQuantity } from "../domain";
 import { parseVersion } from "../domain/platform";
+import { MonitoringCrds, PLATFORM_SETTINGS, PlatformSettingKey } from "./settings";
 import type { ContainerResources } from "./transforms";
 
-export const PROJECT = "nightscout-platform";
-
-/** Where the prometheus-operator CRDs come from. */
-export const MONITORING_CRDS = ["absent", "managedElsewhere", "install"] as const;
-export type MonitoringCrds = (typeof MONITORING_CRDS)[number];
+export { PROJECT } from "./settings";
+export type { MonitoringCrds } from "./settings";
 
 export interface PlatformConfig {
   provider: { context?: string; renderYamlToDirectory?: string };
@@ -27,131 +30,118 @@ export interface PlatformConfig {
   barmanSidecarImage: string;
 }
 
-/** Raised with every problem found, so one run shows them all; nothing was deployed. */
-export class PlatformConfigError extends Error {
-  constructor(public readonly problems: string[]) {
-    super(
-      `Invalid platform configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was deployed:\n` +
-        problems.map((p) => `  - ${p}`).join("\n"),
-    );
-    this.name = "PlatformConfigError";
-  }
-}
+type PlatformSettings = Settings<PlatformSettingKey>;
 
-/** Reads one raw value (undefined when unset), as `pulumi.Config.get` does. */
-export type Read = (key: string) => string | undefined;
-
-export function parsePlatformConfig(read: Read): PlatformConfig {
-  const problems: string[] = [];
-  const problem = (key: string, value: string | undefined, why: string, fix: string) =>
-    problems.push(`${PROJECT}:${key} = ${JSON.stringify(value)}: ${why}. Fix: ${fix}`);
-  const text = (key: string, fallback: string) => {
-    const v = read(key);
-    return v === undefined || v === "" ? fallback : v;
-  };
-  const flag = (key: string, fallback: boolean) => {
-    const v = read(key);
-    if (v === undefined || v === "") return fallback;
-    if (v !== "true" && v !== "false") {
-      problem(key, v, "is not a boolean", `pulumi config set ${key} ${fallback}`);
-      return fallback;
+/**
+ * The stack exports the operator's version and the app stacks check it: an operator managed
+ * elsewhere needs it given, and one this stack installs reports its own.
+ */
+function externalOperatorRule(s: PlatformSettings): void {
+  const version = s.text("externalOperatorVersion");
+  if (!s.flag("installCnpg")) {
+    if (version === undefined) {
+      s.problems.add(
+        "externalOperatorVersion",
+        version,
+        "with installCnpg false, the stack exports the version of the operator managed elsewhere, and needs it",
+        "pulumi config set externalOperatorVersion <x.y.z> (kubectl get deploy -n <namespace> -o wide shows its image tag)",
+      );
+    } else if (!parseVersion(version)) {
+      s.problems.add(
+        "externalOperatorVersion",
+        version,
+        "is not a version (x.y.z); the app stacks compare it with the oldest operator they work with",
+        "pulumi config set externalOperatorVersion <x.y.z> (kubectl get deploy -n <namespace> -o wide shows its image tag)",
+      );
     }
-    return v === "true";
-  };
-  const quantity = (key: string, fallback: string) => {
-    const v = text(key, fallback);
-    if (parseQuantity(v) === undefined) {
-      problem(key, v, "is not a Kubernetes quantity", `pulumi config set ${key} ${fallback}`);
-    }
-    return v;
-  };
-  const image = (key: string, fallback: string) => {
-    const v = text(key, fallback);
-    const why = imagePinProblem(v);
-    if (why) problem(key, v, `the image ${why}`, `pulumi config set ${key} ${fallback}`);
-    return v;
-  };
-
-  const operatorNamespace = text("operatorNamespace", "cnpg-system");
-  if (!DNS_LABEL.test(operatorNamespace)) {
-    problem(
-      "operatorNamespace",
-      operatorNamespace,
-      "is not a namespace name",
-      "pulumi config set operatorNamespace cnpg-system",
-    );
-  }
-  const installCnpg = flag("installCnpg", true);
-  const externalOperatorVersion = read("externalOperatorVersion") || undefined;
-  if (!installCnpg && (!externalOperatorVersion || !parseVersion(externalOperatorVersion))) {
-    problem(
+  } else if (version !== undefined && s.isValid("installCnpg")) {
+    s.problems.add(
       "externalOperatorVersion",
-      externalOperatorVersion,
-      "with installCnpg false, the stack exports the version of the operator managed elsewhere, and needs it",
-      "pulumi config set externalOperatorVersion <x.y.z> (kubectl get deploy -n <namespace> -o wide shows its image tag)",
-    );
-  }
-  if (installCnpg && externalOperatorVersion) {
-    problem(
-      "externalOperatorVersion",
-      externalOperatorVersion,
+      version,
       "is only for an operator managed elsewhere; this stack installs its own",
       "pulumi config rm externalOperatorVersion (or pulumi config set installCnpg false)",
     );
   }
-  const monitoringCrds = text("monitoringCrds", "absent") as MonitoringCrds;
-  if (!MONITORING_CRDS.includes(monitoringCrds)) {
-    problem(
-      "monitoringCrds",
-      monitoringCrds,
-      `must be one of ${MONITORING_CRDS.join(", ")}`,
-      "pulumi config set monitoringCrds managedElsewhere (prometheus-operator installed), or install",
-    );
-  }
-  const config: PlatformConfig = {
-    provider: {
-      context: read("kubeContext") || undefined,
-      renderYamlToDirectory: read("renderYamlToDirectory") || undefined,
-    },
-    operatorNamespace,
-    installCnpg,
-    externalOperatorVersion,
-    installBarmanPlugin: flag("installBarmanPlugin", true),
-    monitoringCrds,
-    operatorResources: {
-      cpuRequest: quantity("operatorCpuRequest", "100m"),
-      memoryRequest: quantity("operatorMemoryRequest", "100Mi"),
-      memoryLimit: quantity("operatorMemoryLimit", "200Mi"),
-    },
-    pluginResources: {
-      cpuRequest: quantity("pluginCpuRequest", "10m"),
-      memoryRequest: quantity("pluginMemoryRequest", "64Mi"),
-      memoryLimit: quantity("pluginMemoryLimit", "128Mi"),
-    },
-    barmanPluginImage: image(
-      "barmanPluginImage",
-      "ghcr.io/cloudnative-pg/plugin-barman-cloud:v0.14.0",
-    ),
-    barmanSidecarImage: image(
-      "barmanSidecarImage",
-      "ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v0.14.0",
-    ),
-  };
-  for (const [what, r] of [
-    ["operator", config.operatorResources],
-    ["plugin", config.pluginResources],
-  ] as const) {
-    const request = parseQuantity(r.memoryRequest);
-    const limit = parseQuantity(r.memoryLimit);
-    if (request !== undefined && limit !== undefined && limit < request) {
-      problem(
-        `${what}MemoryLimit`,
-        r.memoryLimit,
-        `is below ${what}MemoryRequest (${r.memoryRequest}); the pod would not be admitted`,
-        `pulumi config set ${what}MemoryLimit ${r.memoryRequest}`,
+}
+
+/** A memory limit below the request: the pod would not be admitted. */
+function memoryLimitRule(s: PlatformSettings): void {
+  for (const what of ["operator", "plugin"] as const) {
+    const requestKey = `${what}MemoryRequest` as const;
+    const limitKey = `${what}MemoryLimit` as const;
+    if (!s.isValid(requestKey) || !s.isValid(limitKey)) continue;
+    const request = s.text(requestKey)!;
+    const limit = s.text(limitKey)!;
+    if (parseQuantity(limit)! < parseQuantity(request)!) {
+      s.problems.add(
+        limitKey,
+        limit,
+        `is below ${requestKey} (${request}); the pod would not be admitted`,
+        `pulumi config set ${limitKey} ${request}`,
       );
     }
   }
-  if (problems.length > 0) throw new PlatformConfigError(problems);
-  return config;
+}
+
+/**
+ * The plugin's release manifest names its testing builds (docs/upstream-files.md), which this
+ * stack replaces: copied from there into a setting, the image would bring one back. The tag
+ * alone cannot tell (`main` is a tag like any other), the repository can.
+ */
+function releaseImageRule(s: PlatformSettings): void {
+  for (const key of ["barmanPluginImage", "barmanSidecarImage"] as const) {
+    const image = s.text(key)!;
+    if (!s.isValid(key) || !parseImage(image).repository.endsWith("-testing")) continue;
+    s.problems.add(
+      key,
+      image,
+      "is the plugin's testing build, on a moving development tag, not a release",
+      `pulumi config set ${key} ${PLATFORM_SETTINGS.of(key).default}`,
+    );
+  }
+}
+
+function resources(s: PlatformSettings, what: "operator" | "plugin"): ContainerResources {
+  return {
+    cpuRequest: s.text(`${what}CpuRequest`)!,
+    memoryRequest: s.text(`${what}MemoryRequest`)!,
+    memoryLimit: s.text(`${what}MemoryLimit`)!,
+  };
+}
+
+/**
+ * Validates the platform stack's configuration, or throws one ConfigError listing every
+ * problem with `nightscout-platform:<key>`, the value and the fix.
+ */
+export function parsePlatformConfig(source: ConfigSource): PlatformConfig {
+  const s = new Settings(source, PLATFORM_SETTINGS);
+  externalOperatorRule(s);
+  memoryLimitRule(s);
+  releaseImageRule(s);
+  if (s.problems.messages.length > 0) throw new ConfigError(s.problems.messages);
+  const installCnpg = s.flag("installCnpg");
+  return {
+    provider: {
+      context: s.text("kubeContext"),
+      renderYamlToDirectory: s.text("renderYamlToDirectory"),
+    },
+    operatorNamespace: s.text("operatorNamespace")!,
+    installCnpg,
+    externalOperatorVersion: installCnpg ? undefined : s.text("externalOperatorVersion"),
+    installBarmanPlugin: s.flag("installBarmanPlugin"),
+    monitoringCrds: s.text("monitoringCrds") as MonitoringCrds,
+    operatorResources: resources(s, "operator"),
+    pluginResources: resources(s, "plugin"),
+    barmanPluginImage: s.text("barmanPluginImage")!,
+    barmanSidecarImage: s.text("barmanSidecarImage")!,
+  };
+}
+
+/** Reads the platform stack's configuration from the Pulumi runtime and validates it. */
+export function loadPlatformConfig(): PlatformConfig {
+  return parsePlatformConfig({
+    read: (k) => pulumi.runtime.getConfig(k),
+    project: pulumi.getProject(),
+    keys: Object.keys(pulumi.runtime.allConfig()),
+  });
 }

@@ -3,12 +3,11 @@
  * release manifests (from the cache or their pinned URL, docs/upstream-files.md), and a small outputs contract the app stacks read through a
  * StackReference (domain/platform.ts).
  */
-import * as pulumi from "@pulumi/pulumi";
-import { parsePlatformConfig } from "./config";
+import { loadPlatformConfig } from "./config";
 import { deployPlatform } from "./program";
 
 // Every setting is checked here, before anything is registered.
-const config = parsePlatformConfig((key) => new pulumi.Config().get(key));
+const config = loadPlatformConfig();
 
 export const { operatorNamespace, operatorVersion, pluginName, monitoringCrdsPresent } =
   deployPlatform(config);

@@ -12,7 +12,8 @@ import * as yaml from "js-yaml";
 import { platformProblems } from "../../config/platform";
 import { BARMAN_PLUGIN, imagePinProblem } from "../../domain";
 import { PLATFORM_OUTPUT_KEYS } from "../../domain/platform";
-import { PlatformConfigError, parsePlatformConfig } from "../../platform/config";
+import { ConfigError } from "../../config";
+import { parsePlatformConfig } from "../../platform/config";
 import {
   MONITORING_CRDS,
   RELEASES,
@@ -28,11 +29,17 @@ import { Props, manifestValidator } from "../helpers/program";
 
 const PROJECT = "nightscout-platform";
 
+/** The platform's settings as the engine hands them over: `nightscout-platform:<key>`. */
+function source(settings: Record<string, string>) {
+  const full = Object.fromEntries(Object.entries(settings).map(([k, v]) => [`${PROJECT}:${k}`, v]));
+  return { read: (key: string) => full[key], project: PROJECT, keys: Object.keys(full) };
+}
+
 async function renderPlatform(settings: Record<string, string> = {}) {
   const result = await capture({
     project: PROJECT,
     stack: "production",
-    loadProgram: () => deployPlatform(parsePlatformConfig((key) => settings[key])),
+    loadProgram: () => deployPlatform(parsePlatformConfig(source(settings))),
   });
   const outputs: Record<string, unknown> = { ...result.outputs };
   const objects = result.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
@@ -228,45 +235,87 @@ test("installing nothing is supported: the operator managed elsewhere is reporte
   );
 });
 
-describe("config refusals", () => {
+describe("config refusals: nightscout-platform:<key>, the value and the fix, all at once", () => {
   const refused = (values: Record<string, string>) => {
     try {
-      parsePlatformConfig((k) => values[k]);
+      parsePlatformConfig(source(values));
     } catch (e) {
-      expect(e).toBeInstanceOf(PlatformConfigError);
-      return (e as PlatformConfigError).problems;
+      expect(e).toBeInstanceOf(ConfigError);
+      return (e as ConfigError).problems;
     }
     return [];
   };
   test("the defaults are valid: everything installed in upstream's cnpg-system", () => {
     expect(refused({})).toEqual([]);
-    expect(parsePlatformConfig(() => undefined)).toMatchObject({
+    expect(parsePlatformConfig(source({}))).toEqual({
+      provider: { context: undefined, renderYamlToDirectory: undefined },
       operatorNamespace: "cnpg-system",
       installCnpg: true,
+      externalOperatorVersion: undefined,
       installBarmanPlugin: true,
       monitoringCrds: "absent",
+      operatorResources: { cpuRequest: "100m", memoryRequest: "100Mi", memoryLimit: "200Mi" },
+      pluginResources: { cpuRequest: "10m", memoryRequest: "64Mi", memoryLimit: "128Mi" },
+      barmanPluginImage: "ghcr.io/cloudnative-pg/plugin-barman-cloud:v0.14.0",
+      barmanSidecarImage: "ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v0.14.0",
     });
   });
-  test("an operator managed elsewhere needs its version", () => {
+  test("an empty value is unset, as the engine's declared defaults are", () => {
+    expect(parsePlatformConfig(source({ operatorNamespace: "", kubeContext: "" }))).toMatchObject({
+      operatorNamespace: "cnpg-system",
+      provider: { context: undefined },
+    });
+  });
+  test("an operator managed elsewhere needs its version, and a version it is", () => {
+    const fix =
+      "Fix: pulumi config set externalOperatorVersion <x.y.z> (kubectl get deploy -n <namespace> -o wide shows its image tag)";
     expect(refused({ installCnpg: "false" })).toEqual([
-      "nightscout-platform:externalOperatorVersion = undefined: with installCnpg false, the stack exports the version of the operator managed elsewhere, and needs it. Fix: pulumi config set externalOperatorVersion <x.y.z> (kubectl get deploy -n <namespace> -o wide shows its image tag)",
+      `nightscout-platform:externalOperatorVersion = undefined: with installCnpg false, the stack exports the version of the operator managed elsewhere, and needs it. ${fix}`,
     ]);
+    expect(refused({ installCnpg: "false", externalOperatorVersion: "latest" })).toEqual([
+      `nightscout-platform:externalOperatorVersion = "latest": is not a version (x.y.z); the app stacks compare it with the oldest operator they work with. ${fix}`,
+    ]);
+    expect(
+      parsePlatformConfig(source({ installCnpg: "false", externalOperatorVersion: "1.27.1" })),
+    ).toMatchObject({ installCnpg: false, externalOperatorVersion: "1.27.1" });
   });
   test("a version beside an installed operator is refused", () => {
-    expect(refused({ externalOperatorVersion: "1.30.0" })[0]).toContain(
-      "is only for an operator managed elsewhere",
-    );
+    expect(refused({ externalOperatorVersion: "1.30.0" })).toEqual([
+      'nightscout-platform:externalOperatorVersion = "1.30.0": is only for an operator managed elsewhere; this stack installs its own. Fix: pulumi config rm externalOperatorVersion (or pulumi config set installCnpg false)',
+    ]);
   });
-  test("unknown monitoringCrds, unpinned images, bad quantities, limits below requests", () => {
+  test("each refusal of a value names the key, the value and a value that works", () => {
     expect(
       refused({
-        monitoringCrds: "yes",
-        barmanPluginImage: "ghcr.io/cloudnative-pg/plugin-barman-cloud-testing:main",
-        operatorCpuRequest: "lots",
-        pluginMemoryLimit: "32Mi",
         operatorNamespace: "CNPG",
-      }).map((p) => p.split(":")[1].split(" ")[0]),
-    ).toEqual(["operatorNamespace", "monitoringCrds", "operatorCpuRequest", "pluginMemoryLimit"]);
+        installCnpg: "yes",
+        monitoringCrds: "yes",
+        operatorCpuRequest: "lots",
+        operatorMemoryRequest: "512MB",
+        pluginMemoryLimit: "32Mi",
+        barmanPluginImage: "ghcr.io/cloudnative-pg/plugin-barman-cloud-testing:main",
+        barmanSidecarImage: "ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar",
+      }),
+    ).toEqual([
+      'nightscout-platform:operatorNamespace = "CNPG": is not a valid namespace name (lowercase DNS label, at most 63 characters). Fix: pulumi config set operatorNamespace cnpg-system',
+      'nightscout-platform:installCnpg = "yes": must be true or false. Fix: pulumi config set installCnpg true|false',
+      'nightscout-platform:monitoringCrds = "yes": must be absent, managedElsewhere or install. Fix: pulumi config set monitoringCrds managedElsewhere (prometheus-operator installed), or install',
+      'nightscout-platform:operatorCpuRequest = "lots": is not a Kubernetes quantity. Fix: pulumi config set operatorCpuRequest 100m',
+      'nightscout-platform:operatorMemoryRequest = "512MB": is not a Kubernetes quantity. Fix: pulumi config set operatorMemoryRequest 512Mi',
+      'nightscout-platform:barmanSidecarImage = "ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar": image has no tag, so it floats to latest. Fix: pulumi config set barmanSidecarImage ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v0.14.0',
+      'nightscout-platform:pluginMemoryLimit = "32Mi": is below pluginMemoryRequest (64Mi); the pod would not be admitted. Fix: pulumi config set pluginMemoryLimit 64Mi',
+      'nightscout-platform:barmanPluginImage = "ghcr.io/cloudnative-pg/plugin-barman-cloud-testing:main": is the plugin\'s testing build, on a moving development tag, not a release. Fix: pulumi config set barmanPluginImage ghcr.io/cloudnative-pg/plugin-barman-cloud:v0.14.0',
+    ]);
+  });
+  test("a memory limit is compared only with a valid request", () => {
+    expect(refused({ operatorMemoryRequest: "lots", operatorMemoryLimit: "1Mi" })).toEqual([
+      'nightscout-platform:operatorMemoryRequest = "lots": is not a Kubernetes quantity. Fix: pulumi config set operatorMemoryRequest 100Mi',
+    ]);
+  });
+  test("a misspelled key is refused instead of silently ignored", () => {
+    expect(refused({ operatorNamepsace: "db-operators" })).toEqual([
+      "nightscout-platform:operatorNamepsace: is not a setting of this project, so it would be ignored. Fix: did you mean operatorNamespace? pulumi config mv operatorNamepsace operatorNamespace",
+    ]);
   });
 });
 
