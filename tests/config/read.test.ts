@@ -1,4 +1,5 @@
-import { quote } from "../../config/read";
+import { Settings, quote } from "../../config/read";
+import { declareSettings } from "../../config/settings";
 import { expectOneProblem, parse, problems } from "./helpers";
 
 describe("each setting is checked against its own declaration", () => {
@@ -163,5 +164,65 @@ describe("values in messages", () => {
     expect(found).toHaveLength(1);
     expect(found[0]).not.toMatch(/\n/);
     expect(found[0].length).toBeLessThan(400);
+  });
+});
+
+describe("another project's declarations, read the same way", () => {
+  const OTHER = declareSettings("other-project", [
+    { key: "size", type: "integer", range: [1, 5], default: 2, description: "How many." },
+    { key: "mode", type: "string", oneOf: ["a", "b"], default: "a", description: "Which." },
+    { key: "token", type: "string", secret: true, description: "A secret." },
+  ] as const);
+  const read = (values: Record<string, string>, plaintext: string[] = []) => {
+    const full = Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [`other-project:${k}`, v]),
+    );
+    return new Settings(
+      {
+        read: (k) => full[k],
+        isSecret: (k) => !plaintext.includes(k),
+        keys: Object.keys(full),
+      },
+      OTHER,
+    );
+  };
+
+  test("its keys, defaults and checks; its project names the keys in messages", () => {
+    const s = read({ size: "4", token: "t0ken" });
+    expect(s.problems.messages).toEqual([]);
+    expect([s.integer("size"), s.text("mode")]).toEqual([4, "a"]);
+    expect(read({ size: "9", mode: "c" }).problems.messages).toEqual([
+      'other-project:size = "9": must be a whole number from 1 to 5. Fix: pulumi config set size <1..5>',
+      'other-project:mode = "c": must be a or b. Fix: pulumi config set mode a',
+      "other-project:token = (secret): is required: it has no default. Fix: pulumi config set --secret token <value>",
+    ]);
+  });
+
+  test("its secrets are masked and must be encrypted, like the app's", () => {
+    expect(read({ token: "t0ken" }, ["other-project:token"]).problems.messages).toEqual([
+      "other-project:token = (secret): is stored in plaintext in the stack configuration. Fix: pulumi config set --secret token <value> (and rotate it: it was readable)",
+    ]);
+  });
+
+  test("a key it does not declare is a typo, even one the app declares", () => {
+    expect(read({ token: "t", sise: "3", hostname: "x" }).problems.messages).toEqual([
+      "other-project:sise: is not a setting of this project, so it would be ignored. Fix: did you mean size? pulumi config mv sise size",
+      "other-project:hostname: is not a setting of this project, so it would be ignored. Fix: pulumi config rm hostname",
+    ]);
+  });
+
+  test("only its own keys type-check", () => {
+    const s = read({ token: "t" });
+    // @ts-expect-error hostname is the app's key, not this project's
+    expect(() => s.text("hostname")).toThrow();
+  });
+
+  test("a key declared twice is refused when the declarations load", () => {
+    expect(() =>
+      declareSettings("p", [
+        { key: "x", type: "string", default: "", description: "" },
+        { key: "x", type: "integer", default: 0, description: "" },
+      ]),
+    ).toThrow("p:x is declared twice");
   });
 });
