@@ -8,8 +8,19 @@ import {
   ferretDbV2Problem,
 } from "../domain";
 import { invalidArg, requirePinnedImage, requireWholeNumber } from "./argValidation";
-import { allowFrom, clientAccess, egressTo, networkPolicy } from "./networkPolicy";
-import { restrictedPodTemplate, workloadMetadata, workloadServiceArgs } from "./workload";
+import {
+  NetworkPolicySpec,
+  allowFrom,
+  clientAccess,
+  egressTo,
+  networkPolicy,
+} from "./networkPolicy";
+import {
+  WorkloadMetadata,
+  restrictedPodTemplate,
+  workloadMetadata,
+  workloadServiceArgs,
+} from "./workload";
 import { PodEndpoint, ResourceRequests } from "./types";
 
 /** What FerretDB needs to know about the PostgreSQL cluster, all taken from its outputs. */
@@ -129,6 +140,48 @@ export function ferretDbContainer(
   };
 }
 
+/** The Deployment: FerretDB's pods, rolled out within the connection budget (fact 17). */
+export function ferretDbDeploymentArgs(
+  metadata: WorkloadMetadata,
+  args: FerretDbArgs,
+  urlSecretName: pulumi.Input<string>,
+): k8s.apps.v1.DeploymentArgs {
+  const { labels } = metadata;
+  const rollout = ferretDbRollout(args.poolSize);
+  return {
+    metadata: { ...metadata, annotations: rollout.annotations },
+    spec: {
+      replicas: args.replicas,
+      strategy: rollout.strategy,
+      selector: { matchLabels: labels },
+      template: restrictedPodTemplate({
+        labels,
+        clientLabels: args.database.clientLabels,
+        uid: FERRETDB_IMAGE_UID,
+        container: ferretDbContainer(args.image, urlSecretName),
+        resources: args.resources,
+        // FERRETDB_STATE_DIR is /state in the image; it holds one small state file, so
+        // 16Mi is plenty and stops a runaway writer from filling the node's disk.
+        scratch: { name: "state", mountPath: "/state", sizeLimit: "16Mi" },
+      }),
+    },
+  };
+}
+
+/** Its clients in on the MongoDB port; out only to the database. */
+export function ferretDbNetworkPolicy(
+  metadata: WorkloadMetadata,
+  clients: ReturnType<typeof clientAccess>["clients"],
+  database: PodEndpoint,
+): NetworkPolicySpec {
+  return {
+    metadata,
+    podLabels: metadata.labels,
+    ingress: [allowFrom([clients], FERRETDB_PORT)],
+    egress: [egressTo(database)],
+  };
+}
+
 /**
  * FerretDB v2: the MongoDB wire protocol in front of DocumentDB. Clients authenticate with
  * the PostgreSQL role's SCRAM credentials (fact 15), so the MongoDB URI it outputs carries the
@@ -166,31 +219,11 @@ export class FerretDb extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-
-    const rollout = ferretDbRollout(args.poolSize);
     this.deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
-      {
-        metadata: { ...metadata, annotations: rollout.annotations },
-        spec: {
-          replicas: args.replicas,
-          strategy: rollout.strategy,
-          selector: { matchLabels: labels },
-          template: restrictedPodTemplate({
-            labels,
-            clientLabels: database.clientLabels,
-            uid: FERRETDB_IMAGE_UID,
-            container: ferretDbContainer(args.image, urlSecret.metadata.name),
-            resources: args.resources,
-            // FERRETDB_STATE_DIR is /state in the image; it holds one small state file, so
-            // 16Mi is plenty and stops a runaway writer from filling the node's disk.
-            scratch: { name: "state", mountPath: "/state", sizeLimit: "16Mi" },
-          }),
-        },
-      },
+      ferretDbDeploymentArgs(metadata, args, urlSecret.metadata.name),
       { parent: this },
     );
-
     const mongodbPort = { name: "mongodb", port: FERRETDB_PORT };
     this.service = new k8s.core.v1.Service(
       `${name}-service`,
@@ -209,13 +242,8 @@ export class FerretDb extends pulumi.ComponentResource {
     }
 
     const { clientLabels, clients } = clientAccess(name);
-    const ingress = [allowFrom([clients], FERRETDB_PORT)];
-    const egress = [egressTo(database.endpoint)];
-    networkPolicy(
-      `${name}-network`,
-      { metadata, podLabels: labels, ingress, egress },
-      { parent: this },
-    );
+    const policy = ferretDbNetworkPolicy(metadata, clients, database.endpoint);
+    networkPolicy(`${name}-network`, policy, { parent: this });
 
     this.serviceName = this.service.metadata.name;
     this.host = pulumi.interpolate`${this.service.metadata.name}.${this.service.metadata.namespace}.svc.cluster.local`;

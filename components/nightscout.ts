@@ -17,9 +17,15 @@ import {
   allowTo,
   egressTo,
   inNamespace,
+  NetworkPolicySpec,
   networkPolicy,
 } from "./networkPolicy";
-import { restrictedPodTemplate, workloadMetadata, workloadServiceArgs } from "./workload";
+import {
+  WorkloadMetadata,
+  restrictedPodTemplate,
+  workloadMetadata,
+  workloadServiceArgs,
+} from "./workload";
 import { PodEndpoint, ResourceRequests } from "./types";
 
 export interface NightscoutIngressArgs {
@@ -206,6 +212,92 @@ export function ingressAnnotations(
   };
 }
 
+/** The Deployment: Nightscout's pod, serving `url`, its secrets from `secretName`. */
+export function nightscoutDeploymentArgs(
+  metadata: WorkloadMetadata,
+  args: NightscoutArgs,
+  url: string,
+  secretName: pulumi.Input<string>,
+): k8s.apps.v1.DeploymentArgs {
+  const { labels } = metadata;
+  return {
+    metadata,
+    spec: {
+      // Fact 28: state lives in memory and socket.io needs stickiness: exactly one pod,
+      // and never two at once during a rollout.
+      replicas: 1,
+      strategy: { type: "Recreate" },
+      selector: { matchLabels: labels },
+      template: restrictedPodTemplate({
+        labels,
+        clientLabels: args.databaseClientLabels,
+        uid: NIGHTSCOUT_IMAGE_UID,
+        container: nightscoutContainer(args.image, url, args.settings, secretName),
+        resources: args.resources,
+        // Fact 32: nothing must persist; /tmp is the only place it writes. The cap is
+        // generous for that and stops a runaway writer from filling the node's disk.
+        scratch: { name: "tmp", mountPath: "/tmp", sizeLimit: "256Mi" },
+      }),
+    },
+  };
+}
+
+/** Fact 33: a Traefik middleware that redirects plain HTTP to HTTPS, permanently. */
+export function redirectMiddlewareArgs(
+  metadata: WorkloadMetadata,
+  name: string,
+): k8s.apiextensions.CustomResourceArgs {
+  return {
+    apiVersion: "traefik.io/v1alpha1",
+    kind: "Middleware",
+    metadata: { ...metadata, name },
+    spec: { redirectScheme: { scheme: "https", permanent: true } },
+  };
+}
+
+/** The TLS Ingress in front of `serviceName`, with the redirect and, if any, the issuer. */
+export function nightscoutIngressArgs(
+  metadata: WorkloadMetadata,
+  args: NightscoutArgs,
+  redirectMiddleware: pulumi.Input<string>,
+  serviceName: pulumi.Input<string>,
+): k8s.networking.v1.IngressArgs {
+  const { hostname } = args;
+  const backend = { service: { name: serviceName, port: { name: "http" } } };
+  return {
+    metadata: {
+      ...metadata,
+      annotations: ingressAnnotations(redirectMiddleware, args.ingress.clusterIssuer),
+    },
+    spec: {
+      ingressClassName: args.ingress.className,
+      // Fact 34: cert-manager issues the certificate into tls[].secretName.
+      tls: [
+        { hosts: [hostname], secretName: args.ingress.tlsSecretName ?? `${metadata.name}-tls` },
+      ],
+      rules: [{ host: hostname, http: { paths: [{ path: "/", pathType: "Prefix", backend }] } }],
+    },
+  };
+}
+
+/**
+ * Only the ingress controller reaches Nightscout; it reaches FerretDB and, for plugins such
+ * as the Dexcom bridge and Pushover, services on the internet.
+ */
+export function nightscoutNetworkPolicy(
+  metadata: WorkloadMetadata,
+  args: NightscoutArgs,
+): NetworkPolicySpec {
+  const egress = [egressTo(args.database)];
+  if (args.allowInternetEgress) egress.push(allowTo([ANYWHERE], HTTPS_PORT));
+  return {
+    metadata,
+    podLabels: metadata.labels,
+    ingress: [allowFrom([inNamespace(args.ingress.controllerNamespace)], NIGHTSCOUT_PORT)],
+    egress,
+  };
+}
+
 /**
  * Nightscout (cgm-remote-monitor 15.0.7): one replica with the Recreate strategy, secrets
  * from a Secret, probes that work with any default roles, behind a TLS Ingress with an
@@ -225,8 +317,6 @@ export class Nightscout extends pulumi.ComponentResource {
 
     this.url = `https://${args.hostname}`;
     const metadata = workloadMetadata("nightscout", name, args.namespace);
-    const { labels } = metadata;
-
     const secret = new k8s.core.v1.Secret(
       `${name}-secrets`,
       {
@@ -235,37 +325,11 @@ export class Nightscout extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-
     this.deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
-      {
-        metadata,
-        spec: {
-          // Fact 28: state lives in memory and socket.io needs stickiness: exactly one pod,
-          // and never two at once during a rollout.
-          replicas: 1,
-          strategy: { type: "Recreate" },
-          selector: { matchLabels: labels },
-          template: restrictedPodTemplate({
-            labels,
-            clientLabels: args.databaseClientLabels,
-            uid: NIGHTSCOUT_IMAGE_UID,
-            container: nightscoutContainer(
-              args.image,
-              this.url,
-              args.settings,
-              secret.metadata.name,
-            ),
-            resources: args.resources,
-            // Fact 32: nothing must persist; /tmp is the only place it writes. The cap is
-            // generous for that and stops a runaway writer from filling the node's disk.
-            scratch: { name: "tmp", mountPath: "/tmp", sizeLimit: "256Mi" },
-          }),
-        },
-      },
+      nightscoutDeploymentArgs(metadata, args, this.url, secret.metadata.name),
       { parent: this },
     );
-
     const httpPort = { name: "http", port: NIGHTSCOUT_SERVICE_PORT };
     const service = new k8s.core.v1.Service(
       `${name}-service`,
@@ -279,61 +343,19 @@ export class Nightscout extends pulumi.ComponentResource {
     if (!redirectMiddleware) {
       const middleware = new k8s.apiextensions.CustomResource(
         `${name}-redirect-https`,
-        {
-          apiVersion: "traefik.io/v1alpha1",
-          kind: "Middleware",
-          metadata: { ...metadata, name: `${name}-redirect-https` },
-          spec: { redirectScheme: { scheme: "https", permanent: true } },
-        },
+        redirectMiddlewareArgs(metadata, `${name}-redirect-https`),
         { parent: this },
       );
       redirectMiddleware = pulumi.interpolate`${middleware.metadata.namespace}-${middleware.metadata.name}@kubernetescrd`;
     }
-
     // Fact 28: socket.io needs WebSockets and uploads need bodies of 50 MB; Traefik passes
     // both by default (no buffering middleware here), so the Ingress needs nothing more.
     this.ingress = new k8s.networking.v1.Ingress(
       `${name}-ingress`,
-      {
-        metadata: {
-          ...metadata,
-          annotations: ingressAnnotations(redirectMiddleware, args.ingress.clusterIssuer),
-        },
-        spec: {
-          ingressClassName: args.ingress.className,
-          // Fact 34: cert-manager issues the certificate into tls[].secretName.
-          tls: [
-            { hosts: [args.hostname], secretName: args.ingress.tlsSecretName ?? `${name}-tls` },
-          ],
-          rules: [
-            {
-              host: args.hostname,
-              http: {
-                paths: [
-                  {
-                    path: "/",
-                    pathType: "Prefix",
-                    backend: { service: { name: service.metadata.name, port: { name: "http" } } },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      },
+      nightscoutIngressArgs(metadata, args, redirectMiddleware, service.metadata.name),
       { parent: this },
     );
-
-    // Only the ingress controller reaches Nightscout; it reaches FerretDB and, for plugins
-    // such as the Dexcom bridge and Pushover, services on the internet.
-    const ingress = [allowFrom([inNamespace(args.ingress.controllerNamespace)], NIGHTSCOUT_PORT)];
-    const egress = [egressTo(args.database)];
-    if (args.allowInternetEgress) egress.push(allowTo([ANYWHERE], HTTPS_PORT));
-    networkPolicy(
-      `${name}-network`,
-      { metadata, podLabels: labels, ingress, egress },
-      { parent: this },
-    );
+    networkPolicy(`${name}-network`, nightscoutNetworkPolicy(metadata, args), { parent: this });
 
     this.serviceName = service.metadata.name;
     this.registerOutputs({ url: this.url, serviceName: this.serviceName });
