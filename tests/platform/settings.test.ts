@@ -6,8 +6,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { ConfigError } from "../../config";
+import { PLATFORM_OUTPUT_KEYS } from "../../domain/platform";
 import { parsePlatformConfig } from "../../platform/config";
 import { PLATFORM_SETTINGS, PROJECT } from "../../platform/settings";
+import { capture } from "../../tools/capture";
 import {
   withPlatformProjectConfig,
   withProjectConfig,
@@ -83,5 +86,57 @@ describe.each(["local", "production"])("platform/Pulumi.%s.yaml", (stack) => {
     expect(() =>
       parsePlatformConfig({ read: (k) => values[k], project: PROJECT, keys: Object.keys(values) }),
     ).not.toThrow();
+  });
+});
+
+describe("platform/index.ts reads the stack's configuration from the engine", () => {
+  /** What the engine hands the program: Pulumi.yaml's defaults, then the stack's values. */
+  const engineConfig = (values: Record<string, string>) => ({
+    config: Object.fromEntries([
+      ...Object.entries(project.config).map(([k, v]) => [`${PROJECT}:${k}`, String(v.default)]),
+      ...Object.entries(values).map(([k, v]) => [`${PROJECT}:${k}`, v]),
+    ]),
+    secretKeys: [],
+  });
+  const run = (values: Record<string, string>) =>
+    capture({
+      project: PROJECT,
+      stack: "test",
+      configuration: engineConfig(values),
+      // A fresh module each run: index.ts reads the configuration when it is loaded.
+      loadProgram: () => {
+        let loaded: Record<string, unknown> = {};
+        jest.isolateModules(() => {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          loaded = require("../../platform/index") as Record<string, unknown>;
+        });
+        return loaded;
+      },
+    });
+
+  test("an operator managed elsewhere, nothing installed: the contract reports it", async () => {
+    const { outputs } = await run({
+      installCnpg: "false",
+      externalOperatorVersion: "1.27.1",
+      installBarmanPlugin: "false",
+      monitoringCrds: "managedElsewhere",
+    });
+    // deployPlatform's outputs are plain values, exported as they are.
+    const resolved = Object.fromEntries(PLATFORM_OUTPUT_KEYS.map((k) => [k, outputs[k]]));
+    expect(resolved).toEqual({
+      operatorNamespace: "cnpg-system",
+      operatorVersion: "1.27.1",
+      pluginName: "",
+      monitoringCrdsPresent: true,
+    });
+  });
+
+  test("a misspelled key in the stack stops it before anything is registered", async () => {
+    const failure = run({ installCnpg: "false", externalOperatorVesion: "1.27.1" });
+    // The module registry is fresh, so the error is its own ConfigError class: named, not instanceof.
+    await expect(failure).rejects.toMatchObject({ name: ConfigError.name });
+    await expect(failure).rejects.toThrow(
+      "nightscout-platform:externalOperatorVesion: is not a setting of this project, so it would be ignored. Fix: did you mean externalOperatorVersion? pulumi config mv externalOperatorVesion externalOperatorVersion",
+    );
   });
 });
