@@ -12,3 +12,4 @@ export * from "./network";
 export * from "./nightscout";
 export * from "./quantity";
 export * from "./secrets";
+export * from "./rules";

@@ -43,5 +43,7 @@ export const MAX_CLUSTER_NAME_LENGTH = 50;
  */
 export const ENVIRONMENTS = ["production", "staging"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
+/** CNPG's own floor: a Cluster of no instances holds no data (its default is 1). */
+export const MIN_INSTANCES = 1;
 /** Two replicas survive the loss of the primary and one more failure during its replacement. */
 export const PRODUCTION_MIN_INSTANCES = 3;

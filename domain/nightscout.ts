@@ -3,6 +3,31 @@
 export const DISPLAY_UNITS = ["mmol/L", "mg/dL"] as const;
 export type DisplayUnits = (typeof DISPLAY_UNITS)[number];
 
+/** Fact 21: the word Nightscout is given for each unit (DISPLAY_UNITS) and reports back. */
+export const DISPLAY_UNITS_WORD = { "mmol/L": "mmol", "mg/dL": "mg/dl" } as const;
+export type DisplayUnitsWord = (typeof DISPLAY_UNITS_WORD)[DisplayUnits];
+
+/** Fact 21: Nightscout reads any DISPLAY_UNITS containing "mmol" as mmol/L, anything else as mg/dL. */
+export function unitsNightscoutReads(value: string): DisplayUnits {
+  return /mmol/i.test(value) ? "mmol/L" : "mg/dL";
+}
+
+/**
+ * Fact 22: Nightscout converts the thresholds from mmol/L only while BG_HIGH is below this; the
+ * mmol/L range below must stay under it.
+ */
+export const MMOL_CONVERSION_CEILING = 50;
+
+/**
+ * Fact 22: the unit Nightscout reads the four thresholds in: mmol/L only when DISPLAY_UNITS
+ * says mmol and BG_HIGH is below the conversion ceiling, mg/dL otherwise.
+ */
+export function thresholdUnitsNightscoutReads(displayUnits: string, high: number): DisplayUnits {
+  return unitsNightscoutReads(displayUnits) === "mmol/L" && high < MMOL_CONVERSION_CEILING
+    ? "mmol/L"
+    : "mg/dL";
+}
+
 /** Fact 22: Nightscout's conversion factor from mmol/L to mg/dL. */
 export const MGDL_PER_MMOL = 18.01559;
 

@@ -1,29 +1,26 @@
+import { shownPluginsEnabled, tlsSource } from "../../domain";
 import { Settings } from "../read";
+import { enforceOnSettings } from "./catalogue";
 
-/** Fact 30: SHOW_PLUGINS only shows plugins that ENABLE turns on. */
+/** Fact 30 (domain/rules/plugins.ts) over the settings. */
 export function shownPluginsEnabledRule(s: Settings): void {
   const enabled = s.list("enabledPlugins");
   const shown = s.list("showPlugins");
   if (!enabled || !shown || !s.isValid("showPlugins")) return;
-  const notEnabled = shown.filter((p) => !enabled.includes(p));
-  if (notEnabled.length > 0) {
-    s.problems.add(
-      "showPlugins",
-      JSON.stringify(shown),
-      `shows plugins that are not enabled: ${notEnabled.join(", ")}`,
-      "add them to enabledPlugins or remove them from showPlugins",
-    );
-  }
+  enforceOnSettings(
+    s,
+    shownPluginsEnabled,
+    { enabled: "enabledPlugins", shown: "showPlugins" },
+    { enabled, shown },
+  );
 }
 
-/** Fact 34: the Ingress needs a certificate from somewhere. */
+/** Fact 34 (domain/rules/tls.ts) over the settings. */
 export function tlsSourceRule(s: Settings): void {
-  if (!s.isSet("tlsClusterIssuer") && !s.isSet("tlsSecretName")) {
-    s.problems.add(
-      "tlsClusterIssuer",
-      undefined,
-      "no TLS source: set a cert-manager ClusterIssuer or an existing TLS secret",
-      "pulumi config set tlsClusterIssuer letsencrypt-prod (or tlsSecretName <secret>)",
-    );
-  }
+  enforceOnSettings(
+    s,
+    tlsSource,
+    { clusterIssuer: "tlsClusterIssuer", secretName: "tlsSecretName" },
+    { clusterIssuer: s.text("tlsClusterIssuer"), secretName: s.text("tlsSecretName") },
+  );
 }

@@ -46,6 +46,11 @@ export function off(description: TemplateStringsArray): Setting<boolean> {
   return { type: "boolean", default: false, description: description.join("") };
 }
 
+/** A boolean setting whose default is a value, not a literal: a catalogue limit. */
+export function flag(defaultValue: boolean, description: string): Setting<boolean> {
+  return { type: "boolean", default: defaultValue, description };
+}
+
 export function stringList(defaultValue: string[], description: string): Setting<string[]> {
   return { type: "array", items: { type: "string" }, default: defaultValue, description };
 }

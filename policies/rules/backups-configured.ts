@@ -1,12 +1,14 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { BARMAN_PLUGIN } from "../../domain";
-import { on, stackPolicy } from "../lib/define";
+import { BARMAN_PLUGIN, backupsRequired } from "../../domain";
+import { limitSettings } from "../lib/catalogue";
+import { stackPolicy } from "../lib/define";
 import { TYPES, asArr, asObj, asStr, at, nameOf, namespaceOf } from "../lib/k8s";
 import { runChecks } from "../lib/unknowns";
 
-const settings = {
-  requireBackups: on`Every CNPG Cluster archives WAL to a Barman Cloud ObjectStore and has a plugin ScheduledBackup (production: true, staging: false).`,
-};
+const settings = limitSettings(backupsRequired, {
+  requireBackups:
+    "Every CNPG Cluster archives WAL to a Barman Cloud ObjectStore and has a plugin ScheduledBackup (the pack's config files hold each environment's, from the rule catalogue).",
+});
 
 const key = (namespace: string, name: string | undefined) => `${namespace}/${name ?? ""}`;
 

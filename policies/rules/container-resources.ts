@@ -1,7 +1,8 @@
 import { off, on, resourcePolicy } from "../lib/define";
 import { TYPES, asObj, at, type Obj } from "../lib/k8s";
 import { checkEachContainer } from "../lib/workloads";
-import { parseQuantity } from "../../domain";
+import { limitNotBelowRequest, parseQuantity } from "../../domain";
+import { enforceOnObject } from "../lib/catalogue";
 
 const settings = {
   requireMemoryLimit: on`Workload containers set limits.memory (an unbounded leak takes the node down).`,
@@ -25,7 +26,7 @@ function checkResources(
   if (cpuLimitRequired && limits["cpu"] === undefined) missing.push("limits.cpu");
   if (missing.length > 0) report(`${what} does not set resources ${missing.join(", ")}.`);
 
-  for (const kind of ["cpu", "memory"]) {
+  for (const kind of ["cpu", "memory"] as const) {
     for (const [section, value] of [
       ["requests", requests[kind]],
       ["limits", limits[kind]],
@@ -34,13 +35,14 @@ function checkResources(
         report(`${what} has an invalid ${section}.${kind} quantity "${String(value)}".`);
       }
     }
-    const request = parseQuantity(requests[kind]);
-    const limit = parseQuantity(limits[kind]);
-    if (request !== undefined && limit !== undefined && limit < request) {
-      report(
-        `${what} has limits.${kind} (${String(limits[kind])}) below requests.${kind} (${String(requests[kind])}); the API server rejects that.`,
-      );
-    }
+    const quantity = (v: unknown) => (v === undefined ? undefined : String(v));
+    enforceOnObject(
+      limitNotBelowRequest,
+      { request: `requests.${kind}`, limit: `limits.${kind}` },
+      { kind, request: quantity(requests[kind]), limit: quantity(limits[kind]) },
+      {},
+      (message) => report(`${what}: ${message}`),
+    );
   }
 }
 

@@ -1,3 +1,5 @@
+import { tlsSource } from "../../domain";
+import { enforceOnObject } from "../lib/catalogue";
 import { on, resourcePolicy, stringList } from "../lib/define";
 import { TYPES, asArr, asObj, asStr, at, stringMap } from "../lib/k8s";
 import { runChecks } from "../lib/unknowns";
@@ -8,6 +10,8 @@ const settings = {
   requireTlsSecretName: on`Every tls entry names its certificate Secret (cert-manager or existing).`,
 };
 
+/** cert-manager's ingress-shim issues a certificate for an Ingress that names its issuer here. */
+const CLUSTER_ISSUER_ANNOTATION = "cert-manager.io/cluster-issuer";
 export const MIDDLEWARES_ANNOTATION = "traefik.ingress.kubernetes.io/router.middlewares";
 const TRAEFIK_ANNOTATION_PREFIX = "traefik.ingress.kubernetes.io/";
 const LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
@@ -72,6 +76,24 @@ export const ingressTlsAndHttpsRedirect = resourcePolicy(
             );
           }
         }
+      },
+      () => {
+        const tls = asArr(at(props, "spec", "tls")).map((t) => asObj(t) ?? {});
+        if (tls.length === 0) return;
+        const annotations = stringMap(at(props, "metadata", "annotations"));
+        enforceOnObject(
+          tlsSource,
+          {
+            clusterIssuer: `metadata.annotations["${CLUSTER_ISSUER_ANNOTATION}"]`,
+            secretName: "spec.tls[].secretName",
+          },
+          {
+            clusterIssuer: annotations[CLUSTER_ISSUER_ANNOTATION],
+            secretName: tls.map((t) => asStr(t["secretName"])).find((n) => n !== undefined),
+          },
+          {},
+          reportViolation,
+        );
       },
       () => {
         if (!config.requireTlsSecretName) return;

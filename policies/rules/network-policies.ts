@@ -1,4 +1,5 @@
-import { CNPG_STATUS_PORT, POSTGRES_PORT } from "../../domain";
+import { CNPG_STATUS_PORT, POSTGRES_PORT, noSystemNamespace } from "../../domain";
+import { enforceOnObject, limitSettings } from "../lib/catalogue";
 import { on, stackPolicy } from "../lib/define";
 import {
   TYPES,
@@ -17,6 +18,10 @@ import {
 import { runChecks } from "../lib/unknowns";
 
 const settings = {
+  ...limitSettings(noSystemNamespace, {
+    allowSystemNamespace:
+      "Allow a default-deny NetworkPolicy in a namespace the cluster's own workloads use (the stack's allowSystemNamespace).",
+  }),
   requireDefaultDeny: on`Each namespace with workloads has a default-deny NetworkPolicy for both directions.`,
   requireIngressAllow: on`Each workload's pods are selected by a NetworkPolicy with ingress rules.`,
   requireEgressAllow: on`Each workload's pods are selected by a NetworkPolicy with egress rules (DNS at least).`,
@@ -115,6 +120,19 @@ export const networkPolicies = stackPolicy(
       }),
     );
     if (workloads.length === 0) args.notApplicable("The stack has no workloads");
+
+    for (const namespace of new Set(policies.filter(isDefaultDeny).map((p) => p.namespace))) {
+      enforceOnObject(
+        noSystemNamespace,
+        {
+          namespace: "the default-deny NetworkPolicy's metadata.namespace",
+          allowSystemNamespace: "the pack's network-policies.allowSystemNamespace",
+        },
+        { namespace, allowSystemNamespace: config.allowSystemNamespace },
+        config,
+        reportViolation,
+      );
+    }
 
     if (config.requireDefaultDeny) {
       const namespaces = [...new Set(workloads.map((w) => w.namespace))].sort();

@@ -1,5 +1,15 @@
-import { DATABASE_URI_VARS, THRESHOLD_RANGES } from "../../domain";
-import { decimal, resourcePolicy } from "../lib/define";
+import {
+  DATABASE_URI_VARS,
+  THRESHOLD_ORDER,
+  type ThresholdField,
+  type ThresholdName,
+  displayUnitsExplicit,
+  shownPluginsEnabled,
+  thresholds,
+  thresholdUnitsNightscoutReads,
+} from "../../domain";
+import { enforceOnObject } from "../lib/catalogue";
+import { resourcePolicy } from "../lib/define";
 import {
   NIGHTSCOUT_REPOSITORY,
   TYPES,
@@ -15,15 +25,14 @@ import {
 import { runChecks } from "../lib/unknowns";
 import { applicationContainer } from "../lib/workloads";
 
-const settings = {
-  minMgdlThreshold: decimal(
-    THRESHOLD_RANGES["mg/dL"][0],
-    "Smallest plausible BG_* threshold in mg/dL (2 mmol/L); a smaller number is an mmol/L value Nightscout would read as mg/dL.",
-  ),
-};
-
-/** Fact 22, lowest to highest. */
-export const THRESHOLD_VARS = ["BG_LOW", "BG_TARGET_BOTTOM", "BG_TARGET_TOP", "BG_HIGH"] as const;
+/** Fact 22, lowest to highest: the env var of each threshold. */
+export const THRESHOLD_VARS = {
+  low: "BG_LOW",
+  targetBottom: "BG_TARGET_BOTTOM",
+  targetTop: "BG_TARGET_TOP",
+  high: "BG_HIGH",
+  units: "DISPLAY_UNITS",
+} as const satisfies Record<ThresholdField, string>;
 /** Fact 23: settings read as yes/no, which accept only on/true/off/false. */
 export const BOOLEAN_VARS = [
   "INSECURE_USE_HTTP",
@@ -40,46 +49,52 @@ export const BOOLEAN_VARS = [
   "DEBUG_MINIFY",
 ];
 const BOOLEAN_VALUES = ["on", "true", "off", "false"];
-const NUMBER = /^\d+(\.\d+)?$/;
 
 function isOn(value: string | undefined): boolean {
   return value === "on" || value === "true";
 }
 
-/** Returns the problem with the four thresholds, or undefined when they are consistent. */
-export function thresholdProblem(
+/**
+ * Facts 21, 22 and 30 (domain/rules/) over the container's environment: the units Nightscout
+ * will read, the thresholds in them, and the plugins shown. A threshold set from a reference
+ * instead of a literal is not a number the rule can judge, and says so.
+ */
+export function checkCatalogueRules(
   env: ReadonlyMap<string, EnvEntry>,
-  minMgdl: number,
-): string | undefined {
-  const set = THRESHOLD_VARS.filter((name) => env.has(name));
-  if (set.length === 0) return undefined;
-  if (set.length < THRESHOLD_VARS.length) {
-    const missing = THRESHOLD_VARS.filter((name) => !env.has(name));
-    return `sets ${set.join(", ")} but not ${missing.join(", ")}: set all four BG_* thresholds or none, in one unit.`;
+  report: (message: string) => void,
+): void {
+  const value = (name: string) => env.get(name)?.value;
+  const displayUnits = value("DISPLAY_UNITS");
+  enforceOnObject(
+    displayUnitsExplicit,
+    { value: "DISPLAY_UNITS" },
+    { value: displayUnits },
+    {},
+    report,
+  );
+  const given: Partial<Record<ThresholdName, string>> = {};
+  for (const t of THRESHOLD_ORDER) {
+    if (env.has(THRESHOLD_VARS[t]))
+      given[t] = value(THRESHOLD_VARS[t])?.trim() ?? "(a reference, not a literal)";
   }
-  const values: number[] = [];
-  for (const name of THRESHOLD_VARS) {
-    const raw = env.get(name)?.value;
-    if (raw === undefined || !NUMBER.test(raw.trim())) {
-      return `${name} must be a literal number, got ${JSON.stringify(raw ?? env.get(name)?.valueFrom)}.`;
-    }
-    values.push(Number(raw));
+  enforceOnObject(
+    thresholds,
+    THRESHOLD_VARS,
+    { units: thresholdUnitsNightscoutReads(displayUnits ?? "", Number(given.high)), given },
+    {},
+    report,
+  );
+  const shown = value("SHOW_PLUGINS");
+  if (shown !== undefined) {
+    const words = (v: string | undefined) => (v ?? "").split(/\s+/).filter((w) => w.length > 0);
+    enforceOnObject(
+      shownPluginsEnabled,
+      { enabled: "ENABLE", shown: "SHOW_PLUGINS" },
+      { enabled: words(value("ENABLE")), shown: words(shown) },
+      {},
+      report,
+    );
   }
-  const [low, bottom, top, high] = values;
-  if (!(low < bottom && bottom < top && top < high)) {
-    return `thresholds must be ordered BG_LOW < BG_TARGET_BOTTOM < BG_TARGET_TOP < BG_HIGH, got ${values.join(" / ")}.`;
-  }
-  const mmolDisplay = (env.get("DISPLAY_UNITS")?.value ?? "").includes("mmol");
-  // Nightscout converts all four from mmol/L only when units are mmol and BG_HIGH < 50.
-  if (mmolDisplay && high < 50) return undefined;
-  const looksMmol = THRESHOLD_VARS.filter((_, i) => values[i] < minMgdl);
-  if (looksMmol.length > 0) {
-    const why = mmolDisplay
-      ? "BG_HIGH >= 50 makes Nightscout read all four as mg/dL"
-      : "DISPLAY_UNITS is not mmol, so Nightscout reads them as mg/dL";
-    return `${looksMmol.join(", ")} look like mmol/L values but ${why}: use one unit for all four.`;
-  }
-  return undefined;
 }
 
 function probePaths(container: Obj): { probe: string; path: string; headers: Obj[] }[] {
@@ -99,9 +114,9 @@ function probePaths(container: Obj): { probe: string; path: string; headers: Obj
 }
 
 export const nightscoutSettings = resourcePolicy(
-  { name: "nightscout-settings", enforcementLevel: "mandatory", settings },
+  { name: "nightscout-settings", enforcementLevel: "mandatory" },
   "Nightscout gets its API_SECRET from a Secret, a database URI, HOSTNAME=0.0.0.0, one replica with Recreate, consistent BG thresholds and probes that work.",
-  (args, reportViolation, config) => {
+  (args, reportViolation) => {
     const { container } = applicationContainer(args, NIGHTSCOUT_REPOSITORY, "Nightscout");
     const env = envOf(container);
     const value = (name: string) => env.get(name)?.value;
@@ -144,9 +159,8 @@ export const nightscoutSettings = resourcePolicy(
         }
       },
       () => {
-        const problem = thresholdProblem(env, config.minMgdlThreshold);
-        if (problem) reportViolation(`Nightscout ${problem}`);
-        if (THRESHOLD_VARS.some((name) => env.has(name)) && !env.has("ALARM_TYPES")) {
+        checkCatalogueRules(env, reportViolation);
+        if (THRESHOLD_ORDER.some((t) => env.has(THRESHOLD_VARS[t])) && !env.has("ALARM_TYPES")) {
           reportViolation(
             "Setting BG_* switches ALARM_TYPES to simple; set ALARM_TYPES explicitly.",
           );

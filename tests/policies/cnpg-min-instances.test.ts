@@ -20,16 +20,17 @@ describe("cnpg-min-instances", () => {
   it("reports too few instances for the configured minimum", async () => {
     const one = set(documentdbCluster(), "spec.instances", 1);
     expect((await runResourcePolicy(policy, one, { minInstances: 3 })).violations).toEqual([
-      "The Cluster runs 1 instance(s); at least 3 are required.",
+      `spec.instances = "1": production needs at least 3 PostgreSQL instances so losing one node loses no data. Fix: set spec.instances to 3.`,
     ]);
     expect((await runResourcePolicy(policy, one, { minInstances: 1 })).violations).toEqual([]);
-    expect((await runResourcePolicy(policy, one)).violations).toEqual([]);
+    // Without a config file the pack holds a Cluster to production's bound.
+    expect((await runResourcePolicy(policy, one)).violations).toHaveLength(1);
   });
 
   it("counts an absent spec.instances as CNPG's default of 1", async () => {
     const r = set(documentdbCluster(), "spec.instances", REMOVE);
     expect((await runResourcePolicy(policy, r, { minInstances: 2 })).violations).toEqual([
-      "The Cluster runs 1 instance(s); at least 2 are required.",
+      `spec.instances = "1": production needs at least 2 PostgreSQL instances so losing one node loses no data. Fix: set spec.instances to 2.`,
     ]);
   });
 

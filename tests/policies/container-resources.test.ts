@@ -29,7 +29,7 @@ describe("container-resources", () => {
   it("reports a limit below the request and an invalid quantity", async () => {
     const low = withContainer(ferretdbDeployment(), "resources.limits.memory", "64Mi");
     expect((await runResourcePolicy(policy, low)).violations).toEqual([
-      'Container "ferretdb" has limits.memory (64Mi) below requests.memory (128Mi); the API server rejects that.',
+      'Container "ferretdb": limits.memory = "64Mi": is below requests.memory (128Mi); the container would be killed before it reaches what it asked for. Fix: set limits.memory to 128Mi or more.',
     ]);
     const bad = withContainer(ferretdbDeployment(), "resources.requests.cpu", "half");
     expect((await runResourcePolicy(policy, bad)).violations).toEqual([

@@ -98,7 +98,7 @@ describe("evaluatePolicies", () => {
           enforcementLevel: "mandatory",
           resourceUrn: clusterUrn,
           message:
-            'Cluster "postgres" is not protected: set the protect resource option so no update or destroy deletes the database.',
+            'Cluster "postgres" opts.protect = "false": production\'s database must be protected from deletion and replacement. Fix: set Cluster "postgres" opts.protect to true.',
         },
         expect.objectContaining({ policy: "backups-configured", resourceUrn: clusterUrn }),
         expect.objectContaining({ policy: "network-policies", resourceUrn: undefined }),
@@ -116,7 +116,7 @@ describe("evaluatePolicies", () => {
     const policies = allPolicies.filter((p) => p.name === "cnpg-min-instances");
     expect(await evaluatePolicies(resources, loadConfig("production"), { policies })).toEqual([
       expect.objectContaining({
-        message: "The Cluster runs 1 instance(s); at least 3 are required.",
+        message: `spec.instances = "1": production needs at least 3 PostgreSQL instances so losing one node loses no data. Fix: set spec.instances to 3.`,
       }),
     ]);
     expect(await evaluatePolicies(resources, loadConfig("staging"), { policies })).toEqual([]);

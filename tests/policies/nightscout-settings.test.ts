@@ -87,19 +87,19 @@ describe("nightscout-settings", () => {
 
   it("reports some thresholds without the others", async () => {
     expect(await violations(withThresholds({ BG_HIGH: "14", BG_LOW: "3.5" }))).toEqual([
-      "Nightscout sets BG_LOW, BG_HIGH but not BG_TARGET_BOTTOM, BG_TARGET_TOP: set all four BG_* thresholds or none, in one unit.",
+      "BG_TARGET_BOTTOM = (unset): is unset while BG_LOW, BG_HIGH are set; Nightscout then mixes your values with its mg/dL defaults. Fix: set all four thresholds (BG_LOW, BG_TARGET_BOTTOM, BG_TARGET_TOP, BG_HIGH) in mmol/L, or none.",
     ]);
   });
 
   it("reports a non-numeric threshold", async () => {
     expect(await violations(withThresholds({ ...MGDL, BG_LOW: "low" }, "mg/dl"))).toEqual([
-      'Nightscout BG_LOW must be a literal number, got "low".',
+      'BG_LOW = "low": must be a plain number in mg/dL. Fix: set BG_LOW to <36..486>.',
     ]);
   });
 
   it("reports thresholds out of order", async () => {
     expect(await violations(withThresholds({ ...MGDL, BG_TARGET_TOP: "70" }, "mg/dl"))).toEqual([
-      "Nightscout thresholds must be ordered BG_LOW < BG_TARGET_BOTTOM < BG_TARGET_TOP < BG_HIGH, got 55 / 80 / 70 / 260.",
+      'BG_TARGET_BOTTOM = "80": must be below BG_TARGET_TOP (70): thresholds must rise low < target bottom < target top < high. Fix: choose BG_TARGET_BOTTOM < BG_TARGET_TOP.',
     ]);
   });
 
@@ -107,22 +107,67 @@ describe("nightscout-settings", () => {
     expect(
       await violations(withThresholds({ ...MGDL, BG_LOW: "3.9", BG_TARGET_BOTTOM: "4.5" })),
     ).toEqual([
-      "Nightscout BG_LOW, BG_TARGET_BOTTOM look like mmol/L values but BG_HIGH >= 50 makes Nightscout read all four as mg/dL: use one unit for all four.",
+      'BG_LOW = "3.9": must be a number from 36 to 486 mg/dL (it looks like mmol/L; thresholds are given in DISPLAY_UNITS). Fix: set BG_LOW to 70.',
+      'BG_TARGET_BOTTOM = "4.5": must be a number from 36 to 486 mg/dL (it looks like mmol/L; thresholds are given in DISPLAY_UNITS). Fix: set BG_TARGET_BOTTOM to 81.',
     ]);
   });
 
-  it("reports mmol values while units are mg/dL, with a configurable bound", async () => {
+  it("reports mmol values while units are mg/dL, each with its mg/dL value", async () => {
     const r = withThresholds(
       { BG_HIGH: "14", BG_TARGET_TOP: "10", BG_TARGET_BOTTOM: "4", BG_LOW: "3.5" },
       "mg/dl",
     );
     expect(await violations(r)).toEqual([
-      "Nightscout BG_LOW, BG_TARGET_BOTTOM, BG_TARGET_TOP, BG_HIGH look like mmol/L values but DISPLAY_UNITS is not mmol, so Nightscout reads them as mg/dL: use one unit for all four.",
+      'BG_LOW = "3.5": must be a number from 36 to 486 mg/dL (it looks like mmol/L; thresholds are given in DISPLAY_UNITS). Fix: set BG_LOW to 63.',
+      'BG_TARGET_BOTTOM = "4": must be a number from 36 to 486 mg/dL (it looks like mmol/L; thresholds are given in DISPLAY_UNITS). Fix: set BG_TARGET_BOTTOM to 72.',
+      'BG_TARGET_TOP = "10": must be a number from 36 to 486 mg/dL (it looks like mmol/L; thresholds are given in DISPLAY_UNITS). Fix: set BG_TARGET_TOP to 180.',
+      'BG_HIGH = "14": must be a number from 36 to 486 mg/dL (it looks like mmol/L; thresholds are given in DISPLAY_UNITS). Fix: set BG_HIGH to 252.',
     ]);
-    const low = withThresholds({ ...MGDL, BG_LOW: "40" }, "mg/dl");
-    expect(await violations(low)).toEqual([]);
-    expect(await violations(low, { minMgdlThreshold: 50 })).toEqual([
-      "Nightscout BG_LOW look like mmol/L values but DISPLAY_UNITS is not mmol, so Nightscout reads them as mg/dL: use one unit for all four.",
+  });
+
+  it("holds the mg/dL range's bounds inclusive", async () => {
+    expect(await violations(withThresholds({ ...MGDL, BG_LOW: "36" }, "mg/dl"))).toEqual([]);
+    expect(await violations(withThresholds({ ...MGDL, BG_LOW: "35.9" }, "mg/dl"))).toEqual([
+      'BG_LOW = "35.9": must be a number from 36 to 486 mg/dL. Fix: set BG_LOW to <36..486>.',
+    ]);
+  });
+
+  it("reads the set as mmol/L only while BG_HIGH is below 50 (fact 22)", async () => {
+    const mmol = { BG_LOW: "3.5", BG_TARGET_BOTTOM: "4", BG_TARGET_TOP: "10", BG_HIGH: "26.9" };
+    expect(await violations(withThresholds(mmol, "mmol"))).toEqual([]);
+    // 49.9 is still converted, as mmol/L, and out of its range; 50 is read as mg/dL.
+    expect(await violations(withThresholds({ ...mmol, BG_HIGH: "49.9" }, "mmol"))).toEqual([
+      'BG_HIGH = "49.9": must be a number from 2 to 27 mmol/L (it looks like mg/dL; thresholds are given in DISPLAY_UNITS). Fix: set BG_HIGH to 2.8.',
+    ]);
+    expect(await violations(withThresholds({ ...mmol, BG_HIGH: "50" }, "mmol"))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^BG_LOW = "3.5": must be a number from 36 to 486 mg\/dL/),
+      ]),
+    );
+  });
+
+  it("refuses two equal thresholds: they must rise strictly", async () => {
+    expect(await violations(withThresholds({ ...MGDL, BG_TARGET_TOP: "80" }, "mg/dl"))).toEqual([
+      'BG_TARGET_BOTTOM = "80": must be below BG_TARGET_TOP (80): thresholds must rise low < target bottom < target top < high. Fix: choose BG_TARGET_BOTTOM < BG_TARGET_TOP.',
+    ]);
+  });
+
+  it("refuses a DISPLAY_UNITS Nightscout reads other than it says (fact 21)", async () => {
+    expect(await violations(withEnv(nightscoutDeployment(), "DISPLAY_UNITS", "mmol/L"))).toEqual([
+      'DISPLAY_UNITS = "mmol/L": is read by Nightscout as mmol/L, but only mmol and mg/dl say so unambiguously. Fix: set DISPLAY_UNITS to mmol.',
+    ]);
+    expect(await violations(withEnv(nightscoutDeployment(), "DISPLAY_UNITS", REMOVE))).toEqual(
+      expect.arrayContaining([
+        "DISPLAY_UNITS = (unset): is unset, so Nightscout shows mg/dL. Fix: set DISPLAY_UNITS to mg/dl.",
+      ]),
+    );
+  });
+
+  it("refuses plugins shown but not enabled (fact 30)", async () => {
+    expect(
+      await violations(withEnv(nightscoutDeployment(), "SHOW_PLUGINS", "iob pushover")),
+    ).toEqual([
+      'SHOW_PLUGINS = "[\\"iob\\",\\"pushover\\"]": shows plugins that are not enabled: iob, pushover. Fix: add them to ENABLE or remove them from SHOW_PLUGINS.',
     ]);
   });
 

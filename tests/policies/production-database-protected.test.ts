@@ -20,7 +20,7 @@ describe("production-database-protected", () => {
   it("reports an unprotected Cluster", async () => {
     const outcome = await runStackPolicy(policy, [unprotected()]);
     expect(outcome.violations).toEqual([
-      'Cluster "postgres" is not protected: set the protect resource option so no update or destroy deletes the database.',
+      'Cluster "postgres" opts.protect = "false": production\'s database must be protected from deletion and replacement. Fix: set Cluster "postgres" opts.protect to true.',
     ]);
     expect(outcome.urns).toEqual([urnOf(unprotected())]);
   });

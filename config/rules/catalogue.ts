@@ -1,0 +1,38 @@
+/**
+ * The settings adapter of the rule catalogue (domain/rules/): a rule's fields are setting keys
+ * here, its fixes `pulumi config set` commands, and its findings join every other problem of the
+ * run, so all of them are still reported at once.
+ */
+import { type Environment, type Finding, type Limits, type Rule, limitsFor } from "../../domain";
+import { Settings } from "../read";
+import type { SettingKey } from "../settings";
+
+/**
+ * Runs `rule` over `model`, whose fields are the settings `keys` names; a field with no key is
+ * one the stack file cannot set. Returns the findings, already added to the run's problems.
+ */
+export function enforceOnSettings<M, F extends string, L extends Limits>(
+  s: Settings,
+  rule: Rule<M, F, L>,
+  keys: Readonly<Record<F, SettingKey | undefined>>,
+  model: M,
+): Finding<F>[] {
+  const findings = rule.check(
+    model,
+    {
+      name: (field) => keys[field] ?? field,
+      set: (field, value) => {
+        const key = keys[field];
+        return key === undefined ? undefined : `pulumi config set ${key} ${value}`;
+      },
+    },
+    limitsFor(rule, s.text("environment") as Environment),
+  );
+  for (const f of findings) {
+    const key = keys[f.field];
+    if (key === undefined)
+      throw new Error(`rule ${rule.id} blamed ${f.field}, which no setting holds`);
+    s.problems.add(key, f.value, f.why, f.fix);
+  }
+  return findings;
+}

@@ -1,0 +1,41 @@
+/**
+ * The rule catalogue: every domain rule that both the settings and the rendered objects must
+ * obey, each declared once with its fact, id, check, message and fix. config/rules/ runs them
+ * over the settings, policies/rules/ over what the program renders; the pack's config files and
+ * the rule table in docs/domain-facts.md are generated from this list (`npm run sync:rules`).
+ */
+import { minInstances } from "./instances";
+import { noSystemNamespace } from "./namespaces";
+import { backupsRequired, databaseProtected } from "./production";
+import { shownPluginsEnabled } from "./plugins";
+import { limitNotBelowRequest } from "./resources";
+import type { Limits, Rule } from "./rule";
+import { thresholds } from "./thresholds";
+import { tlsSource } from "./tls";
+import { displayUnitsExplicit } from "./units";
+
+export * from "./rule";
+export { minInstances } from "./instances";
+export { noSystemNamespace } from "./namespaces";
+export { backupsRequired, databaseProtected } from "./production";
+export { shownPluginsEnabled } from "./plugins";
+export { limitNotBelowRequest } from "./resources";
+export { thresholds, thresholdValues } from "./thresholds";
+export type { ThresholdField, ThresholdName, ThresholdsModel } from "./thresholds";
+export { tlsSource } from "./tls";
+export { displayUnitsExplicit } from "./units";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list of rules over different models
+export type AnyRule = Rule<any, string, Limits>;
+
+export const RULES: readonly AnyRule[] = [
+  minInstances,
+  databaseProtected,
+  backupsRequired,
+  limitNotBelowRequest,
+  displayUnitsExplicit,
+  thresholds,
+  shownPluginsEnabled,
+  tlsSource,
+  noSystemNamespace,
+];
