@@ -8,8 +8,10 @@ import {
   exporterConfig,
   validateMonitoringArgs,
 } from "../../components/monitoring";
+import { PostgresCluster } from "../../components/postgresCluster";
 import { GLUCOSE_EXPORTER_RESOURCES } from "../../domain/platform";
 import { parse, problems } from "../config/helpers";
+import { backup, postgresArgs } from "../helpers/componentArgs";
 
 const valid = (): MonitoringArgs => ({
   namespace: "nightscout",
@@ -149,5 +151,71 @@ describe("the exporter's credential", () => {
       value: "exporter-0123456789abcdef",
       secret: true,
     });
+  });
+});
+
+describe("the database it watches comes from PostgresCluster's outputs", () => {
+  async function watching(withBackup: boolean) {
+    let database: PostgresCluster | undefined;
+    const result = await capture({
+      loadProgram: () => {
+        database = new PostgresCluster(
+          "postgres",
+          postgresArgs({
+            clusterName: "watched-db",
+            instances: 3,
+            ...(withBackup ? { backup } : {}),
+          }),
+        );
+        new Monitoring("monitoring", {
+          ...valid(),
+          database: {
+            clusterName: database.clusterName,
+            instances: database.instances,
+            backupSchedule: database.backupSchedule,
+          },
+        });
+        return {};
+      },
+    });
+    const props = (name: string) =>
+      result.resources.find((r) => r.name === name)!.props as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return { database: database!, props };
+  }
+
+  test("the cluster's name selects and names the scraped instances", async () => {
+    const { props } = await watching(false);
+    expect(props("monitoring-database").metadata.name).toBe("watched-db-metrics");
+    expect(props("monitoring-database").spec.selector.matchLabels).toEqual({
+      "cnpg.io/cluster": "watched-db",
+      "cnpg.io/podRole": "instance",
+    });
+    expect(props("monitoring-scrape-database").metadata.name).toBe("watched-db-scrape");
+    expect(props("monitoring-scrape-database").spec).toEqual({
+      podSelector: { matchLabels: { "cnpg.io/cluster": "watched-db" } },
+      policyTypes: ["Ingress"],
+      ingress: [
+        {
+          from: [
+            { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } },
+          ],
+          ports: [{ protocol: "TCP", port: 9187 }],
+        },
+      ],
+    });
+  });
+
+  test("its instance count and backup schedule reach the alerts; without backups there is none", async () => {
+    const withBackups = await watching(true);
+    expect(withBackups.database.instances).toBe(3);
+    expect(withBackups.database.backupSchedule).toBe(backup.schedule);
+    const rules = JSON.stringify(withBackups.props("monitoring-alerts").spec.groups);
+    expect(rules).toContain('pod=~\\"watched-db-[0-9]+\\"');
+    expect(rules).toContain("< 3");
+    expect(rules).toContain(`the schedule \\"${backup.schedule}\\"`);
+    const without = await watching(false);
+    expect(without.database.backupSchedule).toBeUndefined();
+    const noBackupRules = JSON.stringify(without.props("monitoring-alerts").spec.groups);
+    expect(noBackupRules).not.toContain("the schedule");
   });
 });
