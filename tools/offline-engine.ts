@@ -249,11 +249,32 @@ export function policyArgs(stack: string): string[] {
   ];
 }
 
-/** `npm ci` in policies/ when the pack's dependencies are missing. */
-export function ensurePolicyPackDeps(): void {
-  if (fs.existsSync(path.join(ROOT, "policies/node_modules/@pulumi/policy"))) return;
-  execFileSync("npm", ["ci", "--no-audit", "--no-fund"], {
-    cwd: path.join(ROOT, "policies"),
-    stdio: "inherit",
-  });
+/** Whether `dir`'s node_modules was installed from its current package-lock.json. */
+function installedFromLock(dir: string): boolean {
+  // npm ci writes node_modules/.package-lock.json last; a lockfile newer than it (a pull, a
+  // new dependency) means the install is out of date.
+  const hidden = path.join(dir, "node_modules", ".package-lock.json");
+  const lock = path.join(dir, "package-lock.json");
+  return fs.existsSync(hidden) && fs.statSync(hidden).mtimeMs >= fs.statSync(lock).mtimeMs;
+}
+
+/**
+ * The pack ready to run fast: `npm ci` in policies/ when its or the domain's install is missing
+ * or older than its lockfile (the pack's `prepare` installs ../domain and compiles), else a
+ * rebuild of the compiled pack when the sources changed since (policies/precompiled.js).
+ * Offline-friendly (--prefer-offline): inside the network namespace only npm's cache serves.
+ */
+export function ensurePolicyPackDeps(pack = path.join(ROOT, "policies")): void {
+  const domain = path.join(pack, "..", "domain");
+  if (!installedFromLock(pack) || !installedFromLock(domain)) {
+    execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--prefer-offline"], {
+      cwd: pack,
+      stdio: "inherit",
+    });
+    return;
+  }
+  const precompiled = path.join(pack, "precompiled.js");
+  const status = spawnSync(process.execPath, [precompiled, "status"], { encoding: "utf8" });
+  if (status.status === 0) return;
+  execFileSync(process.execPath, [precompiled, "build"], { stdio: "inherit" });
 }
