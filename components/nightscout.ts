@@ -309,6 +309,8 @@ export class Nightscout extends pulumi.ComponentResource {
   public readonly deployment: k8s.apps.v1.Deployment;
   public readonly ingress: k8s.networking.v1.Ingress;
   public readonly servicePort: number = NIGHTSCOUT_SERVICE_PORT;
+  /** API_SECRET, for clients that authenticate as uploaders do (the glucose exporter); secret. */
+  public readonly apiSecret: pulumi.Output<string>;
 
   constructor(name: string, args: NightscoutArgs, opts?: pulumi.ComponentResourceOptions) {
     // Before super(): bad args throw with nothing registered, so they leave no trace in the state.
@@ -358,6 +360,7 @@ export class Nightscout extends pulumi.ComponentResource {
     networkPolicy(`${name}-network`, nightscoutNetworkPolicy(metadata, args), { parent: this });
 
     this.serviceName = service.metadata.name;
+    this.apiSecret = pulumi.secret(args.apiSecret);
     this.registerOutputs({ url: this.url, serviceName: this.serviceName });
   }
 }

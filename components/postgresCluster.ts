@@ -299,6 +299,8 @@ export function instancesNetworkPolicy(
 export class PostgresCluster extends pulumi.ComponentResource {
   public readonly clusterName: pulumi.Output<string>;
   public readonly namespace: pulumi.Output<string>;
+  /** The image the instances run, for whatever must rerun when it changes. */
+  public readonly image: string;
   /** The number of PostgreSQL instances, a primary and its standbys. */
   public readonly instances: number;
   /** The ScheduledBackup's schedule; undefined without backups. */
@@ -364,6 +366,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
 
     this.clusterName = this.cluster.metadata.name;
     this.namespace = pulumi.output(namespace);
+    this.image = args.image;
     this.instances = args.instances;
     this.backupSchedule = stores.backup ? args.backup?.schedule : undefined;
     this.readWriteHost = pulumi.interpolate`${this.cluster.metadata.name}-rw.${this.cluster.metadata.namespace}.svc.cluster.local`;
