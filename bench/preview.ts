@@ -3,11 +3,15 @@
  * local file backend, with and without the policy pack) beside evaluating the same program under
  * mocks in a fresh process (bench/child.ts), which is what `npm test` and `policy:check` pay.
  *
+ * The pack runs both ways (policies/precompiled.js): precompiled to JavaScript, as every run here
+ * uses it, and from its TypeScript sources through ts-node, as it ran before (and still does
+ * when the compiled pack is stale).
+ *
  * Then the engine floor (bench/floor.ts): on the local cluster (tools/local-cluster), the preview
  * of a one-resource program on the same engine and Kubernetes provider, and each stack's real
  * preview and `up` against the same cluster as a multiple of it (target: preview at most 2x).
  *
- *   npm run bench:preview          (BENCH_RUNS=3 by default)
+ *   npm run bench:preview          (BENCH_RUNS=3 by default; BENCH_FLOOR=off skips the floor)
  *
  * Prints a table and writes bench/results/preview.json. A benchmark, not a test.
  */
@@ -19,6 +23,7 @@ import {
   ensurePolicyPackDeps,
   policyArgs,
   ROOT,
+  runPulumi,
   scratchStack,
   toolchainEnv,
 } from "../tools/offline-engine";
@@ -27,6 +32,7 @@ import { enterNetns } from "../tools/netns";
 import { engineFloor, type FloorRow } from "./floor";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const FLOOR = process.env.BENCH_FLOOR !== "off";
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -63,15 +69,26 @@ async function main() {
   const rows: { label: string; ms: number[] }[] = [];
   for (const stack of ["staging", "production"]) {
     const s = scratchStack(stack, { area: "bench", config: { postDeployCheck: "off" } });
+    // "compiled" refuses a stale build instead of quietly measuring the sources.
+    const withPack = (mode: "compiled" | "sources") => () =>
+      timed(
+        runPulumi(
+          s.dir,
+          { ...s.env, NIGHTSCOUT_POLICY_PACK_MODE: mode },
+          ["preview", ...policyArgs(stack)],
+          stack,
+        ),
+      );
     const variants: [string, () => number][] = [
       [`${stack}: mocks, fresh process (bench/child.ts)`, () => mocked(stack)],
       [`${stack}: pulumi preview`, () => timed(s.pulumi(["preview"]))],
-      [
-        `${stack}: pulumi preview --policy-pack`,
-        () => timed(s.pulumi(["preview", ...policyArgs(stack)])),
-      ],
+      [`${stack}: pulumi preview --policy-pack (precompiled)`, withPack("compiled")],
+      [`${stack}: pulumi preview --policy-pack (sources, ts-node)`, withPack("sources")],
     ];
-    for (const [label, fn] of variants) rows.push({ label, ms: Array.from({ length: RUNS }, fn) });
+    // Round-robin, so that a change in the machine's load falls on every variant alike.
+    const stackRows = variants.map(([label]) => ({ label, ms: [] as number[] }));
+    for (let i = 0; i < RUNS; i++) variants.forEach(([, fn], v) => stackRows[v].ms.push(fn()));
+    rows.push(...stackRows);
   }
   console.log(`\nMedian of ${RUNS} runs each, node ${process.version}, ${os.cpus().length} CPUs\n`);
   console.log("| run | median (ms) | min (ms) | max (ms) |");
@@ -80,17 +97,19 @@ async function main() {
     console.log(
       `| ${r.label} | ${median(r.ms).toFixed(0)} | ${Math.min(...r.ms)} | ${Math.max(...r.ms)} |`,
     );
-  const floor: FloorRow[] = await engineFloor(RUNS);
-  console.log(
-    "\nOn the local cluster, against the engine floor (one ConfigMap, same engine and provider)\n",
-  );
-  console.log("| run | median (ms) | min (ms) | max (ms) | x floor |");
-  console.log("| --- | ---: | ---: | ---: | ---: |");
-  const floorMs = median(floor[0].ms);
-  for (const r of floor)
-    console.log(
-      `| ${r.label} | ${median(r.ms).toFixed(0)} | ${Math.min(...r.ms)} | ${Math.max(...r.ms)} | ${(median(r.ms) / floorMs).toFixed(2)} |`,
-    );
+  // What the pack adds to a plain preview of the same stack, in the same run.
+  console.log("");
+  for (const stack of ["staging", "production"]) {
+    const plain = median(rows.find((r) => r.label === `${stack}: pulumi preview`)?.ms ?? []);
+    for (const mode of ["precompiled", "sources, ts-node"]) {
+      const label = `${stack}: pulumi preview --policy-pack (${mode})`;
+      const packed = median(rows.find((r) => r.label === label)?.ms ?? []);
+      console.log(`${stack}: the pack (${mode}) adds ${(packed - plain).toFixed(0)} ms`);
+    }
+  }
+  const floor: FloorRow[] = FLOOR ? await engineFloor(RUNS) : [];
+  const floorMs = floor.length > 0 ? median(floor[0].ms) : undefined;
+  if (floorMs !== undefined) printFloor(floor, floorMs);
   const out = path.join(ROOT, "bench", "results");
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(
@@ -101,6 +120,18 @@ async function main() {
       2,
     ),
   );
+}
+
+function printFloor(floor: FloorRow[], floorMs: number): void {
+  console.log(
+    "\nOn the local cluster, against the engine floor (one ConfigMap, same engine and provider)\n",
+  );
+  console.log("| run | median (ms) | min (ms) | max (ms) | x floor |");
+  console.log("| --- | ---: | ---: | ---: | ---: |");
+  for (const r of floor)
+    console.log(
+      `| ${r.label} | ${median(r.ms).toFixed(0)} | ${Math.min(...r.ms)} | ${Math.max(...r.ms)} | ${(median(r.ms) / floorMs).toFixed(2)} |`,
+    );
 }
 
 function timed(r: { status: number | null; output: string; ms: number }): number {
