@@ -7,6 +7,13 @@ import { type Environment, type Finding, type Limits, type Rule, limitsFor } fro
 import { Settings } from "../read";
 import type { SettingKey } from "../settings";
 
+const enforced = new Set<string>();
+
+/** The ids of the rules this adapter ran in this process, for the catalogue's sync test. */
+export function rulesEnforcedOnSettings(): ReadonlySet<string> {
+  return enforced;
+}
+
 /**
  * Runs `rule` over `model`, whose fields are the settings `keys` names; a field with no key is
  * one the stack file cannot set. Returns the findings, already added to the run's problems.
@@ -17,6 +24,7 @@ export function enforceOnSettings<M, F extends string, L extends Limits>(
   keys: Readonly<Record<F, SettingKey | undefined>>,
   model: M,
 ): Finding<F>[] {
+  enforced.add(rule.id);
   const findings = rule.check(
     model,
     {

@@ -5,6 +5,7 @@ import { fixWithAlternative, rule } from "./rule";
 export const minInstances = rule({
   id: "min-instances",
   fact: 11,
+  onSettings: true,
   policy: "cnpg-min-instances",
   summary:
     "A CloudNative-PG Cluster runs at least the environment's number of PostgreSQL instances.",

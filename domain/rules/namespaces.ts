@@ -8,6 +8,7 @@ import { fixWithAlternative, rule } from "./rule";
 export const noSystemNamespace = rule({
   id: "no-system-namespace",
   fact: 35,
+  onSettings: true,
   policy: "network-policies",
   summary: `No default-deny NetworkPolicy in a namespace the cluster's own workloads use (${SYSTEM_NAMESPACES.join(", ")}) unless allowed.`,
   // The pack's default; each stack's settings say it for themselves.

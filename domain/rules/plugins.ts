@@ -4,6 +4,7 @@ import { rule } from "./rule";
 export const shownPluginsEnabled = rule({
   id: "shown-plugins-enabled",
   fact: 30,
+  onSettings: true,
   policy: "nightscout-settings",
   summary: "Every plugin shown by default (SHOW_PLUGINS) is also enabled (ENABLE).",
   check(model: { enabled: readonly string[]; shown: readonly string[] }, words) {

@@ -4,6 +4,7 @@ import { fixWithAlternative, rule } from "./rule";
 export const databaseProtected = rule({
   id: "database-protected",
   fact: 39,
+  onSettings: true,
   policy: "production-database-protected",
   summary: "In production the PostgreSQL Cluster is protected from deletion and replacement.",
   limits: { production: { requireProtect: true }, staging: { requireProtect: false } },
@@ -24,6 +25,7 @@ export const databaseProtected = rule({
 export const backupsRequired = rule({
   id: "backups-required",
   fact: 8,
+  onSettings: true,
   policy: "backups-configured",
   summary: "In production every Cluster backs up through the Barman Cloud plugin.",
   limits: { production: { requireBackups: true }, staging: { requireBackups: false } },

@@ -8,6 +8,7 @@ import { rule } from "./rule";
 export const limitNotBelowRequest = rule({
   id: "limit-not-below-request",
   fact: 11,
+  onSettings: true,
   policy: "container-resources",
   summary: "A container's CPU and memory limits are at or above its requests.",
   check(model: { kind: "cpu" | "memory"; request?: string; limit?: string }, words) {

@@ -38,8 +38,13 @@ export interface Rule<M, F extends string, L extends Limits = Limits> {
   summary: string;
   /** Bounds per environment, when the rule has any. */
   limits?: Readonly<Record<Environment, L>>;
-  /** The policy whose config carries the limits (the pack's config files). */
+  /** The policy that enforces the rule on rendered objects, and whose config carries the limits. */
   policy?: string;
+  /**
+   * Whether config/rules/ enforces it on the settings too; false when the settings' own types
+   * already guarantee it (a choice the program turns into the one right value).
+   */
+  onSettings: boolean;
   /** Every finding for `model`; none when it holds. */
   check(model: M, words: Vocabulary<F>, limits: L): Finding<F>[];
 }

@@ -27,6 +27,8 @@ const PLAIN_NUMBER = /^\d+(\.\d+)?$/;
 export const thresholds = rule({
   id: "thresholds",
   fact: 22,
+  policy: "nightscout-settings",
+  onSettings: true,
   summary: `All four BG thresholds or none, in the display unit (mmol/L ${THRESHOLD_RANGES["mmol/L"].join("-")}, below ${MMOL_CONVERSION_CEILING}; mg/dL ${THRESHOLD_RANGES["mg/dL"].join("-")}), rising low < target bottom < target top < high.`,
   check(model: ThresholdsModel, words: Vocabulary<ThresholdField>): Finding<ThresholdField>[] {
     const given = THRESHOLD_ORDER.filter((t) => model.given[t] !== undefined);

@@ -4,6 +4,7 @@ import { fixWithAlternative, rule } from "./rule";
 export const tlsSource = rule({
   id: "tls-source",
   fact: 34,
+  onSettings: true,
   policy: "ingress-tls-and-https-redirect",
   summary:
     "The Ingress has a TLS source: a cert-manager ClusterIssuer or an existing certificate Secret.",

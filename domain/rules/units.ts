@@ -10,6 +10,7 @@ const WORDS: readonly string[] = Object.values(DISPLAY_UNITS_WORD);
 export const displayUnitsExplicit = rule({
   id: "display-units-explicit",
   fact: 21,
+  onSettings: false,
   policy: "nightscout-settings",
   summary: `DISPLAY_UNITS is set, to ${WORDS.join(" or ")}: any value containing mmol means mmol/L, anything else mg/dL.`,
   check(model: { value: string | undefined }, words) {

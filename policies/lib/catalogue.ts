@@ -16,22 +16,39 @@ export function violationOf<F extends string>(
   return `${name(finding.field)} = ${shown}: ${finding.why}. Fix: ${finding.fix}.`;
 }
 
+const enforced = new Set<string>();
+
+/** The ids of the rules this adapter ran in this process, for the catalogue's sync test. */
+export function rulesEnforcedOnObjects(): ReadonlySet<string> {
+  return enforced;
+}
+
+/** How the object names a field, and, where "set <name> to <value>" would not do, how to fix it. */
+export type FieldName = string | { name: string; set: (value: string) => string };
+
 /**
  * Runs `rule` over `model`, whose fields the object calls `names`; a field without a name is
  * one the object does not hold (the stack's environment). Reports each finding.
  */
 export function enforceOnObject<M, F extends string, L extends Limits>(
   rule: Rule<M, F, L>,
-  names: Readonly<Record<F, string | undefined>>,
+  names: Readonly<Record<F, FieldName | undefined>>,
   model: M,
   limits: L,
   report: (message: string) => void,
 ): void {
-  const name = (field: F) => names[field] ?? field;
+  enforced.add(rule.id);
+  const name = (field: F) => {
+    const n = names[field];
+    return n === undefined ? field : typeof n === "string" ? n : n.name;
+  };
   const words = {
     name,
-    set: (field: F, value: string) =>
-      names[field] === undefined ? undefined : `set ${names[field]} to ${value}`,
+    set: (field: F, value: string) => {
+      const n = names[field];
+      if (n === undefined) return undefined;
+      return typeof n === "string" ? `set ${n} to ${value}` : n.set(value);
+    },
   };
   for (const finding of rule.check(model, words, limits)) report(violationOf(finding, name));
 }

@@ -1,6 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { BARMAN_PLUGIN, backupsRequired } from "../../domain";
-import { limitSettings } from "../lib/catalogue";
+import { enforceOnObject, limitSettings } from "../lib/catalogue";
 import { stackPolicy } from "../lib/define";
 import { TYPES, asArr, asObj, asStr, at, nameOf, namespaceOf } from "../lib/k8s";
 import { runChecks } from "../lib/unknowns";
@@ -15,7 +15,7 @@ const key = (namespace: string, name: string | undefined) => `${namespace}/${nam
 export const backupsConfigured = stackPolicy(
   { name: "backups-configured", enforcementLevel: "mandatory", settings },
   "CNPG Clusters back up through the Barman Cloud plugin: an ObjectStore, spec.plugins naming it, and a ScheduledBackup with method plugin.",
-  (args, reportViolation, { requireBackups }) => {
+  (args, reportViolation, limits) => {
     const of = (type: string) => args.resources.filter((r) => r.type === type);
     const clusters = of(TYPES.cluster);
     const stores = of(TYPES.objectStore);
@@ -82,12 +82,21 @@ export const backupsConfigured = stackPolicy(
         .map((p) => asObj(p) ?? {})
         .find((p) => p["name"] === BARMAN_PLUGIN);
       const storeName = asStr(at(plugin, "parameters", "barmanObjectName"));
-      if (!plugin) {
-        reportViolation(
-          `${what} has no spec.plugins entry for ${BARMAN_PLUGIN}: WAL is not archived.`,
-          cluster.urn,
-        );
-      } else {
+      enforceOnObject(
+        backupsRequired,
+        {
+          backups: {
+            name: `${what} spec.plugins[${BARMAN_PLUGIN}]`,
+            set: () =>
+              `add a spec.plugins entry ${BARMAN_PLUGIN} with isWALArchiver: true naming an ObjectStore`,
+          },
+          environment: undefined,
+        },
+        { backups: plugin !== undefined },
+        limits,
+        (message) => reportViolation(message, cluster.urn),
+      );
+      if (plugin) {
         if (plugin["isWALArchiver"] !== true) {
           reportViolation(
             `${what}: the ${BARMAN_PLUGIN} plugin entry must set isWALArchiver: true.`,
@@ -110,7 +119,7 @@ export const backupsConfigured = stackPolicy(
 
     runChecks([
       ...scheduled.map(checkScheduled),
-      ...(requireBackups ? clusters.map(checkCluster) : []),
+      ...(limits.requireBackups ? clusters.map(checkCluster) : []),
     ]);
   },
 );

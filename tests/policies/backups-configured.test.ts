@@ -28,7 +28,7 @@ describe("backups-configured", () => {
     expect(
       (await runStackPolicy(policy, [noPlugin, objectStore(), scheduledBackup()])).violations,
     ).toEqual([
-      'Cluster "postgres" has no spec.plugins entry for barman-cloud.cloudnative-pg.io: WAL is not archived.',
+      'Cluster "postgres" spec.plugins[barman-cloud.cloudnative-pg.io] = (unset): production needs backups: without them a lost volume is a lost history. Fix: add a spec.plugins entry barman-cloud.cloudnative-pg.io with isWALArchiver: true naming an ObjectStore.',
     ]);
   });
 

@@ -1,0 +1,123 @@
+/**
+ * The rule catalogue (domain/rules/) is the one home of each rule: the pack's config files and
+ * the docs' rule table are generated from it, and each rule runs where it says it does.
+ */
+import * as fs from "node:fs";
+import { ENVIRONMENTS, RULES } from "../../domain";
+import { rulesEnforcedOnSettings } from "../../config/rules/catalogue";
+import { rulesEnforcedOnObjects } from "../../policies/lib/catalogue";
+import { evaluatePolicies } from "../../policies/evaluate";
+import { captureStack } from "../../tools/capture";
+import {
+  FACTS_FILE,
+  packConfigFile,
+  packConfigFor,
+  packConfigText,
+  withRuleTable,
+} from "../../tools/sync-rules";
+
+const read = (file: string) => fs.readFileSync(file, "utf8");
+
+describe("the rule catalogue", () => {
+  it.each(ENVIRONMENTS)(
+    "policies/config/%s.json carries the catalogue's limits (npm run sync:rules)",
+    (environment) => {
+      const text = read(packConfigFile(environment));
+      expect(text).toBe(packConfigText(packConfigFor(environment, JSON.parse(text))));
+    },
+  );
+
+  it("docs/domain-facts.md shows the catalogue's rule table (npm run sync:rules)", () => {
+    const facts = read(FACTS_FILE);
+    expect(facts).toBe(withRuleTable(facts));
+    for (const rule of RULES) expect(facts).toContain(`| \`${rule.id}\` | ${rule.fact} |`);
+  });
+
+  it("has unique ids, each rule tied to a fact the docs hold", () => {
+    const ids = RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const facts = read(FACTS_FILE);
+    for (const rule of RULES) expect(facts).toMatch(new RegExp(`^### ${rule.fact}\\. `, "m"));
+  });
+
+  it("runs each rule on the settings and on the rendered objects as it declares", async () => {
+    for (const stack of ENVIRONMENTS) {
+      const { resources } = await captureStack(stack);
+      const config = JSON.parse(read(packConfigFile(stack)));
+      const violations = await evaluatePolicies(resources, config);
+      expect(violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
+    }
+    const declared = (pick: (r: (typeof RULES)[number]) => boolean) =>
+      RULES.filter(pick)
+        .map((r) => r.id)
+        .sort();
+    expect([...rulesEnforcedOnSettings()].sort()).toEqual(declared((r) => r.onSettings));
+    expect([...rulesEnforcedOnObjects()].sort()).toEqual(declared((r) => r.policy !== undefined));
+  });
+});
+
+describe("a value of the catalogue has one home", () => {
+  afterEach(() => jest.resetModules());
+
+  /** Loads `load` with domain/names.ts changed as `names` says, everything else as it is. */
+  function withNames<T>(names: Record<string, unknown>, load: () => T): T {
+    let result: T;
+    jest.isolateModules(() => {
+      jest.doMock("../../domain/names", () => ({
+        ...jest.requireActual("../../domain/names"),
+        ...names,
+      }));
+      result = load();
+    });
+    return result!;
+  }
+
+  it("the production minimum of instances: the program, the pack's config and the docs follow", async () => {
+    const { program, packConfig, table, policyDefault } = withNames(
+      { PRODUCTION_MIN_INSTANCES: 4 },
+      () => {
+        /* eslint-disable @typescript-eslint/no-require-imports */
+        const { problems } = require("../config/helpers") as typeof import("../config/helpers");
+        const sync = require("../../tools/sync-rules") as typeof import("../../tools/sync-rules");
+        const policy =
+          require("../../policies/rules/cnpg-min-instances") as typeof import("../../policies/rules/cnpg-min-instances");
+        /* eslint-enable @typescript-eslint/no-require-imports */
+        return {
+          program: problems({
+            environment: "production",
+            postgresInstances: "3",
+            backupDestinationPath: "s3://b/p",
+            backupAccessKeyId: "AKID",
+            backupSecretAccessKey: "SAK",
+          }),
+          packConfig: sync.packConfigFor("production", {}),
+          table: sync.ruleTable(),
+          policyDefault: policy.cnpgMinInstances.configSchema?.properties?.["minInstances"],
+        };
+      },
+    );
+    expect(program).toEqual([
+      'nightscout:postgresInstances = "3": production needs at least 4 PostgreSQL instances so losing one node loses no data. Fix: pulumi config set postgresInstances 4 (or pulumi config set environment staging)',
+    ]);
+    expect(packConfig["cnpg-min-instances"]).toEqual({ minInstances: 4 });
+    expect(table).toMatch(/\| `min-instances` \| 11 \|.*\| minInstances: 4 \| minInstances: 1 \|/);
+    expect(policyDefault).toMatchObject({ default: 4 });
+  });
+
+  it("the system namespaces: the program and the pack refuse a namespace added there", async () => {
+    const { program, table } = withNames(
+      { SYSTEM_NAMESPACES: ["default", "kube-system", "kube-public", "kube-node-lease", "infra"] },
+      () => {
+        /* eslint-disable @typescript-eslint/no-require-imports */
+        const { problems } = require("../config/helpers") as typeof import("../config/helpers");
+        const sync = require("../../tools/sync-rules") as typeof import("../../tools/sync-rules");
+        /* eslint-enable @typescript-eslint/no-require-imports */
+        return { program: problems({ namespace: "infra" }), table: sync.ruleTable() };
+      },
+    );
+    expect(program).toEqual([
+      "nightscout:namespace = \"infra\": is a namespace the cluster's own workloads use; the stack's default-deny NetworkPolicy would cut them off. Fix: pulumi config set namespace nightscout (or, knowing the risk, pulumi config set allowSystemNamespace true)",
+    ]);
+    expect(table).toContain("kube-node-lease, infra) unless allowed.");
+  });
+});
