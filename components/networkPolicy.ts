@@ -1,7 +1,7 @@
 /**
  * NetworkPolicies of the stack (fact 35). The namespace denies all traffic both ways; each
  * workload then gets one policy that lists the only traffic its pods may send and receive.
- * Every one of them is built by `networkPolicyArgs`. The rule helpers below keep those lists short
+ * Every policy is built by `networkPolicyArgs`; the rule helpers below keep the lists short
  * enough to read as the arrows of the README's diagram.
  */
 import * as k8s from "@pulumi/kubernetes";
