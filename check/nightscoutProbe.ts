@@ -3,17 +3,22 @@
  * units. Unreachable and 5xx answers are retried under the check's retry policy until the
  * deadline; anything else that is wrong fails at once.
  */
-import { CHECK_ENV } from "../domain";
+import {
+  CHECK_ENV,
+  DISPLAY_UNITS_WORD,
+  type DisplayUnitsWord,
+  unitsNightscoutReads,
+} from "../domain";
 import { displayHttpUrl } from "./redact";
 import { retryWithinDeadline } from "./retry";
 import { round1 } from "./outcome";
 
 /** How Nightscout reports its units in status.json (settings.units). */
-export type NightscoutUnits = "mmol" | "mg/dl";
+export type NightscoutUnits = DisplayUnitsWord;
 
+/** Fact 21, as domain/nightscout.ts reads it: the word for the unit Nightscout will show. */
 export function normalizeUnits(value: string): NightscoutUnits {
-  // Fact 21: Nightscout treats any value containing "mmol" as mmol/L, everything else mg/dl.
-  return /mmol/i.test(value) ? "mmol" : "mg/dl";
+  return DISPLAY_UNITS_WORD[unitsNightscoutReads(value)];
 }
 
 export interface NightscoutTarget {

@@ -1,5 +1,5 @@
 /** Settings: PostgreSQL (CloudNative-PG + DocumentDB). */
-import { DEFAULT_IMAGES } from "../../domain";
+import { DEFAULT_IMAGES, MIN_INSTANCES, PRODUCTION_MIN_INSTANCES } from "../../domain";
 import type { Setting } from "./setting";
 
 export const POSTGRES_SETTINGS = [
@@ -27,10 +27,10 @@ export const POSTGRES_SETTINGS = [
   {
     key: "postgresInstances",
     // One primary and up to eight replicas: more adds no safety for one family's data.
-    range: [1, 9],
+    range: [MIN_INSTANCES, 9],
     type: "integer",
     default: 1,
-    description: "PostgreSQL instances (3 for production).",
+    description: `PostgreSQL instances (${PRODUCTION_MIN_INSTANCES} for production).`,
   },
   {
     key: "postgresStorageSize",
