@@ -2,7 +2,7 @@
  * How components reject their args: synchronously, before `super()` registers anything, with
  * one message that names the component, the arg, its value and the fix.
  */
-import { imagePinProblem } from "../domain";
+import { type Limits, type Rule, imagePinProblem } from "../domain";
 
 /** `<Component>: args.<field> = <value> is invalid. <fix>` */
 export function invalidArg(component: string, field: string, value: unknown, fix: string): Error {
@@ -26,4 +26,35 @@ export function requireWholeNumber(
   fix: string,
 ): void {
   if (!Number.isInteger(value) || value < min) throw invalidArg(component, field, value, fix);
+}
+
+/**
+ * Throws the first finding of a catalogue rule (domain/rules/) over component args: the third
+ * adapter, for callers that build a component without the stack's settings. `fields` names the
+ * arg behind each field of the rule's model; a field without one is not an arg.
+ */
+export function requireRule<M, F extends string, L extends Limits>(
+  component: string,
+  rule: Rule<M, F, L>,
+  fields: Readonly<Record<F, string | undefined>>,
+  model: M,
+  limits: L = {} as L,
+): void {
+  const arg = (field: F) => `args.${fields[field] ?? field}`;
+  const [finding] = rule.check(
+    model,
+    {
+      name: arg,
+      set: (field, value) =>
+        fields[field] === undefined ? undefined : `set ${arg(field)} to ${value}`,
+    },
+    limits,
+  );
+  if (finding) {
+    const shown = finding.value === undefined ? "(unset)" : JSON.stringify(finding.value);
+    // The settings' shape: the arg, its value, why (and the rule it breaks), the fix.
+    throw new Error(
+      `${component}: ${arg(finding.field)} = ${shown}: ${finding.why} (rule ${rule.id}, fact ${rule.fact}). Fix: ${finding.fix}.`,
+    );
+  }
 }

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DNS_LABEL, SYSTEM_NAMESPACES } from "../domain";
-import { invalidArg } from "./argValidation";
+import { DNS_LABEL, noSystemNamespace } from "../domain";
+import { invalidArg, requireRule } from "./argValidation";
 import { inNamespace, networkPolicyArgs, podsLabelled } from "./networkPolicy";
 
 export interface AppNamespaceArgs {
@@ -25,14 +25,12 @@ export function validateAppNamespaceArgs(args: AppNamespaceArgs): void {
       "Use a DNS label: lowercase letters, digits and -, at most 63 characters.",
     );
   }
-  if (SYSTEM_NAMESPACES.includes(args.name) && !args.allowSystemNamespace) {
-    throw invalidArg(
-      component,
-      "name",
-      args.name,
-      "Its default-deny policy would cut off the cluster's own pods there; use a namespace of its own, e.g. nightscout, or set allowSystemNamespace.",
-    );
-  }
+  requireRule(
+    component,
+    noSystemNamespace,
+    { namespace: "name", allowSystemNamespace: "allowSystemNamespace" },
+    { namespace: args.name, allowSystemNamespace: args.allowSystemNamespace ?? false },
+  );
 }
 
 /** CoreDNS listens on 53, over UDP and, for large answers, TCP. */

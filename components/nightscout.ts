@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  DISPLAY_UNITS_WORD,
   DisplayUnits,
   NIGHTSCOUT_PORT,
   RESERVED_NIGHTSCOUT_ENV,
@@ -8,8 +9,9 @@ import {
   Thresholds,
   hostnameProblem,
   isSecretLookingEnv,
+  tlsSource,
 } from "../domain";
-import { invalidArg, requirePinnedImage } from "./argValidation";
+import { invalidArg, requirePinnedImage, requireRule } from "./argValidation";
 import {
   ANYWHERE,
   HTTPS_PORT,
@@ -95,14 +97,12 @@ export function validateNightscoutArgs(args: NightscoutArgs): void {
       );
     }
   }
-  if (!args.ingress.clusterIssuer && !args.ingress.tlsSecretName) {
-    throw invalidArg(
-      component,
-      "ingress",
-      "(no TLS source)",
-      "Set ingress.clusterIssuer or ingress.tlsSecretName.",
-    );
-  }
+  requireRule(
+    component,
+    tlsSource,
+    { clusterIssuer: "ingress.clusterIssuer", secretName: "ingress.tlsSecretName" },
+    { clusterIssuer: args.ingress.clusterIssuer, secretName: args.ingress.tlsSecretName },
+  );
 }
 
 export interface NightscoutSettingsInput {
@@ -119,7 +119,7 @@ export interface NightscoutSettingsInput {
 export function nightscoutSettings(s: NightscoutSettingsInput): Record<string, string> {
   const env: Record<string, string> = {
     // Fact 21: anything containing "mmol" means mmol/L, anything else mg/dl.
-    DISPLAY_UNITS: s.displayUnits === "mmol/L" ? "mmol" : "mg/dl",
+    DISPLAY_UNITS: DISPLAY_UNITS_WORD[s.displayUnits],
     // Fact 22: setting thresholds switches alarms to "simple" silently; say it explicitly.
     ALARM_TYPES: s.alarmTypes,
     // Fact 26: the default would be "readable", which publishes all CGM data.

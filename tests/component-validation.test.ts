@@ -27,7 +27,7 @@ describe("AppNamespace: validateAppNamespaceArgs", () => {
   });
   test("name must not be a namespace the cluster's own pods live in", () => {
     expect(() => validateAppNamespaceArgs(namespaceArgs({ name: "kube-system" }))).toThrow(
-      /^AppNamespace: args.name = "kube-system" is invalid. Its default-deny policy would cut off the cluster's own pods there/,
+      /^AppNamespace: args.name = "kube-system": is a namespace the cluster's own workloads use; the stack's default-deny NetworkPolicy would cut them off \(rule no-system-namespace, fact 35\)\. Fix: set args.name to nightscout \(or, knowing the risk, set args.allowSystemNamespace to true\)\.$/,
     );
   });
 });
@@ -193,7 +193,7 @@ describe("Nightscout: validateNightscoutArgs", () => {
     expect(
       rejects({ ingress: { className: "traefik", controllerNamespace: "kube-system" } }),
     ).toThrow(
-      'Nightscout: args.ingress = "(no TLS source)" is invalid. Set ingress.clusterIssuer or ingress.tlsSecretName.',
+      "Nightscout: args.ingress.clusterIssuer = (unset): no TLS source: set a cert-manager ClusterIssuer or an existing TLS secret (rule tls-source, fact 34). Fix: set args.ingress.clusterIssuer to letsencrypt-prod (or args.ingress.tlsSecretName <secret>).",
     );
   });
 });

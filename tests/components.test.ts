@@ -39,7 +39,7 @@ describe("constructors validate before registering anything", () => {
     [
       "AppNamespace",
       () => new AppNamespace("bad", namespaceArgs({ name: "default" })),
-      /^AppNamespace: args.name = "default" is invalid/,
+      /^AppNamespace: args.name = "default": is a namespace the cluster.s own workloads use/,
     ],
     [
       "PostgresCluster",
