@@ -80,9 +80,11 @@ test("a broken production configuration gets exactly the expected violations and
     "        - [mandatory]  backups-configured  (kubernetes:postgresql.cnpg.io/v1:Cluster: postgres-cluster)",
     "        - [mandatory]  backups-configured  (kubernetes:postgresql.cnpg.io/v1:Cluster: postgres-cluster)",
   ]);
-  expect(stdout).toContain("The Cluster runs 1 instance(s); at least 3 are required.");
+  expect(stdout).toContain(
+    'spec.instances = "1": production needs at least 3 PostgreSQL instances so losing one node loses no data. Fix: set spec.instances to 3.',
+  );
   expect(stdout).toContain("AUTH_DEFAULT_ROLES grants readable to anonymous visitors");
-  expect(stdout).toContain('Cluster "postgres-cluster" is not protected');
+  expect(stdout).toContain('Cluster "postgres-cluster" opts.protect = "false"');
   expect(stdout).toContain('Cluster "nightscout-db" has no ScheduledBackup.');
   expect(stdout).toContain("4 mandatory, 1 advisory violation(s)");
   expect(status).toBe(1);

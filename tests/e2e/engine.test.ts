@@ -126,7 +126,7 @@ test("a mandatory policy violation fails the preview with the policy's message",
   const r = s.pulumi(["preview", ...policyArgs("production")]);
   expect(r.status).not.toBe(0);
   expect(r.output).toContain("cnpg-min-instances");
-  expect(r.output).toContain("The Cluster runs 1 instance(s); at least 3 are required.");
+  expect(r.output).toContain("production needs at least 3 PostgreSQL instances so losing one node");
 });
 
 test("the program itself refuses what production requires, without the pack", () => {
