@@ -1,19 +1,26 @@
-import { ferretDbConnectionBudget } from "../../domain";
+import {
+  FERRETDB_ROLLOUT_SURGE,
+  RESERVED_POSTGRES_CONNECTIONS,
+  connectionBudget,
+} from "../../domain";
 import { Settings } from "../read";
+import { enforceOnSettings } from "./catalogue";
 
-/** Fact 17: FerretDB's pools, at the peak of a rollout, must fit in max_connections. */
+/** Fact 17 (domain/rules/connections.ts) over the settings. */
 export function connectionBudgetRule(s: Settings): void {
   const replicas = s.integer("ferretdbReplicas");
-  const poolSize = s.integer("ferretdbPoolSize");
+  const pool = s.integer("ferretdbPoolSize");
   const maxConnections = s.integer("postgresMaxConnections");
   // An invalid number is NaN and was reported already: no follow-on problem.
-  if ([replicas, poolSize, maxConnections].some(Number.isNaN)) return;
-  const budget = ferretDbConnectionBudget(replicas, poolSize, maxConnections);
-  if (budget.fits) return;
-  s.problems.add(
-    "ferretdbPoolSize",
-    String(poolSize),
-    `${replicas} FerretDB replica(s) + ${budget.peakPods - replicas} during a rollout, x ${poolSize} connections + ${budget.needed - budget.peakPods * poolSize} reserved exceeds postgresMaxConnections=${maxConnections}`,
-    `lower ferretdbPoolSize to at most ${budget.largestPoolThatFits}, or raise postgresMaxConnections`,
+  if ([replicas, pool, maxConnections].some(Number.isNaN)) return;
+  enforceOnSettings(
+    s,
+    connectionBudget,
+    { poolSize: "ferretdbPoolSize", maxConnections: "postgresMaxConnections" },
+    {
+      clients: [{ replicas, surge: FERRETDB_ROLLOUT_SURGE, pool }],
+      maxConnections,
+      reserved: RESERVED_POSTGRES_CONNECTIONS,
+    },
   );
 }

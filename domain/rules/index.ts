@@ -4,6 +4,7 @@
  * over the settings, policies/rules/ over what the program renders; the pack's config files and
  * the rule table in docs/domain-facts.md are generated from this list (`npm run sync:rules`).
  */
+import { connectionBudget } from "./connections";
 import { minInstances } from "./instances";
 import { noSystemNamespace } from "./namespaces";
 import { backupsRequired, databaseProtected } from "./production";
@@ -15,6 +16,8 @@ import { tlsSource } from "./tls";
 import { displayUnitsExplicit } from "./units";
 
 export * from "./rule";
+export { connectionBudget } from "./connections";
+export type { ConnectionBudgetModel, PoolClient } from "./connections";
 export { minInstances } from "./instances";
 export { noSystemNamespace } from "./namespaces";
 export { backupsRequired, databaseProtected } from "./production";
@@ -33,6 +36,7 @@ export const RULES: readonly AnyRule[] = [
   databaseProtected,
   backupsRequired,
   limitNotBelowRequest,
+  connectionBudget,
   displayUnitsExplicit,
   thresholds,
   shownPluginsEnabled,

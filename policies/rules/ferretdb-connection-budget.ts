@@ -2,9 +2,11 @@ import type { PolicyResource } from "@pulumi/policy";
 import { integer, on, stackPolicy, text } from "../lib/define";
 import {
   OPERATOR_CONNECTIONS,
+  connectionBudget,
   POOL_SIZE_ANNOTATION,
   SUPERUSER_RESERVED_CONNECTIONS,
 } from "../../domain";
+import { enforceOnObject } from "../lib/catalogue";
 import { ferretDbsAndClusters } from "../lib/ferretdb";
 import { TYPES, asStr, at, nameOf, namespaceOf, stringMap } from "../lib/k8s";
 import { runChecks } from "../lib/unknowns";
@@ -31,10 +33,15 @@ const settings = {
 
 const PG_DEFAULT_MAX_CONNECTIONS = 100;
 
+/** spec.replicas, or the Deployment's default of 1. */
+function replicasOf(props: unknown): number {
+  const replicas = at(props, "spec", "replicas");
+  return typeof replicas === "number" ? replicas : 1;
+}
+
 /** Pods that can exist at once: a rolling update adds maxSurge pods next to the old ones. */
 export function peakPods(props: unknown, countSurge = true): number {
-  const replicasRaw = at(props, "spec", "replicas");
-  const replicas = typeof replicasRaw === "number" ? replicasRaw : 1;
+  const replicas = replicasOf(props);
   if (!countSurge || at(props, "spec", "strategy", "type") === "Recreate") return replicas;
   const surge = at(props, "spec", "strategy", "rollingUpdate", "maxSurge") ?? "25%";
   if (typeof surge === "number") return replicas + surge;
@@ -70,7 +77,8 @@ export const ferretdbConnectionBudget = stackPolicy(
           }
           pool = Number(annotation);
         }
-        return { resource, pods: peakPods(resource.props, config.countRollingUpdateSurge), pool };
+        const pods = peakPods(resource.props, config.countRollingUpdateSurge);
+        return { resource, replicas: replicasOf(resource.props), pods, pool };
       },
       [TYPES.deployment],
     );
@@ -99,15 +107,28 @@ export const ferretdbConnectionBudget = stackPolicy(
           );
           return;
         }
-        const pooled = clients.reduce((sum, f) => sum + f.pods * f.pool, 0);
-        const needed = pooled + config.headroom + reserved;
-        if (needed > max) {
-          const parts = clients.map((f) => `${f.pods} pod(s) × ${f.pool}`).join(" + ");
-          reportViolation(
-            `Cluster "${nameOf(cluster.props) ?? cluster.name}" allows max_connections=${max}, but FerretDB may open ${pooled} (${parts}, counting rolling-update surge) + headroom ${config.headroom} + ${reserved} reserved = ${needed}. Raise max_connections or lower the pool size.`,
-            cluster.urn,
-          );
-        }
+        const clusterName = nameOf(cluster.props) ?? cluster.name;
+        enforceOnObject(
+          connectionBudget,
+          {
+            poolSize:
+              clients.length === 1
+                ? `FerretDB's ${config.poolSizeAnnotation}`
+                : `each FerretDB's ${config.poolSizeAnnotation}`,
+            maxConnections: `Cluster "${clusterName}" max_connections`,
+          },
+          {
+            clients: clients.map((f) => ({
+              replicas: f.replicas,
+              surge: f.pods - f.replicas,
+              pool: f.pool,
+            })),
+            maxConnections: max,
+            reserved: config.headroom + reserved,
+          },
+          {},
+          (message) => reportViolation(message, cluster.urn),
+        );
       }),
     );
   },

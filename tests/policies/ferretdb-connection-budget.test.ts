@@ -32,7 +32,7 @@ describe("ferretdb-connection-budget", () => {
     const cluster = documentdbCluster();
     const outcome = await runStackPolicy(policy, [withPool(REMOVE), cluster]);
     expect(outcome.violations).toEqual([
-      'Cluster "postgres" allows max_connections=100, but FerretDB may open 150 (3 pod(s) × 50, counting rolling-update surge) + headroom 10 + 3 reserved = 163. Raise max_connections or lower the pool size.',
+      `FerretDB's nightscout.dev/pool-size = "50": 2 FerretDB replica(s) + 1 during a rollout, x 50 connections + 13 reserved exceeds Cluster "postgres" max_connections=100. Fix: lower FerretDB's nightscout.dev/pool-size to at most 29, or raise Cluster "postgres" max_connections.`,
     ]);
     expect(outcome.urns).toEqual([urnOf(cluster, 1)]);
   });
@@ -50,13 +50,13 @@ describe("ferretdb-connection-budget", () => {
       superuser_reserved_connections: "40",
     });
     expect((await runStackPolicy(policy, [ferretdbDeployment(), reserved])).violations).toEqual([
-      'Cluster "postgres" allows max_connections=100, but FerretDB may open 60 (3 pod(s) × 20, counting rolling-update surge) + headroom 10 + 40 reserved = 110. Raise max_connections or lower the pool size.',
+      `FerretDB's nightscout.dev/pool-size = "20": 2 FerretDB replica(s) + 1 during a rollout, x 20 connections + 50 reserved exceeds Cluster "postgres" max_connections=100. Fix: lower FerretDB's nightscout.dev/pool-size to at most 16, or raise Cluster "postgres" max_connections.`,
     ]);
     expect(
       (await runStackPolicy(policy, [ferretdbDeployment(), documentdbCluster()], { headroom: 40 }))
         .violations,
     ).toEqual([
-      'Cluster "postgres" allows max_connections=100, but FerretDB may open 60 (3 pod(s) × 20, counting rolling-update surge) + headroom 40 + 3 reserved = 103. Raise max_connections or lower the pool size.',
+      `FerretDB's nightscout.dev/pool-size = "20": 2 FerretDB replica(s) + 1 during a rollout, x 20 connections + 43 reserved exceeds Cluster "postgres" max_connections=100. Fix: lower FerretDB's nightscout.dev/pool-size to at most 19, or raise Cluster "postgres" max_connections.`,
     ]);
     expect(
       (
