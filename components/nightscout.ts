@@ -52,8 +52,10 @@ export interface NightscoutArgs {
   /** Labels that admit a pod to FerretDB, from FerretDb's outputs. */
   databaseClientLabels: pulumi.Input<Record<string, string>>;
   database: PodEndpoint;
-  /** Environment Nightscout reads its settings from: units, thresholds, roles, plugins. */
-  settings: Record<string, string>;
+  /** What Nightscout shows and alarms on; the component writes the env Nightscout parses. */
+  preferences: NightscoutSettingsInput;
+  /** Further env for Nightscout (plugin settings and the like): no secrets, no reserved names. */
+  settings?: Record<string, string>;
   resources: ResourceRequests;
   ingress: NightscoutIngressArgs;
   /** Whether enabled plugins call out to the internet (Dexcom bridge, Pushover, ...). */
@@ -78,7 +80,8 @@ export function validateNightscoutArgs(args: NightscoutArgs): void {
     // Never echo the URI: it carries the password.
     if (why) throw invalidArg(component, "mongoUri", "(hidden)", `It ${why}; remove the option.`);
   }
-  for (const [key, value] of Object.entries(args.settings)) {
+  const written = nightscoutSettings(args.preferences);
+  for (const [key, value] of Object.entries(args.settings ?? {})) {
     // Secret-looking values first: the reserved-name message would echo the value.
     if (isSecretLookingEnv(key, value)) {
       throw invalidArg(
@@ -94,6 +97,14 @@ export function validateNightscoutArgs(args: NightscoutArgs): void {
         `settings.${key}`,
         value,
         `${key} is set by the component itself; remove it from settings.`,
+      );
+    }
+    if (key in written) {
+      throw invalidArg(
+        component,
+        `settings.${key}`,
+        value,
+        `${key} follows from args.preferences; set it there instead.`,
       );
     }
   }
@@ -232,7 +243,12 @@ export function nightscoutDeploymentArgs(
         labels,
         clientLabels: args.databaseClientLabels,
         uid: NIGHTSCOUT_IMAGE_UID,
-        container: nightscoutContainer(args.image, url, args.settings, secretName),
+        container: nightscoutContainer(
+          args.image,
+          url,
+          { ...nightscoutSettings(args.preferences), ...args.settings },
+          secretName,
+        ),
         resources: args.resources,
         // Fact 32: nothing must persist; /tmp is the only place it writes. The cap is
         // generous for that and stops a runaway writer from filling the node's disk.

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { FerretDbArgs } from "../components/ferretDb";
 import type { AppNamespaceArgs } from "../components/namespace";
 import { DisplayUnits, INTERNET_PLUGINS, MEBIBYTE, parseQuantity } from "../domain";
-import { NightscoutArgs, nightscoutSettings } from "../components/nightscout";
+import type { NightscoutArgs } from "../components/nightscout";
 import type { PostgresClusterArgs } from "../components/postgresCluster";
 import type { ResourceRequests } from "../components/types";
 import { ConfigError } from "./error";
@@ -105,7 +105,7 @@ export function parseStackConfig(source: ConfigSource): StackConfig {
       image: s.text("nightscoutImage")!,
       hostname: s.text("hostname")!,
       apiSecret: s.secret("apiSecret")!,
-      settings: nightscoutSettings({
+      preferences: {
         displayUnits,
         thresholds,
         alarmTypes: s.text("alarmTypes")!.split(/\s+/).filter(Boolean).join(" "),
@@ -113,7 +113,7 @@ export function parseStackConfig(source: ConfigSource): StackConfig {
         enabledPlugins,
         showPlugins: s.list("showPlugins")!,
         dbSizeMaxMiB: dbSizeMaxMiB(s),
-      }),
+      },
       resources: resources(s, "nightscout"),
       ingress: {
         className: s.text("ingressClassName")!,

@@ -165,6 +165,19 @@ describe("Nightscout: validateNightscoutArgs", () => {
         : `Nightscout: args.settings.${key} = "x" is invalid. ${key} is set by the component itself; remove it from settings.`,
     );
   });
+  test.each(["DISPLAY_UNITS", "ALARM_TYPES", "AUTH_DEFAULT_ROLES", "SHOW_PLUGINS"])(
+    "settings cannot restate %s, which args.preferences writes",
+    (key) => {
+      expect(rejects({ settings: { [key]: "x" } })).toThrow(
+        `Nightscout: args.settings.${key} = "x" is invalid. ${key} follows from args.preferences; set it there instead.`,
+      );
+    },
+  );
+  test("settings add env next to what the preferences write", () => {
+    expect(() =>
+      validateNightscoutArgs(nightscoutArgs({ settings: { THEME: "colors" } })),
+    ).not.toThrow();
+  });
   test("a reserved database URI variable holding credentials is refused without echoing them", () => {
     const build = rejects({ settings: { MONGODB_URI: "mongodb://u:pw@h/db" } });
     expect(build).toThrow(

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, StackConfig, parseStackConfig } from "../../config";
+import { nightscoutSettings } from "../../components/nightscout";
 
 /** The least a stack needs: parseStackConfig is pure, so tests give raw values as the engine would. */
 export const VALID: Readonly<Record<string, string>> = {
@@ -67,4 +68,9 @@ export async function value<T>(o: pulumi.Input<T> | undefined): Promise<T> {
 
 export async function isSecret(o: unknown): Promise<boolean> {
   return (o as { isSecret: Promise<boolean> }).isSecret;
+}
+
+/** The env the Nightscout component writes from a parsed configuration's preferences. */
+export function nightscoutEnv(config: StackConfig): Record<string, string> {
+  return nightscoutSettings(config.nightscout.preferences);
 }

@@ -1,6 +1,6 @@
 import { Settings, quote } from "../../config/read";
 import { declareSettings } from "../../config/settings";
-import { expectOneProblem, parse, problems } from "./helpers";
+import { expectOneProblem, parse, problems, nightscoutEnv } from "./helpers";
 
 describe("each setting is checked against its own declaration", () => {
   test("hostname is required", () =>
@@ -48,7 +48,7 @@ describe("each setting is checked against its own declaration", () => {
   test("alarmTypes is simple and/or predict", () =>
     expectOneProblem({ alarmTypes: "loud" }, "alarmTypes", /"loud"/));
   test("alarmTypes accepts both", () =>
-    expect(parse({ alarmTypes: "simple  predict" }).nightscout.settings.ALARM_TYPES).toBe(
+    expect(nightscoutEnv(parse({ alarmTypes: "simple  predict" })).ALARM_TYPES).toBe(
       "simple predict",
     ));
   test("authDefaultRoles names known roles", () =>

@@ -1,9 +1,9 @@
-import { expectOneProblem, parse, problems, WITH_BACKUP } from "./helpers";
+import { expectOneProblem, parse, problems, WITH_BACKUP, nightscoutEnv } from "./helpers";
 
 describe("thresholdsRule (fact 22)", () => {
   const MMOL = { bgLow: "3.5", bgTargetBottom: "3.9", bgTargetTop: "10", bgHigh: "13.9" };
   test("mmol/L thresholds render with one decimal", () =>
-    expect(parse(MMOL).nightscout.settings).toMatchObject({
+    expect(nightscoutEnv(parse(MMOL))).toMatchObject({
       BG_LOW: "3.5",
       BG_TARGET_BOTTOM: "3.9",
       BG_TARGET_TOP: "10.0",
@@ -11,13 +11,15 @@ describe("thresholdsRule (fact 22)", () => {
     }));
   test("mg/dL thresholds render as whole numbers", () =>
     expect(
-      parse({
-        displayUnits: "mg/dL",
-        bgLow: "55",
-        bgTargetBottom: "70",
-        bgTargetTop: "180",
-        bgHigh: "250",
-      }).nightscout.settings,
+      nightscoutEnv(
+        parse({
+          displayUnits: "mg/dL",
+          bgLow: "55",
+          bgTargetBottom: "70",
+          bgTargetTop: "180",
+          bgHigh: "250",
+        }),
+      ),
     ).toMatchObject({ DISPLAY_UNITS: "mg/dl", BG_LOW: "55", BG_HIGH: "250" }));
   test("all four or none", () =>
     expectOneProblem(
@@ -51,7 +53,7 @@ describe("thresholdsRule (fact 22)", () => {
   test("the floor is the policy pack's: 35 mg/dL is refused, 36 accepted", () => {
     const MGDL = { displayUnits: "mg/dL", bgTargetBottom: "70", bgTargetTop: "180", bgHigh: "250" };
     expectOneProblem({ ...MGDL, bgLow: "35" }, "bgLow", /from 36 to 486 mg\/dL/);
-    expect(parse({ ...MGDL, bgLow: "36" }).nightscout.settings.BG_LOW).toBe("36");
+    expect(nightscoutEnv(parse({ ...MGDL, bgLow: "36" })).BG_LOW).toBe("36");
   });
   test("not a number", () => expectOneProblem({ ...MMOL, bgLow: "low" }, "bgLow", /"low"/));
 });

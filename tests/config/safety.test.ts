@@ -1,4 +1,4 @@
-import { expectOneProblem, parse, problems, WITH_BACKUP } from "./helpers";
+import { expectOneProblem, parse, problems, WITH_BACKUP, nightscoutEnv } from "./helpers";
 
 /** A production stack that passes: three instances, protected, backed up. */
 const PRODUCTION = { environment: "production", postgresInstances: "3", ...WITH_BACKUP };
@@ -38,11 +38,13 @@ describe("productionRule: what the pack requires of production, refused without 
       /acknowledgePublicGlucoseData true/,
     );
     expect(
-      parse({
-        ...PRODUCTION,
-        authDefaultRoles: '["readable"]',
-        acknowledgePublicGlucoseData: "true",
-      }).nightscout.settings.AUTH_DEFAULT_ROLES,
+      nightscoutEnv(
+        parse({
+          ...PRODUCTION,
+          authDefaultRoles: '["readable"]',
+          acknowledgePublicGlucoseData: "true",
+        }),
+      ).AUTH_DEFAULT_ROLES,
     ).toBe("readable");
   });
   test("staging may run public, single-instance and unprotected", () =>

@@ -1,5 +1,5 @@
 import { ConfigError } from "../../config";
-import { isSecret, parse, problems, value, WITH_BACKUP } from "./helpers";
+import { isSecret, parse, problems, value, WITH_BACKUP, nightscoutEnv } from "./helpers";
 
 describe("a valid configuration becomes the components' Args", () => {
   test("the documented defaults", () => {
@@ -11,14 +11,14 @@ describe("a valid configuration becomes the components' Args", () => {
       allowSystemNamespace: false,
     });
     expect(c.displayUnits).toBe("mmol/L");
-    expect(c.nightscout.settings).toMatchObject({
+    expect(nightscoutEnv(c)).toMatchObject({
       DISPLAY_UNITS: "mmol",
       AUTH_DEFAULT_ROLES: "status-only",
       ALARM_TYPES: "simple",
       // Fact 29: DBSIZE_MAX follows the volume (80% of 5Gi) instead of Atlas' 496 MiB.
       DBSIZE_MAX: "4096",
     });
-    expect(c.nightscout.settings.BG_LOW).toBeUndefined();
+    expect(nightscoutEnv(c).BG_LOW).toBeUndefined();
     expect(c.postgres).toMatchObject({
       instances: 1,
       maxConnections: 100,
@@ -49,7 +49,7 @@ describe("a valid configuration becomes the components' Args", () => {
   });
 
   test("an explicit DBSIZE_MAX wins over the derived one", () => {
-    expect(parse({ dbSizeMaxMiB: "2048" }).nightscout.settings.DBSIZE_MAX).toBe("2048");
+    expect(nightscoutEnv(parse({ dbSizeMaxMiB: "2048" })).DBSIZE_MAX).toBe("2048");
   });
 
   test("a digest pin is accepted", () => {

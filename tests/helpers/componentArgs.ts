@@ -59,7 +59,14 @@ export const nightscoutArgs = (over: Partial<NightscoutArgs> = {}): NightscoutAr
   mongoUri: "mongodb://u:p@ferretdb:27017/nightscout",
   databaseClientLabels: {},
   database: { podSelector: { a: "b" }, port: 27017 },
-  settings: { DISPLAY_UNITS: "mmol" },
+  preferences: {
+    displayUnits: "mmol/L",
+    alarmTypes: "simple",
+    authDefaultRoles: ["status-only"],
+    enabledPlugins: ["careportal"],
+    showPlugins: ["careportal"],
+    dbSizeMaxMiB: 4096,
+  },
   resources,
   ingress: {
     className: "traefik",
