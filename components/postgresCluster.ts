@@ -7,6 +7,8 @@ import {
   CNPG_STATUS_PORT,
   DNS_LABEL,
   MAX_CLUSTER_NAME_LENGTH,
+  MIN_INSTANCES,
+  PRODUCTION_MIN_INSTANCES,
   POSTGRES_PORT,
   RESERVED_POSTGRES_CONNECTIONS,
   parseDocumentDbImageTag,
@@ -81,8 +83,8 @@ export function validatePostgresClusterArgs(args: PostgresClusterArgs): void {
     component,
     "instances",
     args.instances,
-    1,
-    "Use 1 for staging and 3 for production.",
+    MIN_INSTANCES,
+    `Use ${MIN_INSTANCES} for staging and ${PRODUCTION_MIN_INSTANCES} for production.`,
   );
   requirePinnedImage(component, "image", args.image);
   if (!parseDocumentDbImageTag(args.image)) {
