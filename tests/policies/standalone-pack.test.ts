@@ -100,6 +100,10 @@ describe("the precompiled pack (policies/precompiled.js)", () => {
     const entry = path.join(copy, "policies", "bin", "policies", "index.js");
     fs.mkdirSync(path.dirname(entry), { recursive: true });
     fs.writeFileSync(entry, 'console.log("compiled pack ran");\n');
+    // The SDK the compiled pack is loaded after, as a stand-in (no install in this copy).
+    const sdk = path.join(copy, "policies", "node_modules", "@pulumi", "policy");
+    fs.mkdirSync(sdk, { recursive: true });
+    fs.writeFileSync(path.join(sdk, "index.js"), "");
     const hash = spawnSync(
       process.execPath,
       ["-p", `require(${JSON.stringify(script())}).sourceHash()`],
