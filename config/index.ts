@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { FerretDbArgs } from "../components/ferretDb";
 import type { AppNamespaceArgs } from "../components/namespace";
-import { DisplayUnits, INTERNET_PLUGINS, MEBIBYTE, parseQuantity } from "../domain";
+import { DBSIZE_SHARE_OF_VOLUME, DisplayUnits, INTERNET_PLUGINS } from "../domain";
 import type { NightscoutArgs } from "../components/nightscout";
 import type { PostgresClusterArgs } from "../components/postgresCluster";
 import type { ResourceRequests } from "../components/types";
@@ -16,7 +16,7 @@ import { backupRule, restoreRule } from "./rules/backup";
 import { PostDeployCheckSettings, postDeployCheckRule } from "./rules/check";
 import { connectionBudgetRule } from "./rules/connections";
 import { imagePairingRule } from "./rules/images";
-import { shownPluginsEnabledRule, tlsSourceRule } from "./rules/nightscout";
+import { dbSizeRule, shownPluginsEnabledRule, tlsSourceRule, volumeMiB } from "./rules/nightscout";
 import { MonitoringSettings, monitoringRule, platformStackRule } from "./rules/monitoring";
 import { memoryLimitRule, productionRule, systemNamespaceRule } from "./rules/safety";
 import { thresholdsRule } from "./rules/thresholds";
@@ -56,6 +56,7 @@ export function parseStackConfig(source: ConfigSource): StackConfig {
   const displayUnits = s.text("displayUnits") as DisplayUnits;
   const thresholds = s.isValid("displayUnits") ? thresholdsRule(s, displayUnits) : undefined;
   shownPluginsEnabledRule(s);
+  dbSizeRule(s);
   const warnings = imagePairingRule(s);
   connectionBudgetRule(s);
   tlsSourceRule(s);
@@ -143,9 +144,7 @@ function resources(s: Settings, prefix: "postgres" | "ferretdb" | "nightscout"):
 function dbSizeMaxMiB(s: Settings): number {
   const explicit = s.integer("dbSizeMaxMiB");
   if (explicit > 0) return explicit;
-  // Valid by now: the storage format check passed.
-  const storageMiB = parseQuantity(s.text("postgresStorageSize")!)! / MEBIBYTE;
-  return Math.floor(storageMiB * 0.8);
+  return Math.floor(volumeMiB(s) * DBSIZE_SHARE_OF_VOLUME);
 }
 
 /** Reads the stack's configuration from the Pulumi runtime and validates it. */

@@ -47,3 +47,8 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 export const MIN_INSTANCES = 1;
 /** Two replicas survive the loss of the primary and one more failure during its replacement. */
 export const PRODUCTION_MIN_INSTANCES = 3;
+
+/** Secrets CloudNative-PG writes for a Cluster, each named `<cluster>-<suffix>`. */
+export const CNPG_CLUSTER_SECRET_SUFFIXES = ["app", "superuser", "ca", "server", "replication"];
+/** Secrets the stack writes next to its Cluster, each named `<cluster>-<suffix>`. */
+export const STACK_CLUSTER_SECRET_SUFFIXES = ["app-credentials", "backup-s3", "restore-s3"];

@@ -3,6 +3,12 @@
 export const DISPLAY_UNITS = ["mmol/L", "mg/dL"] as const;
 export type DisplayUnits = (typeof DISPLAY_UNITS)[number];
 
+/**
+ * Fact 29: DBSIZE_MAX derived from the volume: 80 % leaves the dbsize pill time to warn before
+ * PostgreSQL runs out of disk (WAL and vacuum need room beyond the data).
+ */
+export const DBSIZE_SHARE_OF_VOLUME = 0.8;
+
 /** Fact 21: the word Nightscout is given for each unit (DISPLAY_UNITS) and reports back. */
 export const DISPLAY_UNITS_WORD = { "mmol/L": "mmol", "mg/dL": "mg/dl" } as const;
 export type DisplayUnitsWord = (typeof DISPLAY_UNITS_WORD)[DisplayUnits];

@@ -1,4 +1,11 @@
-import { shownPluginsEnabled, tlsSource } from "../../domain";
+import {
+  MEBIBYTE,
+  dbSizeWithinVolume,
+  parseQuantity,
+  shownPluginsEnabled,
+  tlsSecretOwnName,
+  tlsSource,
+} from "../../domain";
 import { Settings } from "../read";
 import { enforceOnSettings } from "./catalogue";
 
@@ -22,5 +29,36 @@ export function tlsSourceRule(s: Settings): void {
     tlsSource,
     { clusterIssuer: "tlsClusterIssuer", secretName: "tlsSecretName" },
     { clusterIssuer: s.text("tlsClusterIssuer"), secretName: s.text("tlsSecretName") },
+  );
+  if (!s.isValid("tlsSecretName") || !s.isValid("postgresClusterName")) return;
+  enforceOnSettings(
+    s,
+    tlsSecretOwnName,
+    { secretName: "tlsSecretName", clusterName: "postgresClusterName" },
+    { secretName: s.text("tlsSecretName"), clusterName: s.text("postgresClusterName")! },
+  );
+}
+
+/** The PostgreSQL volume in MiB; NaN while postgresStorageSize is invalid (reported already). */
+export function volumeMiB(s: Settings): number {
+  const bytes = s.isValid("postgresStorageSize")
+    ? parseQuantity(s.text("postgresStorageSize"))
+    : undefined;
+  return bytes === undefined ? NaN : bytes / MEBIBYTE;
+}
+
+/** Fact 29 (domain/rules/dbsize.ts) over the settings. */
+export function dbSizeRule(s: Settings): void {
+  const volume = volumeMiB(s);
+  if (!s.isValid("dbSizeMaxMiB") || Number.isNaN(volume)) return;
+  enforceOnSettings(
+    s,
+    dbSizeWithinVolume,
+    { dbSizeMaxMiB: "dbSizeMaxMiB", volume: "postgresStorageSize" },
+    {
+      dbSizeMaxMiB: s.integer("dbSizeMaxMiB"),
+      volumeMiB: volume,
+      volume: s.text("postgresStorageSize")!,
+    },
   );
 }

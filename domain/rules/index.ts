@@ -5,6 +5,7 @@
  * the rule table in docs/domain-facts.md are generated from this list (`npm run sync:rules`).
  */
 import { connectionBudget } from "./connections";
+import { dbSizeWithinVolume } from "./dbsize";
 import { minInstances } from "./instances";
 import { noSystemNamespace } from "./namespaces";
 import { backupsRequired, databaseProtected } from "./production";
@@ -12,11 +13,12 @@ import { shownPluginsEnabled } from "./plugins";
 import { limitNotBelowRequest } from "./resources";
 import type { Limits, Rule } from "./rule";
 import { thresholds } from "./thresholds";
-import { tlsSource } from "./tls";
+import { tlsSecretOwnName, tlsSource } from "./tls";
 import { displayUnitsExplicit } from "./units";
 
 export * from "./rule";
 export { connectionBudget } from "./connections";
+export { dbSizeWithinVolume } from "./dbsize";
 export type { ConnectionBudgetModel, PoolClient } from "./connections";
 export { minInstances } from "./instances";
 export { noSystemNamespace } from "./namespaces";
@@ -25,7 +27,7 @@ export { shownPluginsEnabled } from "./plugins";
 export { limitNotBelowRequest } from "./resources";
 export { thresholds, thresholdValues } from "./thresholds";
 export type { ThresholdField, ThresholdName, ThresholdsModel } from "./thresholds";
-export { tlsSource } from "./tls";
+export { tlsSecretOwnName, tlsSource } from "./tls";
 export { displayUnitsExplicit } from "./units";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list of rules over different models
@@ -39,7 +41,9 @@ export const RULES: readonly AnyRule[] = [
   connectionBudget,
   displayUnitsExplicit,
   thresholds,
+  dbSizeWithinVolume,
   shownPluginsEnabled,
   tlsSource,
+  tlsSecretOwnName,
   noSystemNamespace,
 ];
