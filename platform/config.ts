@@ -7,7 +7,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/error";
 import { ConfigSource, Settings } from "../config/read";
-import { parseImage, parseQuantity } from "../domain";
+import { limitNotBelowRequest, parseImage } from "../domain";
+import { enforceOnSettings } from "../config/rules/catalogue";
 import { parseVersion } from "../domain/platform";
 import { MonitoringCrds, PLATFORM_SETTINGS, PlatformSettingKey } from "./settings";
 import type { ContainerResources } from "./transforms";
@@ -64,22 +65,16 @@ function externalOperatorRule(s: PlatformSettings): void {
   }
 }
 
-/** A memory limit below the request: the pod would not be admitted. */
+/** Fact 11 (domain/rules/resources.ts): memory limits at or above requests. */
 function memoryLimitRule(s: PlatformSettings): void {
   for (const what of ["operator", "plugin"] as const) {
-    const requestKey = `${what}MemoryRequest` as const;
-    const limitKey = `${what}MemoryLimit` as const;
-    if (!s.isValid(requestKey) || !s.isValid(limitKey)) continue;
-    const request = s.text(requestKey)!;
-    const limit = s.text(limitKey)!;
-    if (parseQuantity(limit)! < parseQuantity(request)!) {
-      s.problems.add(
-        limitKey,
-        limit,
-        `is below ${requestKey} (${request}); the pod would not be admitted`,
-        `pulumi config set ${limitKey} ${request}`,
-      );
-    }
+    const keys = { request: `${what}MemoryRequest`, limit: `${what}MemoryLimit` } as const;
+    if (!s.isValid(keys.request) || !s.isValid(keys.limit)) continue;
+    enforceOnSettings(s, limitNotBelowRequest, keys, {
+      kind: "memory",
+      request: s.text(keys.request),
+      limit: s.text(keys.limit),
+    });
   }
 }
 

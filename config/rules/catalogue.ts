@@ -18,10 +18,15 @@ export function rulesEnforcedOnSettings(): ReadonlySet<string> {
  * Runs `rule` over `model`, whose fields are the settings `keys` names; a field with no key is
  * one the stack file cannot set. Returns the findings, already added to the run's problems.
  */
-export function enforceOnSettings<M, F extends string, L extends Limits>(
-  s: Settings,
+export function enforceOnSettings<
+  M,
+  F extends string,
+  L extends Limits,
+  K extends string = SettingKey,
+>(
+  s: Settings<K>,
   rule: Rule<M, F, L>,
-  keys: Readonly<Record<F, SettingKey | undefined>>,
+  keys: Readonly<Record<F, K | undefined>>,
   model: M,
 ): Finding<F>[] {
   enforced.add(rule.id);
@@ -34,7 +39,8 @@ export function enforceOnSettings<M, F extends string, L extends Limits>(
         return key === undefined ? undefined : `pulumi config set ${key} ${value}`;
       },
     },
-    limitsFor(rule, s.text("environment") as Environment),
+    // Only a rule with bounds per environment asks which one this is: the platform has none.
+    rule.limits ? limitsFor(rule, s.text("environment" as K) as Environment) : ({} as L),
   );
   for (const f of findings) {
     const key = keys[f.field];

@@ -303,7 +303,7 @@ describe("config refusals: nightscout-platform:<key>, the value and the fix, all
       'nightscout-platform:operatorCpuRequest = "lots": is not a Kubernetes quantity. Fix: pulumi config set operatorCpuRequest 100m',
       'nightscout-platform:operatorMemoryRequest = "512MB": is not a Kubernetes quantity. Fix: pulumi config set operatorMemoryRequest 512Mi',
       'nightscout-platform:barmanSidecarImage = "ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar": image has no tag, so it floats to latest. Fix: pulumi config set barmanSidecarImage ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v0.14.0',
-      'nightscout-platform:pluginMemoryLimit = "32Mi": is below pluginMemoryRequest (64Mi); the pod would not be admitted. Fix: pulumi config set pluginMemoryLimit 64Mi',
+      'nightscout-platform:pluginMemoryLimit = "32Mi": is below pluginMemoryRequest (64Mi); the container would be killed before it reaches what it asked for. Fix: pulumi config set pluginMemoryLimit 64Mi or more',
       'nightscout-platform:barmanPluginImage = "ghcr.io/cloudnative-pg/plugin-barman-cloud-testing:main": is the plugin\'s testing build, on a moving development tag, not a release. Fix: pulumi config set barmanPluginImage ghcr.io/cloudnative-pg/plugin-barman-cloud:v0.14.0',
     ]);
   });
