@@ -6,6 +6,7 @@
  * equal).
  */
 import { declareSettings } from "../config/settings";
+import { providerSettings } from "../config/settings/deployment";
 
 export const PROJECT = "nightscout-platform";
 
@@ -19,21 +20,10 @@ function resource<K extends string>(key: K, value: string, description: string) 
 }
 
 export const PLATFORM_SETTINGS = declareSettings(PROJECT, [
-  {
-    key: "kubeContext",
-    example: "<context>",
-    type: "string",
-    default: "",
-    description: "kubeconfig context to deploy to (empty: the current context).",
-  },
-  {
-    key: "renderYamlToDirectory",
-    example: "rendered/platform",
-    format: "path",
-    type: "string",
-    default: "",
-    description: "Write manifests to this directory instead of applying them.",
-  },
+  ...providerSettings(
+    "rendered/platform",
+    "Write manifests to this directory instead of applying them.",
+  ),
   {
     key: "operatorNamespace",
     format: "namespace",

@@ -2,6 +2,27 @@
 import { ENVIRONMENTS } from "../../domain";
 import type { Setting } from "./setting";
 
+/** Where a project's Kubernetes provider deploys to, or renders to: the app's and the platform's. */
+export function providerSettings(renderExample: string, renderDescription: string) {
+  return [
+    {
+      key: "kubeContext",
+      example: "<context>",
+      type: "string",
+      default: "",
+      description: "kubeconfig context to deploy to (empty: the current context).",
+    },
+    {
+      key: "renderYamlToDirectory",
+      example: renderExample,
+      format: "path",
+      type: "string",
+      default: "",
+      description: renderDescription,
+    },
+  ] as const satisfies readonly Setting[];
+}
+
 export const DEPLOYMENT_SETTINGS = [
   {
     key: "environment",
@@ -11,22 +32,10 @@ export const DEPLOYMENT_SETTINGS = [
     description:
       "production: at least 3 PostgreSQL instances, a protected database, backups, and no public glucose data unless acknowledged; staging relaxes these.",
   },
-  {
-    key: "kubeContext",
-    example: "<context>",
-    type: "string",
-    default: "",
-    description: "kubeconfig context to deploy to (empty: the current context).",
-  },
-  {
-    key: "renderYamlToDirectory",
-    example: "rendered/<stack>",
-    format: "path",
-    type: "string",
-    default: "",
-    description:
-      "Write manifests to this directory instead of applying them (Secrets are written in plaintext there).",
-  },
+  ...providerSettings(
+    "rendered/<stack>",
+    "Write manifests to this directory instead of applying them (Secrets are written in plaintext there).",
+  ),
   {
     key: "namespace",
     format: "namespace",

@@ -1,49 +1,69 @@
 import { fixWithAlternative, rule } from "./rule";
 
+/**
+ * A rule that holds only where its environment requires it: production. `field` is the model's
+ * one flag, `limit` the bound that switches it on, `missing` how the finding shows the value
+ * and `remedy` what to set it to.
+ */
+function requiredInProduction<Field extends string, Limit extends string>(spec: {
+  id: string;
+  fact: number;
+  policy: string;
+  summary: string;
+  field: Field;
+  limit: Limit;
+  missing: string | undefined;
+  why: string;
+  remedy: string;
+}) {
+  type Bounds = { [K in Limit]: boolean };
+  const bounds = (required: boolean) => ({ [spec.limit]: required }) as Bounds;
+  return rule({
+    id: spec.id,
+    fact: spec.fact,
+    onSettings: true,
+    policy: spec.policy,
+    summary: spec.summary,
+    limits: { production: bounds(true), staging: bounds(false) },
+    check(model: { [K in Field]: boolean }, words, limits: Bounds) {
+      if (!limits[spec.limit] || model[spec.field]) return [];
+      return [
+        {
+          field: spec.field as Field | "environment",
+          value: spec.missing,
+          why: spec.why,
+          fix: fixWithAlternative(
+            words.set(spec.field, spec.remedy),
+            words.set("environment", "staging"),
+          ),
+        },
+      ];
+    },
+  });
+}
+
 /** Fact 39: production's database survives a mistaken update or destroy. */
-export const databaseProtected = rule({
+export const databaseProtected = requiredInProduction({
   id: "database-protected",
   fact: 39,
-  onSettings: true,
   policy: "production-database-protected",
   summary: "In production the PostgreSQL Cluster is protected from deletion and replacement.",
-  limits: { production: { requireProtect: true }, staging: { requireProtect: false } },
-  check(model: { protect: boolean }, words, { requireProtect }: { requireProtect: boolean }) {
-    if (!requireProtect || model.protect) return [];
-    return [
-      {
-        field: "protect" as const,
-        value: "false",
-        why: "production's database must be protected from deletion and replacement",
-        fix: fixWithAlternative(words.set("protect", "true"), words.set("environment", "staging")),
-      },
-    ];
-  },
+  field: "protect",
+  limit: "requireProtect",
+  missing: "false",
+  why: "production's database must be protected from deletion and replacement",
+  remedy: "true",
 });
 
 /** Fact 8: without backups, a lost volume is a lost history. */
-export const backupsRequired = rule({
+export const backupsRequired = requiredInProduction({
   id: "backups-required",
   fact: 8,
-  onSettings: true,
   policy: "backups-configured",
   summary: "In production every Cluster backs up through the Barman Cloud plugin.",
-  limits: { production: { requireBackups: true }, staging: { requireBackups: false } },
-  check(model: { backups: boolean }, words, { requireBackups }: { requireBackups: boolean }) {
-    if (!requireBackups || model.backups) return [];
-    return [
-      {
-        field: "backups" as const,
-        value: undefined,
-        why: "production needs backups: without them a lost volume is a lost history",
-        fix: fixWithAlternative(
-          words.set(
-            "backups",
-            "s3://<bucket>/<path> with backupAccessKeyId and backupSecretAccessKey",
-          ),
-          words.set("environment", "staging"),
-        ),
-      },
-    ];
-  },
+  field: "backups",
+  limit: "requireBackups",
+  missing: undefined,
+  why: "production needs backups: without them a lost volume is a lost history",
+  remedy: "s3://<bucket>/<path> with backupAccessKeyId and backupSecretAccessKey",
 });
