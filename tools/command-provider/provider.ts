@@ -34,29 +34,31 @@
  * command's process group is killed (SIGKILL; upstream's context cancellation kills only the
  * direct child) and the operation fails, with no partial state kept.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import * as fs from "node:fs";
 import type * as provider from "@pulumi/pulumi/provider";
+import {
+  type Wire,
+  type WireMap,
+  canonical,
+  containsSecret,
+  containsUnknown,
+  isObject,
+  reveal,
+  secretWire,
+  UNKNOWN,
+} from "./wire";
+
+export { containsSecret, containsUnknown, reveal, secretWire } from "./wire";
+import { type CommandInputs, LOGGING, type Logging, type RunResult, runCommand } from "./run";
+
+export { type CommandInputs, type RunResult, runCommand } from "./run";
 
 /** The one resource type this provider serves. */
 export const COMMAND_TYPE = "command:local:Command";
 /** What every report of this provider calls it. */
 export const STAND_IN_NOTICE =
   "resource-command: the nightscout-stack project's stand-in for pulumi-command (tools/command-provider), not the real provider";
-
-// The engine's wire markers (sdk/go/common/resource/properties.go), as the Node SDK's
-// runtime/rpc.ts spells them. Spelled out here so the provider loads only the server.
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-const PREVIOUS_STDOUT = "PULUMI_COMMAND_STDOUT";
-const PREVIOUS_STDERR = "PULUMI_COMMAND_STDERR";
-const DEFAULT_INTERPRETER = ["/bin/sh", "-c"];
-const LOGGING = ["stdout", "stderr", "stdoutAndStderr", "none"] as const;
-type Logging = (typeof LOGGING)[number];
 
 /** The inputs of `command:local:Command` that this provider understands, in diff order. */
 const INPUT_KEYS = [
@@ -76,28 +78,6 @@ const UNSUPPORTED_KEYS = ["assetPaths", "archivePaths"] as const;
 /** Changes to these replace the resource; the SDK also sets replaceOnChanges: ["triggers[*]"]. */
 const REPLACE_KEYS = ["triggers"];
 
-/** A property value as the provider server hands it over (Struct.toJavaScript). */
-type Wire = unknown;
-type WireMap = Record<string, Wire>;
-
-/** The plain inputs of one run, secrets revealed. */
-export interface CommandInputs {
-  create?: string;
-  update?: string;
-  delete?: string;
-  dir?: string;
-  environment?: Record<string, string>;
-  interpreter?: string[];
-  stdin?: string;
-  logging?: Logging;
-  addPreviousOutputInEnv?: boolean;
-}
-
-export interface RunResult {
-  stdout: string;
-  stderr: string;
-}
-
 export interface CommandProviderOptions {
   /** Reported by GetPluginInfo: the plugin directory's version (resource-command-v<version>). */
   version: string;
@@ -110,67 +90,6 @@ export interface CommandProviderOptions {
   announce?: (urn: string) => void;
   /** The environment commands start from; default process.env at the time of each run. */
   baseEnv?: () => NodeJS.ProcessEnv;
-}
-
-function isObject(v: Wire): v is WireMap {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function isSecretWrapper(v: Wire): v is WireMap {
-  return isObject(v) && v[SIG_KEY] === SECRET_SIG;
-}
-
-function isOutputValue(v: Wire): v is WireMap {
-  return isObject(v) && v[SIG_KEY] === OUTPUT_VALUE_SIG;
-}
-
-/** Whether `v` holds a secret anywhere. */
-export function containsSecret(v: Wire): boolean {
-  if (isSecretWrapper(v)) return true;
-  if (isOutputValue(v)) return v.secret === true || containsSecret(v.value);
-  if (Array.isArray(v)) return v.some(containsSecret);
-  if (isObject(v)) return Object.values(v).some(containsSecret);
-  return false;
-}
-
-/** Whether `v` holds a value the engine does not know yet (only in previews). */
-export function containsUnknown(v: Wire): boolean {
-  if (v === UNKNOWN) return true;
-  if (isSecretWrapper(v)) return containsUnknown(v.value);
-  if (isOutputValue(v)) return !("value" in v) || containsUnknown(v.value);
-  if (Array.isArray(v)) return v.some(containsUnknown);
-  if (isObject(v)) return Object.values(v).some(containsUnknown);
-  return false;
-}
-
-/** `v` with every secret marker removed: what a command gets to see. */
-export function reveal(v: Wire): Wire {
-  if (isSecretWrapper(v)) return reveal(v.value);
-  if (isOutputValue(v)) return reveal(v.value);
-  if (Array.isArray(v)) return v.map(reveal);
-  if (isObject(v)) {
-    const out: WireMap = {};
-    for (const [k, x] of Object.entries(v)) out[k] = reveal(x);
-    return out;
-  }
-  return v;
-}
-
-/** `v` wrapped as a secret for the engine. */
-export function secretWire(v: Wire): WireMap {
-  return { [SIG_KEY]: SECRET_SIG, value: v };
-}
-
-/** A canonical text of a revealed value, so key order does not count as a change. */
-function canonical(v: Wire): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (isObject(v)) {
-    const keys = Object.keys(v)
-      .filter((k) => v[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(",")}}`;
-  }
-  return v === undefined ? "null" : JSON.stringify(v);
 }
 
 /** The resource's name, the last part of its URN. */
@@ -268,138 +187,6 @@ function echoInputs(props: WireMap): WireMap {
     if (props[key] !== undefined && props[key] !== null) out[key] = props[key];
   }
   return out;
-}
-
-/** Removes one trailing newline, as upstream does (strings.TrimSuffix(s, "\n")). */
-function trimOneNewline(s: string): string {
-  return s.endsWith("\n") ? s.slice(0, -1) : s;
-}
-
-/** Splits a stream into lines for the engine log, keeping a partial line for the next chunk. */
-class LineSplitter {
-  private pending = "";
-  constructor(private readonly emit: (line: string) => void) {}
-  push(chunk: string): void {
-    const lines = (this.pending + chunk).split("\n");
-    this.pending = lines.pop() ?? "";
-    for (const line of lines) this.emit(line);
-  }
-  end(): void {
-    if (this.pending !== "") this.emit(this.pending);
-    this.pending = "";
-  }
-}
-
-/**
- * Runs `command` with `inputs` the way upstream's `run` does. `previous` is the stdout and
- * stderr the last run left (update and delete); `children` tracks the process for cancel.
- */
-export function runCommand(
-  command: string,
-  inputs: CommandInputs,
-  options: {
-    previous?: RunResult;
-    baseEnv?: NodeJS.ProcessEnv;
-    log?: (line: string) => void;
-    children?: Set<ChildProcess>;
-  } = {},
-): Promise<RunResult> {
-  const argv = [
-    ...(inputs.interpreter && inputs.interpreter.length > 0
-      ? inputs.interpreter
-      : DEFAULT_INTERPRETER),
-    command,
-  ];
-  const running = `running ${JSON.stringify(command)}`;
-  const cwd = inputs.dir ?? process.cwd();
-  if (inputs.dir !== undefined && !isDirectory(inputs.dir)) {
-    return Promise.reject(
-      new Error(
-        `dir ${JSON.stringify(inputs.dir)} does not exist or is not a directory (command:local:Command input "dir"; fix the path or create it first): ${running}`,
-      ),
-    );
-  }
-  const env: NodeJS.ProcessEnv = { ...(options.baseEnv ?? process.env), ...inputs.environment };
-  if (inputs.addPreviousOutputInEnv !== false && options.previous) {
-    if (options.previous.stdout !== "") env[PREVIOUS_STDOUT] = options.previous.stdout;
-    if (options.previous.stderr !== "") env[PREVIOUS_STDERR] = options.previous.stderr;
-  }
-  const hasStdin = inputs.stdin !== undefined && inputs.stdin !== "";
-  const logging = inputs.logging ?? "stdoutAndStderr";
-  const logStdout = logging === "stdout" || logging === "stdoutAndStderr";
-  const logStderr = logging === "stderr" || logging === "stdoutAndStderr";
-
-  return new Promise((resolve, reject) => {
-    let child: ChildProcess;
-    try {
-      child = spawn(argv[0], argv.slice(1), {
-        cwd,
-        env,
-        stdio: [hasStdin ? "pipe" : "ignore", "pipe", "pipe"],
-        // Its own process group, so that cancel can stop what the shell started too: a child
-        // left behind would hold the output pipes open and the run would never end.
-        detached: true,
-      });
-    } catch (e) {
-      reject(new Error(`${(e as Error).message}: ${running}`));
-      return;
-    }
-    options.children?.add(child);
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    const combined: Buffer[] = [];
-    const outLines = new LineSplitter((l) => options.log?.(l));
-    const errLines = new LineSplitter((l) => options.log?.(l));
-    child.stdout?.on("data", (b: Buffer) => {
-      stdout.push(b);
-      combined.push(b);
-      if (logStdout) outLines.push(b.toString("utf8"));
-    });
-    child.stderr?.on("data", (b: Buffer) => {
-      stderr.push(b);
-      combined.push(b);
-      if (logStderr) errLines.push(b.toString("utf8"));
-    });
-    if (hasStdin && child.stdin) {
-      // A command that exits without reading its input must not fail the run with EPIPE.
-      child.stdin.on("error", () => undefined);
-      child.stdin.end(inputs.stdin);
-    }
-    let spawnError: Error | undefined;
-    child.on("error", (e: NodeJS.ErrnoException) => {
-      spawnError =
-        e.code === "ENOENT"
-          ? new Error(
-              `exec: ${JSON.stringify(argv[0])}: executable file not found (command:local:Command input "interpreter", or PATH)`,
-            )
-          : e;
-    });
-    child.on("close", (code, signal) => {
-      options.children?.delete(child);
-      outLines.end();
-      errLines.end();
-      const all = Buffer.concat(combined).toString("utf8");
-      if (spawnError) {
-        reject(new Error(`${spawnError.message}: ${running}:\n${all}`));
-      } else if (code !== 0) {
-        const status = signal ? `signal: ${signal}` : `exit status ${code}`;
-        reject(new Error(`${status}: ${running}:\n${all}`));
-      } else {
-        resolve({
-          stdout: trimOneNewline(Buffer.concat(stdout).toString("utf8")),
-          stderr: trimOneNewline(Buffer.concat(stderr).toString("utf8")),
-        });
-      }
-    });
-  });
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 function requireCommandType(urn: string): void {
