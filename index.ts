@@ -1,11 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FerretDb } from "./components/ferretDb";
+import { FerretDb } from "./components/ferret-db";
 import { Monitoring } from "./components/monitoring";
 import { AppNamespace } from "./components/namespace";
 import { Nightscout } from "./components/nightscout";
-import { PostDeployCheck } from "./components/postDeployCheck";
-import { PostgresCluster } from "./components/postgresCluster";
+import { PostDeployCheck } from "./components/post-deploy-check";
+import { PostgresCluster } from "./components/postgres-cluster";
 import { loadStackConfig } from "./config";
 import { readPlatformStack } from "./config/platform";
 import { stackOutputs } from "./outputs";

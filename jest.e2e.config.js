@@ -12,7 +12,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests/e2e"],
   testMatch: ["**/*.test.ts"],
-  globalTeardown: "<rootDir>/tests/e2e/globalTeardown.ts",
+  globalTeardown: "<rootDir>/tests/e2e/global-teardown.ts",
   transform,
   testTimeout: 600000,
   maxWorkers: 1,

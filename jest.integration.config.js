@@ -18,7 +18,7 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform,
   // Builds the data path once when it is not cached yet (tools/data-path/build.sh).
-  globalSetup: "<rootDir>/tests/integration/globalSetup.ts",
+  globalSetup: "<rootDir>/tests/integration/global-setup.ts",
   // A failing case waits for its deadline (at most 60 s here) plus start-up and teardown.
   testTimeout: 120000,
   maxWorkers: 1,

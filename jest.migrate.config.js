@@ -14,7 +14,7 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform,
   // Builds the data path once when it is not cached yet (tools/data-path/build.sh).
-  globalSetup: "<rootDir>/tests/integration/globalSetup.ts",
+  globalSetup: "<rootDir>/tests/integration/global-setup.ts",
   // Starting two data paths, seeding and a full migration take minutes on a loaded machine.
   testTimeout: 600000,
   maxWorkers: 1,

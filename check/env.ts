@@ -3,7 +3,7 @@
  * string instead is a usage error (exit 64), already free of secrets.
  */
 import { CHECK_ENV, DEFAULT_CHECK_DEADLINE_SECONDS } from "../domain";
-import { normalizeUnits, type NightscoutUnits } from "./nightscoutProbe";
+import { normalizeUnits, type NightscoutUnits } from "./nightscout-probe";
 import { displayHttpUrl, scrub } from "./redact";
 import { driverProblem, overrideHost, parseMongoUri } from "./uri";
 

@@ -8,8 +8,8 @@ import { performance } from "node:perf_hooks";
 import { CHECK_ENV } from "../domain";
 import { MongoAttemptError, classifyError, type Classified } from "./classify";
 import { readCheckConfig, type CheckConfig, type Env } from "./env";
-import { probeMongo, type MongoProbeHooks, type MongoTimings } from "./mongoProbe";
-import { checkNightscout } from "./nightscoutProbe";
+import { probeMongo, type MongoProbeHooks, type MongoTimings } from "./mongo-probe";
+import { checkNightscout } from "./nightscout-probe";
 import {
   round1,
   seconds,

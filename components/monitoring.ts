@@ -18,7 +18,7 @@ import {
   STALE_DATA_MINUTES_RANGE,
   alertGroups,
 } from "../domain/alerts";
-import { invalidArg, requirePinnedImage, requireWholeNumber } from "./argValidation";
+import { invalidArg, requirePinnedImage, requireWholeNumber } from "./arg-validation";
 import {
   NetworkPolicySpec,
   allowFrom,
@@ -26,7 +26,7 @@ import {
   inNamespace,
   networkPolicy,
   podsLabelled,
-} from "./networkPolicy";
+} from "./network-policy";
 import {
   WorkloadMetadata,
   restrictedPodTemplate,

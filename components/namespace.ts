@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DNS_LABEL, noSystemNamespace } from "../domain";
-import { invalidArg, requireRule } from "./argValidation";
-import { inNamespace, networkPolicyArgs, podsLabelled } from "./networkPolicy";
+import { invalidArg, requireRule } from "./arg-validation";
+import { inNamespace, networkPolicyArgs, podsLabelled } from "./network-policy";
 
 export interface AppNamespaceArgs {
   name: string;

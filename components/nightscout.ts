@@ -11,7 +11,7 @@ import {
   isSecretLookingEnv,
   tlsSource,
 } from "../domain";
-import { invalidArg, requirePinnedImage, requireRule } from "./argValidation";
+import { invalidArg, requirePinnedImage, requireRule } from "./arg-validation";
 import {
   ANYWHERE,
   HTTPS_PORT,
@@ -21,7 +21,7 @@ import {
   inNamespace,
   NetworkPolicySpec,
   networkPolicy,
-} from "./networkPolicy";
+} from "./network-policy";
 import {
   WorkloadMetadata,
   restrictedPodTemplate,

@@ -1,6 +1,6 @@
 /**
  * Types that appear in more than one component's Args or outputs. Only types: the helpers
- * that build specs live in networkPolicy.ts, workload.ts and argValidation.ts.
+ * that build specs live in network-policy.ts, workload.ts and arg-validation.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
 

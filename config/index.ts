@@ -4,11 +4,11 @@
  * program before a resource is registered, with every problem listed at once.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { FerretDbArgs } from "../components/ferretDb";
+import type { FerretDbArgs } from "../components/ferret-db";
 import type { AppNamespaceArgs } from "../components/namespace";
 import { DBSIZE_SHARE_OF_VOLUME, DisplayUnits, INTERNET_PLUGINS } from "../domain";
 import type { NightscoutArgs } from "../components/nightscout";
-import type { PostgresClusterArgs } from "../components/postgresCluster";
+import type { PostgresClusterArgs } from "../components/postgres-cluster";
 import type { ResourceRequests } from "../components/types";
 import { ConfigError } from "./error";
 import { ConfigSource, Settings } from "./read";

@@ -2,14 +2,14 @@
  * `npm run migrate -- --stack <name> --from env:VAR|file:PATH [options]`: moves an existing
  * Nightscout's MongoDB into the stack's FerretDB, verified and resumable (docs/migration.md).
  *
- * Exit codes: MIGRATE_EXIT_CODES (migrate/exitCodes.ts): the post-deploy check's for
+ * Exit codes: MIGRATE_EXIT_CODES (migrate/exit-codes.ts): the post-deploy check's for
  * unreachable (2), credentials (3), mismatch (5) and usage (64), plus 7 (a document refused)
  * and 8 (documents wait in the dead-letter file). A killed run is resumed by running again.
  */
 import * as fs from "node:fs";
 import { scrub } from "../check/redact";
 import { uriSecrets } from "../check/uri";
-import { MIGRATE_EXIT_CODES, MigrateError } from "./exitCodes";
+import { MIGRATE_EXIT_CODES, MigrateError } from "./exit-codes";
 import { USAGE, parseCommandLine } from "./options";
 import { runMigration } from "./run";
 

@@ -7,7 +7,7 @@
 import { MongoClient, type Db } from "mongodb";
 import { classifyError } from "../check/classify";
 import { scrub } from "../check/redact";
-import { MIGRATE_EXIT_CODES, MigrateError } from "./exitCodes";
+import { MIGRATE_EXIT_CODES, MigrateError } from "./exit-codes";
 
 export interface Endpoint {
   /** "source" or "target": how messages name it. */

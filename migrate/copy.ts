@@ -1,16 +1,16 @@
 /**
  * The copy pass of one collection: each `_id` bucket read in `_id` order in batches of raw
- * BSON, each batch written as those bytes (rawBson.ts) while the next is read, the position saved after every batch. Run again,
+ * BSON, each batch written as those bytes (raw-bson.ts) while the next is read, the position saved after every batch. Run again,
  * it continues from the saved positions, which is also the catch-up pass: documents written
  * to the source since (new ObjectIds, later dates) come after the positions.
  */
 import type { Db, Document, FindCursor } from "mongodb";
 import { connectionError, type Endpoint } from "./connect";
-import type { DeadLetters } from "./deadLetter";
-import { MIGRATE_EXIT_CODES, MigrateError } from "./exitCodes";
-import { BUCKETS, bucketFilter, idText, isPositioned, parseIdText } from "./idOrder";
+import type { DeadLetters } from "./dead-letter";
+import { MIGRATE_EXIT_CODES, MigrateError } from "./exit-codes";
+import { BUCKETS, bucketFilter, idText, isPositioned, parseIdText } from "./id-order";
 import type { Progress } from "./progress";
-import { decodeFaithfully, MAX_BATCH_BYTES } from "./rawBson";
+import { decodeFaithfully, MAX_BATCH_BYTES } from "./raw-bson";
 import type { StateFile } from "./state";
 import type { Refusal, TargetWriter, WriteResult } from "./write";
 

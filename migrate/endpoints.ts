@@ -9,10 +9,10 @@ import { CHECK_ENV } from "../domain";
 import { overrideHost, parseMongoUri, uriSecrets } from "../check/uri";
 import { scrub } from "../check/redact";
 import type { Endpoint } from "./connect";
-import { MIGRATE_EXIT_CODES, MigrateError } from "./exitCodes";
+import { MIGRATE_EXIT_CODES, MigrateError } from "./exit-codes";
 import type { MigrateOptions, UriSource } from "./options";
 import { readUri } from "./options";
-import { startForward, type Forward } from "./portForward";
+import { startForward, type Forward } from "./port-forward";
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -14,11 +14,11 @@ import {
   type Endpoint,
 } from "./connect";
 import { copyCollection, type CopyCounts } from "./copy";
-import { DeadLetters } from "./deadLetter";
-import { dryRun } from "./dryRun";
+import { DeadLetters } from "./dead-letter";
+import { dryRun } from "./dry-run";
 import { sourceEndpoint, targetEndpoint, type Target } from "./endpoints";
-import { MIGRATE_EXIT_CODES, MigrateError } from "./exitCodes";
-import { parseIdText } from "./idOrder";
+import { MIGRATE_EXIT_CODES, MigrateError } from "./exit-codes";
+import { parseIdText } from "./id-order";
 import { ensureIndexes } from "./indexes";
 import { NIGHTSCOUT_COLLECTIONS, type MigrateOptions } from "./options";
 import { Progress, type ProgressSink } from "./progress";

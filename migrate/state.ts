@@ -10,7 +10,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { PositionedBucket } from "./idOrder";
+import type { PositionedBucket } from "./id-order";
 
 export const STATE_VERSION = 1;
 

@@ -10,7 +10,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import type { Db } from "mongodb";
-import { fieldNames } from "./bsonScan";
+import { fieldNames } from "./bson-scan";
 import { connectionError, type Endpoint } from "./connect";
 import { handleRefusals, type CopyContext } from "./copy";
 import {
@@ -21,8 +21,8 @@ import {
   compareIds,
   idText,
   type Bucket,
-} from "./idOrder";
-import { decodeFaithfully as decode, FAITHFUL_READ } from "./rawBson";
+} from "./id-order";
+import { decodeFaithfully as decode, FAITHFUL_READ } from "./raw-bson";
 
 export interface Difference {
   id: string;

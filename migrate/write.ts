@@ -1,6 +1,6 @@
 /**
  * Writing to the target: a batch of raw source documents goes in unordered, as the bytes the
- * source stored (rawBson.ts); a duplicate `_id` (a batch written again after an
+ * source stored (raw-bson.ts); a duplicate `_id` (a batch written again after an
  * interruption) is not an error; a document the target refuses is isolated and named with
  * its reason. A failure that is not about one document (the connection dropped, the server
  * refused the whole command) is retried one document at a time after a `ping` proves the
@@ -9,8 +9,8 @@
  */
 import { MongoNetworkError, MongoServerError, type Db, type Document } from "mongodb";
 import { connectionError, type Endpoint } from "./connect";
-import { MIGRATE_EXIT_CODES, MigrateError } from "./exitCodes";
-import { decodeFaithfully, documentSequence, replacementStatement } from "./rawBson";
+import { MIGRATE_EXIT_CODES, MigrateError } from "./exit-codes";
+import { decodeFaithfully, documentSequence, replacementStatement } from "./raw-bson";
 import { scrub } from "../check/redact";
 
 const DUPLICATE_KEY = 11000;

@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { BARMAN_PLUGIN } from "../domain";
 import type { PlatformOutputs } from "../domain/platform";
-import { OperatorRelease } from "./components/operatorRelease";
+import { OperatorRelease } from "./components/operator-release";
 import type { PlatformConfig } from "./config";
 import { RELEASES, loadMonitoringCrds, loadRelease } from "./manifests";
 import { moveNamespace, operatorVersionOf, withPluginImages, withResources } from "./transforms";

@@ -4,17 +4,17 @@ import {
   RESERVED_NIGHTSCOUT_ENV,
   RESERVED_POSTGRES_CONNECTIONS,
 } from "../domain";
-import { FerretDbArgs, validateFerretDbArgs } from "../components/ferretDb";
+import { FerretDbArgs, validateFerretDbArgs } from "../components/ferret-db";
 import { validateAppNamespaceArgs } from "../components/namespace";
 import { NightscoutArgs, validateNightscoutArgs } from "../components/nightscout";
-import { PostgresClusterArgs, validatePostgresClusterArgs } from "../components/postgresCluster";
+import { PostgresClusterArgs, validatePostgresClusterArgs } from "../components/postgres-cluster";
 import {
   backup,
   ferretArgs,
   namespaceArgs,
   nightscoutArgs,
   postgresArgs,
-} from "./helpers/componentArgs";
+} from "./helpers/component-args";
 
 describe("AppNamespace: validateAppNamespaceArgs", () => {
   test("accepts valid args", () => {

@@ -1,11 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import { FERRETDB_ROLLOUT_SURGE, POOL_SIZE_ANNOTATION, ferretDbConnectionBudget } from "../domain";
-import { FerretDb, ferretDbRollout } from "../components/ferretDb";
+import { FerretDb, ferretDbRollout } from "../components/ferret-db";
 import { AppNamespace } from "../components/namespace";
-import { clientAccess, egressTo, networkPolicyArgs } from "../components/networkPolicy";
+import { clientAccess, egressTo, networkPolicyArgs } from "../components/network-policy";
 import { Nightscout, nightscoutSettings } from "../components/nightscout";
-import { objectStoreEgressPorts } from "../components/objectStore";
-import { PostgresCluster } from "../components/postgresCluster";
+import { objectStoreEgressPorts } from "../components/object-store";
+import { PostgresCluster } from "../components/postgres-cluster";
 import { capture } from "../tools/capture";
 import {
   backup,
@@ -13,7 +13,7 @@ import {
   namespaceArgs,
   nightscoutArgs,
   postgresArgs,
-} from "./helpers/componentArgs";
+} from "./helpers/component-args";
 
 /**
  * Builds inside capture() and returns what `build` threw synchronously and every registration

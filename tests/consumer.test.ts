@@ -63,7 +63,7 @@ test("the MongoDB URI stays secret across the reference", async () => {
 });
 
 test("reads exactly the outputs the program exports", async () => {
-  const { nightscoutOutputs } = await import("../examples/consumer/nightscoutOutputs");
+  const { nightscoutOutputs } = await import("../examples/consumer/nightscout-outputs");
   const { stackOutputs } = await import("../outputs");
   const program = stackOutputs({
     namespace: "n",

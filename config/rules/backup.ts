@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { PostgresBackupArgs, PostgresRestoreArgs } from "../../components/postgresCluster";
+import type { PostgresBackupArgs, PostgresRestoreArgs } from "../../components/postgres-cluster";
 import { Settings } from "../read";
 import type { SettingKey } from "../settings";
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { nightscoutOutputs } from "./nightscoutOutputs";
+import { nightscoutOutputs } from "./nightscout-outputs";
 
 // A consumer, e.g. an uptime monitor or a reporting job, reads the nightscout stack's
 // outputs instead of repeating its names.

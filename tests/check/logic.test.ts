@@ -10,8 +10,8 @@ import {
   MongoServerSelectionError,
 } from "mongodb";
 import { AttemptTimeout, classifyError } from "../../check/classify";
-import { markerMismatch, newMarker } from "../../check/mongoProbe";
-import { normalizeUnits } from "../../check/nightscoutProbe";
+import { markerMismatch, newMarker } from "../../check/mongo-probe";
+import { normalizeUnits } from "../../check/nightscout-probe";
 import {
   formatAttemptFailure,
   formatOutcome,

@@ -16,7 +16,7 @@ import {
   secretData,
   stackOnE2eCluster,
   summary,
-} from "./localCluster";
+} from "./local-cluster";
 
 const e2e = stackOnE2eCluster("production");
 const { namespace } = e2e;

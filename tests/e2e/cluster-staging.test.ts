@@ -18,7 +18,7 @@ import {
   secretData,
   stackOnE2eCluster,
   summary,
-} from "./localCluster";
+} from "./local-cluster";
 
 const STACK = "staging";
 // The shortest deadline the program accepts: a failing check fails the update in 10 s.

@@ -2,7 +2,7 @@
  * The project's stand-in for pulumi-command (tools/command-provider) under the real engine
  * (CLI and PULUMI_HOME from tools/pulumi-toolchain.sh, which installs the stand-in as
  * resource-command-v1.2.1): `@pulumi/command` 1.2.1's `local.Command` in an inline program on a
- * file backend in a temp dir. Holds the semantics the program (components/postDeployCheck.ts)
+ * file backend in a temp dir. Holds the semantics the program (components/post-deploy-check.ts)
  * relies on: nothing runs in preview, create runs once, an unchanged up runs nothing, changed
  * triggers replace (create first, then delete with the old stdout), other changes update, secret
  * inputs and additionalSecretOutputs leave no plaintext in the checkpoint, a failing command

@@ -20,7 +20,7 @@ import {
   scratchStack,
   toolchainEnv,
 } from "../../tools/offline-engine";
-import { deployConsumer, expectOk } from "./localCluster";
+import { deployConsumer, expectOk } from "./local-cluster";
 
 const STACKS = ["staging", "production"] as const;
 /** The scratch stacks after their `up`, for the consumer test. */

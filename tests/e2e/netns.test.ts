@@ -9,7 +9,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import { insideNetns } from "../../tools/netns";
 import type { LocalCluster } from "../../tools/local-cluster/cluster";
-import { e2eCluster, freshNamespace } from "./localCluster";
+import { e2eCluster, freshNamespace } from "./local-cluster";
 
 const NAMESPACE = "netns-probe";
 

@@ -308,7 +308,7 @@ describe("the built random provider's schema is @pulumi/random 4.19.1's", () => 
 
 const PROJECT = "random-release-state";
 const PASSWORD = "app-password";
-/** What components/postgresCluster.ts asks for (its APP_PASSWORD_LENGTH, no special characters). */
+/** What components/postgres-cluster.ts asks for (its APP_PASSWORD_LENGTH, no special characters). */
 const ARGS = { length: 32, special: false } as const;
 
 /** A secret as `pulumi stack export --show-secrets` writes it (the engine's secret signature). */

@@ -8,7 +8,7 @@ import {
 } from "../../domain";
 import { SECRET_OUTPUTS } from "../../outputs";
 import { expectNoSecret } from "./leaks";
-import { describeNetworkInvariants } from "./networkInvariants";
+import { describeNetworkInvariants } from "./network-invariants";
 import {
   Props,
   T,
@@ -268,7 +268,7 @@ export function describeProgramInvariants(
       for (const r of resources()) {
         if (r.type === T.secret || r.type === T.password || !r.custom) continue;
         // The post-deploy check gets the URI through its environment, a secret input
-        // (tests/postDeployCheck.test.ts asserts its secrecy); nowhere else may it appear.
+        // (tests/post-deploy-check.test.ts asserts its secrecy); nowhere else may it appear.
         const checked = r.type === T.command ? { ...r.props, environment: undefined } : r.props;
         expectNoSecret(checked, secrets, r.name);
       }

@@ -7,7 +7,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Marker } from "../../check/mongoProbe";
+import type { Marker } from "../../check/mongo-probe";
 import { formatOutcome } from "../../check/outcome";
 import { runCheck } from "../../check/run";
 import { CHECK_EXIT_CODES as EXIT_CODES } from "../../domain";

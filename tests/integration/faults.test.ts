@@ -6,7 +6,7 @@
 import { runCheck } from "../../check/run";
 import { CHECK_EXIT_CODES as EXIT_CODES } from "../../domain";
 import { lines, runCli, type Run } from "./cli";
-import { startSilentServer, startSlowProxy, type FaultServer } from "./faultServers";
+import { startSilentServer, startSlowProxy, type FaultServer } from "./fault-servers";
 import { startHarness, type Harness } from "./harness";
 import { expectNoSecret, leakForms } from "../helpers/leaks";
 import { OVERSHOOT_MS, recordTiming } from "./timings";

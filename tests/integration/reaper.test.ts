@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { ferretPidFile } from "../../tools/data-path/reaper";
 import { PROJECT_DIR } from "./harness";
 
-const HOLDER = path.join(__dirname, "holdDataPath.ts");
+const HOLDER = path.join(__dirname, "hold-data-path.ts");
 const DIR_PREFIX = "nightscout-data-path-";
 
 /** The holder's temporary directory: its own, so no other data path on the machine is seen. */

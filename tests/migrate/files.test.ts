@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { BSON } from "mongodb";
-import { DeadLetters } from "../../migrate/deadLetter";
+import { DeadLetters } from "../../migrate/dead-letter";
 import { Progress, formatDuration, formatProgress } from "../../migrate/progress";
 import { formatReport, type RunReport } from "../../migrate/report";
 import { StateFile } from "../../migrate/state";

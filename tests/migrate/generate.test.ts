@@ -5,7 +5,7 @@
  */
 import { BSON, type Document } from "mongodb";
 import { READINGS_PER_DAY, dataset, hostileDocuments } from "../../migrate/generate";
-import { bucketOf, canonical } from "../../migrate/idOrder";
+import { bucketOf, canonical } from "../../migrate/id-order";
 
 const DAYS = 4;
 const all = (make: () => Iterable<Document>): Document[] => [...make()];

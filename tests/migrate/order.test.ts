@@ -11,7 +11,7 @@ import {
   compareIds,
   idText,
   parseIdText,
-} from "../../migrate/idOrder";
+} from "../../migrate/id-order";
 
 const { Int32, Long, Double, ObjectId, Binary } = BSON;
 

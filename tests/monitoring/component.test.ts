@@ -8,10 +8,10 @@ import {
   exporterConfig,
   validateMonitoringArgs,
 } from "../../components/monitoring";
-import { PostgresCluster } from "../../components/postgresCluster";
+import { PostgresCluster } from "../../components/postgres-cluster";
 import { GLUCOSE_EXPORTER_RESOURCES } from "../../domain/platform";
 import { parse, problems } from "../config/helpers";
-import { backup, postgresArgs } from "../helpers/componentArgs";
+import { backup, postgresArgs } from "../helpers/component-args";
 
 const valid = (): MonitoringArgs => ({
   namespace: "nightscout",

@@ -1,7 +1,7 @@
 /**
  * The operator suite's shared state: its own local cluster (.cache/operator/cluster, never the
  * one up:local or the e2e tests use) with the real CloudNative-PG operator running against it,
- * both started by globalSetup.ts and stopped by globalTeardown.ts.
+ * both started by global-setup.ts and stopped by global-teardown.ts.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";

@@ -1,7 +1,7 @@
 import { backupAgeAlert as policy } from "../../policies/rules/backup-age-alert";
 import { documentdbCluster, objectStore, scheduledBackup } from "./fixtures";
 import { runStackPolicy, set, type TestResource } from "./helpers";
-import { backupAgeAlertRule } from "./monitoringFixtures";
+import { backupAgeAlertRule } from "./monitoring-fixtures";
 
 const alertRule = (expr: string): TestResource =>
   set(backupAgeAlertRule(), "spec.groups.0.rules.0.expr", expr);

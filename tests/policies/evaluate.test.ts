@@ -20,7 +20,7 @@ import {
   redirectMiddleware,
   scheduledBackup,
 } from "./fixtures";
-import { backupAgeAlertRule } from "./monitoringFixtures";
+import { backupAgeAlertRule } from "./monitoring-fixtures";
 import { UNKNOWN_STRING, captured, set, urnOf } from "./helpers";
 
 const compliantStack = () => [

@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 // The migration's port-forward picks its local port the same way.
-import { freePort } from "../../migrate/portForward";
+import { freePort } from "../../migrate/port-forward";
 
 export { freePort };
 

@@ -1,6 +1,6 @@
 /**
  * The inline program of tests/e2e/random-provider.test.ts, run by driver.ts: one RandomPassword
- * as components/postgresCluster.ts asks for it, with the length the test says.
+ * as components/postgres-cluster.ts asks for it, with the length the test says.
  */
 import * as random from "@pulumi/random";
 import type { PulumiFn } from "@pulumi/pulumi/automation";

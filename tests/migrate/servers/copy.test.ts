@@ -11,7 +11,7 @@ import { BSON } from "mongodb";
 import { dataset, seed } from "../../../migrate/generate";
 import { NIGHTSCOUT_INDEXES, indexName } from "../../../migrate/indexes";
 import { NIGHTSCOUT_COLLECTIONS } from "../../../migrate/options";
-import { documentSequence, replacementStatement } from "../../../migrate/rawBson";
+import { documentSequence, replacementStatement } from "../../../migrate/raw-bson";
 import { storedRows } from "../../integration/harness";
 import { expectNoSecret } from "../../helpers/leaks";
 import {

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { dataset, seed } from "../../../migrate/generate";
-import { MIGRATE_EXIT_CODES } from "../../../migrate/exitCodes";
+import { MIGRATE_EXIT_CODES } from "../../../migrate/exit-codes";
 import { PROJECT_DIR, freePort } from "../../integration/harness";
 import { expectNoSecret } from "../../helpers/leaks";
 import { migrate, startPair, withClient, type Pair, type Run } from "./helpers";

@@ -16,7 +16,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { BSON, type Document } from "mongodb";
 import { dataset, hostileDocuments, seed } from "../../../migrate/generate";
-import { MIGRATE_EXIT_CODES } from "../../../migrate/exitCodes";
+import { MIGRATE_EXIT_CODES } from "../../../migrate/exit-codes";
 import { documentsTable, startHarness, type Harness } from "../../integration/harness";
 import { expectNoSecret } from "../../helpers/leaks";
 import { migrateArgs as args, migrate, readReport, snapshot, uriEnv, withClient } from "./helpers";

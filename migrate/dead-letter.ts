@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { BSON, type Document } from "mongodb";
-import { idText } from "./idOrder";
+import { idText } from "./id-order";
 
 export interface DeadLetter {
   collection: string;

@@ -9,7 +9,7 @@ import {
   documentSequence,
   MAX_BATCH_BYTES,
   replacementStatement,
-} from "../../migrate/rawBson";
+} from "../../migrate/raw-bson";
 import { dataset, hostileDocuments } from "../../migrate/generate";
 
 const raw = (doc: Document): Buffer => Buffer.from(BSON.serialize(doc));

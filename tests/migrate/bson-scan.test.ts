@@ -3,7 +3,7 @@
  * reordering that a decoded JavaScript object would hide.
  */
 import { BSON, type Document } from "mongodb";
-import { fieldNames } from "../../migrate/bsonScan";
+import { fieldNames } from "../../migrate/bson-scan";
 
 const raw = (doc: Document): Buffer => Buffer.from(BSON.serialize(doc));
 

@@ -7,14 +7,14 @@ import {
   POOL_SIZE_ANNOTATION,
   ferretDbV2Problem,
 } from "../domain";
-import { invalidArg, requirePinnedImage, requireWholeNumber } from "./argValidation";
+import { invalidArg, requirePinnedImage, requireWholeNumber } from "./arg-validation";
 import {
   NetworkPolicySpec,
   allowFrom,
   clientAccess,
   egressTo,
   networkPolicy,
-} from "./networkPolicy";
+} from "./network-policy";
 import {
   WorkloadMetadata,
   restrictedPodTemplate,

@@ -3,7 +3,7 @@
  * at the image's version), started with the configuration the program renders, probes the way
  * the rendered PodMonitor asks and reports the date of the newest CGM entry an uploader just
  * wrote to the real FerretDB. The alert rule (promtool-tested) reads that metric. What answers
- * the probe is a STAND-IN for Nightscout's API (nightscoutApiStandIn.ts), since no registry
+ * the probe is a STAND-IN for Nightscout's API (nightscout-api-stand-in.ts), since no registry
  * serves Nightscout 15.0.7: the exporter, its rendered config and credential are real, the
  * Nightscout in front of FerretDB is not.
  */
@@ -18,7 +18,7 @@ import { MongoClient } from "mongodb";
 import { freePort } from "../../tools/data-path/process";
 import { dataPathBuild } from "../../tools/data-path/servers";
 import { startHarness, type Harness } from "./harness";
-import { startNightscoutApiStandIn, type NightscoutApiStandIn } from "./nightscoutApiStandIn";
+import { startNightscoutApiStandIn, type NightscoutApiStandIn } from "./nightscout-api-stand-in";
 
 let h: Harness;
 let ns: NightscoutApiStandIn;

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type * as PostDeployCheckModule from "../components/postDeployCheck";
+import type * as PostDeployCheckModule from "../components/post-deploy-check";
 import { DEFAULT_CHECK_DEADLINE_SECONDS } from "../domain";
 import { capture, secretInput, type CaptureResult, type CapturedResource } from "../tools/capture";
 import { expectNoSecret, leakForms } from "./helpers/leaks";
@@ -54,7 +54,7 @@ describe("PostDeployCheck", () => {
   let checks: Checks;
 
   beforeAll(async () => {
-    mod = await import("../components/postDeployCheck");
+    mod = await import("../components/post-deploy-check");
     captured = await capture({
       stack: "test",
       respond: (args) =>

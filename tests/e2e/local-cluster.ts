@@ -131,7 +131,7 @@ export function deployConsumer(s: ScratchStack): (args: string[]) => RunResult {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir);
   const example = path.join(ROOT, "examples", "consumer");
-  for (const f of ["index.ts", "nightscoutOutputs.ts", "package.json"])
+  for (const f of ["index.ts", "nightscout-outputs.ts", "package.json"])
     fs.symlinkSync(path.join(example, f), path.join(dir, f));
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
   fs.copyFileSync(path.join(example, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));

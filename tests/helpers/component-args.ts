@@ -1,8 +1,8 @@
 /** Valid arguments for each component, and one backup destination; tests override a field. */
 import type { AppNamespaceArgs } from "../../components/namespace";
-import type { FerretDbArgs } from "../../components/ferretDb";
+import type { FerretDbArgs } from "../../components/ferret-db";
 import type { NightscoutArgs } from "../../components/nightscout";
-import type { PostgresClusterArgs } from "../../components/postgresCluster";
+import type { PostgresClusterArgs } from "../../components/postgres-cluster";
 
 export const resources = { cpuRequest: "100m", memoryRequest: "128Mi", memoryLimit: "256Mi" };
 

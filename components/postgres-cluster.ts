@@ -14,7 +14,7 @@ import {
   parseDocumentDbImageTag,
   sixFieldCronProblem,
 } from "../domain";
-import { invalidArg, requirePinnedImage, requireWholeNumber } from "./argValidation";
+import { invalidArg, requirePinnedImage, requireWholeNumber } from "./arg-validation";
 import {
   ANYWHERE,
   HTTPS_PORT,
@@ -26,17 +26,17 @@ import {
   NetworkPolicySpec,
   networkPolicy,
   podsLabelled,
-} from "./networkPolicy";
+} from "./network-policy";
 import {
   ObjectStoreArgs,
   createClusterObjectStores,
   objectStoreEgressPorts,
   validateObjectStoreArgs,
-} from "./objectStore";
+} from "./object-store";
 import { containerResources } from "./workload";
 import { PodEndpoint, ResourceRequests } from "./types";
 
-export type { ObjectStoreArgs } from "./objectStore";
+export type { ObjectStoreArgs } from "./object-store";
 
 /** Continuous WAL archiving plus scheduled base backups into an object store. */
 export type PostgresBackupArgs = ObjectStoreArgs & { retention: string; schedule: string };

@@ -8,7 +8,7 @@
  * The driver sends an OP_MSG document sequence (kind-1 section) for a command field whose
  * value is its `DocumentSequence`, with each document's bytes as pushed. The class is
  * internal to mongodb 6.x (it serves the driver's own client bulk write) and the version is
- * pinned in package.json; tests/migrate/rawBson.test.ts fails if it changes shape.
+ * pinned in package.json; tests/migrate/raw-bson.test.ts fails if it changes shape.
  */
 import { BSON, type Document } from "mongodb";
 

@@ -5,8 +5,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { invalidArg } from "./argValidation";
-import { HTTPS_PORT, KUBE_APISERVER_PORT } from "./networkPolicy";
+import { invalidArg } from "./arg-validation";
+import { HTTPS_PORT, KUBE_APISERVER_PORT } from "./network-policy";
 
 /** An S3-compatible object store. */
 export interface ObjectStoreArgs {

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as net from "node:net";
-import { MIGRATE_EXIT_CODES, MigrateError } from "./exitCodes";
+import { MIGRATE_EXIT_CODES, MigrateError } from "./exit-codes";
 
 export interface Forward {
   /** 127.0.0.1:<port> */
