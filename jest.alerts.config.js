@@ -1,6 +1,6 @@
 /**
  * The alert rules under `promtool test rules` (tests/alerts/*.alerts.ts): needs promtool, which
- * `bash tools/promtool.sh --path-only` installs (Debian's prometheus package, cached). Kept out
+ * `bash tools/parts/promtool.sh --path-only` installs (Debian's prometheus package, cached). Kept out
  * of `npm test` so a clone without apt still passes the unit tests. Run with `npm run test:alerts`.
  */
 const { transform } = require("./jest.config");

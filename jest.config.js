@@ -33,7 +33,7 @@ module.exports = {
     ],
   },
   // The CRDs and release manifests the tests read, fetched into the cache once (Go modules).
-  globalSetup: "<rootDir>/tools/upstream-files.setup.ts",
+  globalSetup: "<rootDir>/tools/lib/upstream-files.setup.ts",
   testTimeout: 30000,
   // Jest's default (one worker less than the CPUs) runs the suite in band on two cores; its
   // parent process idles while workers run, so give each core a worker.

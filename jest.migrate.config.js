@@ -13,7 +13,7 @@ module.exports = {
   roots: ["<rootDir>/tests/migrate/servers"],
   testMatch: ["**/*.test.ts"],
   transform,
-  // Builds the data path once when it is not cached yet (tools/data-path/build.sh).
+  // Builds the data path once when it is not cached yet (tools/parts/data-path/build.sh).
   globalSetup: "<rootDir>/tests/integration/global-setup.ts",
   // Starting two data paths, seeding and a full migration take minutes on a loaded machine.
   testTimeout: 600000,

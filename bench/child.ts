@@ -6,7 +6,7 @@
  * both numbers alike.
  */
 import { performance } from "perf_hooks";
-import { capture, type StackConfiguration } from "../tools/capture";
+import { capture, type StackConfiguration } from "../tools/lib/capture";
 
 /**
  * The program for one stack under the project's one mock harness, with the configuration the

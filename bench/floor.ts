@@ -1,5 +1,5 @@
 /**
- * The engine floor for bench/preview.ts, on the local cluster (tools/local-cluster, a cluster of
+ * The engine floor for bench/preview.ts, on the local cluster (tools/parts/local-cluster, a cluster of
  * the benchmark's own, stopped at the end): the preview of a one-resource program (a ConfigMap
  * through an explicit Kubernetes provider, as the program registers everything) on the same
  * engine, language host and provider, beside each stack's real preview (before anything
@@ -9,15 +9,15 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ROOT, policyArgs, type RunResult, type ScratchStack } from "../tools/offline-engine";
+import { ROOT, policyArgs, type RunResult, type ScratchStack } from "../tools/lib/offline-engine";
 import {
   localStack,
   stackNamespace,
   startLocalCluster,
   stopLocalCluster,
   type LocalCluster,
-} from "../tools/local-cluster/cluster";
-import { startLocalFerretDb } from "../tools/local-cluster/ferretdb";
+} from "../tools/parts/local-cluster/cluster";
+import { startLocalFerretDb } from "../tools/parts/local-cluster/ferretdb";
 
 export interface FloorRow {
   label: string;

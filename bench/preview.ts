@@ -1,5 +1,5 @@
 /**
- * Wall time of a real `pulumi preview` per stack (offline engine from tools/pulumi-toolchain.sh,
+ * Wall time of a real `pulumi preview` per stack (offline engine from tools/parts/pulumi-toolchain.sh,
  * local file backend, with and without the policy pack) beside evaluating the same program under
  * mocks in a fresh process (bench/child.ts), which is what `npm test` and `policy:check` pay.
  *
@@ -7,7 +7,7 @@
  * uses it, and from its TypeScript sources through ts-node, as it ran before (and still does
  * when the compiled pack is stale).
  *
- * Then the engine floor (bench/floor.ts): on the local cluster (tools/local-cluster), the preview
+ * Then the engine floor (bench/floor.ts): on the local cluster (tools/parts/local-cluster), the preview
  * of a one-resource program on the same engine and Kubernetes provider, and each stack's real
  * preview and `up` against the same cluster as a multiple of it (target: preview at most 2x).
  *
@@ -26,9 +26,9 @@ import {
   runPulumi,
   scratchStack,
   toolchainEnv,
-} from "../tools/offline-engine";
-import { stackConfig } from "../tools/capture";
-import { enterNetns } from "../tools/netns";
+} from "../tools/lib/offline-engine";
+import { stackConfig } from "../tools/lib/capture";
+import { enterNetns } from "../tools/lib/netns";
 import { engineFloor, type FloorRow } from "./floor";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -58,7 +58,7 @@ function mocked(stack: string): number {
 
 async function main() {
   // The engine floor runs on the local cluster: builds first, then the rest inside the
-  // network namespace (tools/netns.sh).
+  // network namespace (tools/parts/netns.sh).
   const outside = enterNetns();
   if (outside !== undefined) {
     process.exitCode = outside;

@@ -106,7 +106,7 @@ function underMocks(): boolean {
 async function refuse(error: PlatformStackError): Promise<void> {
   await pulumi.log.error(error.message);
   if (underMocks()) return;
-  // Run inline through the Automation API (tools/engine/run.ts), this process is the engine's
+  // Run inline through the Automation API (tools/parts/engine/run.ts), this process is the engine's
   // client, and exiting it ends the run before the engine prints the logged message: so it is
   // written to stderr too, where either entry point shows it.
   process.stderr.write(`${error.message}\n`);

@@ -1,15 +1,15 @@
 /**
  * The upstream files platform/ installs: the two release manifests and, on request, the
  * prometheus-operator CRDs. None is in the repository (docs/upstream-files.md). Each is taken
- * from the cache tools/upstream-files.sh fills from the operators' Go modules when it is there
+ * from the cache tools/parts/upstream-files.sh fills from the operators' Go modules when it is there
  * (the local, air-gapped runs), else downloaded from its pinned URL at `pulumi up` time; either
- * way its bytes must have the sha256 of tools/upstream-files.txt before anything is parsed.
+ * way its bytes must have the sha256 of tools/parts/upstream-files.txt before anything is parsed.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { kindDir, TABLE_FILE, sha256 as sha256Of, upstreamFile } from "../tools/upstream-files";
+import { kindDir, TABLE_FILE, sha256 as sha256Of, upstreamFile } from "../tools/lib/upstream-files";
 
 /** One Kubernetes object as a manifest holds it. */
 export interface KubernetesObject {
@@ -19,10 +19,10 @@ export interface KubernetesObject {
   [key: string]: unknown;
 }
 
-/** An upstream file by its name in tools/upstream-files.txt, with where to get it elsewhere. */
+/** An upstream file by its name in tools/parts/upstream-files.txt, with where to get it elsewhere. */
 export interface PinnedFile {
   file: string;
-  /** The cache folder tools/upstream-files.sh keeps it in. */
+  /** The cache folder tools/parts/upstream-files.sh keeps it in. */
   cacheDir: string;
   /** The same bytes on the web, for a machine without the cache. */
   url: string;
@@ -78,7 +78,7 @@ export function parseVerified(text: Buffer, origin: string, sha256: string): Kub
   const actual = sha256Of(text);
   if (actual !== sha256) {
     throw new Error(
-      `${origin}: sha256 is ${actual}, ${path.relative(process.cwd(), TABLE_FILE)} records ${sha256}; refusing to install it. Fix: bash tools/upstream-files.sh --all puts the pinned file in the cache (from its Go module), or when moving to a new release follow docs/upstream-files.md.`,
+      `${origin}: sha256 is ${actual}, ${path.relative(process.cwd(), TABLE_FILE)} records ${sha256}; refusing to install it. Fix: bash tools/parts/upstream-files.sh --all puts the pinned file in the cache (from its Go module), or when moving to a new release follow docs/upstream-files.md.`,
     );
   }
   return yaml
@@ -122,7 +122,7 @@ export function loadPinned(
   const got = download(url);
   if (!got.bytes) {
     throw new Error(
-      `${file.file} is not in the cache (${path.dirname(cached)}) and downloading ${url} failed: ${got.problem}. Fix: bash tools/upstream-files.sh --all fills the cache from the Go module proxy, or let this machine reach ${new URL(url).host}.`,
+      `${file.file} is not in the cache (${path.dirname(cached)}) and downloading ${url} failed: ${got.problem}. Fix: bash tools/parts/upstream-files.sh --all fills the cache from the Go module proxy, or let this machine reach ${new URL(url).host}.`,
     );
   }
   return parseVerified(got.bytes, url, file.sha256);

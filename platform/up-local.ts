@@ -1,6 +1,6 @@
 /**
  * `npm run platform:local`: the platform stack for real on a private local cluster
- * (tools/local-cluster: a real kube-apiserver, kwok in place of kubelets), then the app's
+ * (tools/parts/local-cluster: a real kube-apiserver, kwok in place of kubelets), then the app's
  * staging stack reading its outputs through a StackReference, twice:
  *
  * 1. `pulumi up` of platform/ (stack `local`: CloudNative-PG 1.30.0 into `db-operators`, the
@@ -20,9 +20,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
-import { enterNetns } from "../tools/netns";
-import { ROOT, runPulumi, scratchStack, toolchainEnv } from "../tools/offline-engine";
-import { CONTEXT, startLocalCluster } from "../tools/local-cluster/cluster";
+import { enterNetns } from "../tools/lib/netns";
+import { ROOT, runPulumi, scratchStack, toolchainEnv } from "../tools/lib/offline-engine";
+import { CONTEXT, startLocalCluster } from "../tools/parts/local-cluster/cluster";
 
 const BASE = path.join(ROOT, ".cache", "platform-local");
 const PASSPHRASE = "platform-local-passphrase";
@@ -48,7 +48,7 @@ const CLUSTER_DIR = path.join(BASE, "cluster");
 
 /** Stops this script's own cluster (never the shared one), so each run starts clean. */
 function stopPrivateCluster(): void {
-  spawnSync("bash", [path.join(ROOT, "tools", "local-cluster", "stop.sh")], {
+  spawnSync("bash", [path.join(ROOT, "tools", "parts", "local-cluster", "stop.sh")], {
     stdio: "inherit",
     env: { ...process.env, LOCAL_CLUSTER_DIR: CLUSTER_DIR },
   });

@@ -1,10 +1,10 @@
 /**
- * tools/capture.ts, the one mock harness, tested on its own: a failing program, captures in
+ * tools/lib/capture.ts, the one mock harness, tested on its own: a failing program, captures in
  * sequence, generated passwords, the wire's secret marker. Every other Pulumi test trusts these.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { PROJECT, capture, outputValue, secretInput } from "../tools/capture";
+import { PROJECT, capture, outputValue, secretInput } from "../tools/lib/capture";
 
 /** A custom resource with whatever inputs a test gives it. */
 class Thing extends pulumi.CustomResource {

@@ -6,7 +6,7 @@ import { clientAccess, egressTo, networkPolicyArgs } from "../components/network
 import { Nightscout, nightscoutSettings } from "../components/nightscout";
 import { objectStoreEgressPorts } from "../components/object-store";
 import { PostgresCluster } from "../components/postgres-cluster";
-import { capture } from "../tools/capture";
+import { capture } from "../tools/lib/capture";
 import {
   backup,
   ferretArgs,

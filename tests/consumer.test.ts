@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { capture, outputValue, type MockRegistration } from "../tools/capture";
+import { capture, outputValue, type MockRegistration } from "../tools/lib/capture";
 
 // examples/consumer under mocks: the StackReference answers with what the nightscout stack
 // exports (secret outputs flagged as the engine does).

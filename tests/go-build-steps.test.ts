@@ -1,11 +1,11 @@
 /**
- * tools/lib/go-build.sh's `timed`: a build step that fails half-way must fail the build, not
+ * tools/parts/go-build.sh's `timed`: a build step that fails half-way must fail the build, not
  * be logged as built (and stamped, and its stale binary used).
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 
-const LIB = path.resolve(__dirname, "..", "tools", "lib", "go-build.sh");
+const LIB = path.resolve(__dirname, "..", "tools", "parts", "go-build.sh");
 
 function runSteps(body: string): { status: number | null; stdout: string; stderr: string } {
   const script = ["set -euo pipefail", "log_tag=test", `source '${LIB}'`, body].join("\n");

@@ -1,8 +1,8 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { parseStackConfig } from "../config";
-import { configurationOf, stackConfig } from "../tools/capture";
-import { parseCommandLine } from "../tools/policy-check";
+import { configurationOf, stackConfig } from "../tools/lib/capture";
+import { parseCommandLine } from "../tools/commands/policy-check";
 
 /**
  * What the gate's program reads for a command line, in-process: its settings as the engine
@@ -25,7 +25,12 @@ const ROOT = path.resolve(__dirname, "..");
 function gate(...args: string[]) {
   const result = spawnSync(
     process.execPath,
-    [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/policy-check.ts", ...args],
+    [
+      require.resolve("ts-node/dist/bin"),
+      "--transpile-only",
+      "tools/commands/policy-check.ts",
+      ...args,
+    ],
     {
       cwd: ROOT,
       encoding: "utf8",

@@ -9,7 +9,12 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as PostDeployCheckModule from "../components/post-deploy-check";
 import { DEFAULT_CHECK_DEADLINE_SECONDS } from "../domain";
-import { capture, secretInput, type CaptureResult, type CapturedResource } from "../tools/capture";
+import {
+  capture,
+  secretInput,
+  type CaptureResult,
+  type CapturedResource,
+} from "../tools/lib/capture";
 import { expectNoSecret, leakForms } from "./helpers/leaks";
 
 const PASSWORD = "s3cr3t-P@ss/w0rd";

@@ -5,7 +5,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { SETTINGS as DECLARED, type Setting } from "../config/settings";
 import { MONITORING_CRDS, RELEASES } from "../platform/manifests";
-import { CRD_FILES } from "../tools/manifest-validation";
+import { CRD_FILES } from "../tools/lib/manifest-validation";
 import {
   CRD_DIR,
   STAGE_DIR,
@@ -13,8 +13,8 @@ import {
   kindDir,
   staleFiles,
   upstreamFile,
-} from "../tools/upstream-files";
-import { withProjectConfig, withTable } from "../tools/sync-settings";
+} from "../tools/lib/upstream-files";
+import { withProjectConfig, withTable } from "../tools/commands/sync-settings";
 
 /** Every declaration through the common interface (SETTINGS itself is a tuple of literals). */
 const SETTINGS: readonly Setting[] = DECLARED;
@@ -93,7 +93,8 @@ describe("upstream files: fetched from the operators' Go modules, never tracked"
       try {
         jest.isolateModules(() => {
           // eslint-disable-next-line @typescript-eslint/no-require-imports
-          loaded = (require("../tools/manifest-validation") as { SCHEMAS_DIR: string }).SCHEMAS_DIR;
+          loaded = (require("../tools/lib/manifest-validation") as { SCHEMAS_DIR: string })
+            .SCHEMAS_DIR;
         });
       } finally {
         if (saved === undefined) delete process.env.NIGHTSCOUT_SCHEMAS_DIR;
@@ -141,13 +142,13 @@ describe("upstream files: fetched from the operators' Go modules, never tracked"
     expect(tracked.length).toBeGreaterThan(100);
     expect(
       tracked.filter((f) =>
-        /^(schemas|platform\/manifests|tools\/local-cluster\/stages\/kwok-v[^/]*)\//.test(f),
+        /^(schemas|platform\/manifests|tools\/parts\/local-cluster\/stages\/kwok-v[^/]*)\//.test(f),
       ),
     ).toEqual([]);
     // The Stages committed beside them are the project's own stand-ins, and say so.
     expect(
       tracked.filter(
-        (f) => /^tools\/local-cluster\/stages\/.*\.yaml$/.test(f) && !/\/stand-in-[^/]*$/.test(f),
+        (f) => /^tools\/parts\/local-cluster\/stages\/.*\.yaml$/.test(f) && !/\/stand-in-[^/]*$/.test(f),
       ),
     ).toEqual([]);
     const pinned = new Set(UPSTREAM_FILES.map((f) => f.sha256));
@@ -163,15 +164,17 @@ describe("upstream files: fetched from the operators' Go modules, never tracked"
   });
 
   test("the local cluster gives kwok its Stages from the fetcher's folder, then the project's stand-ins", () => {
-    const start = read("tools/local-cluster/start.sh");
-    expect(start).toContain(`stage_dir="$(bash "$repo/tools/upstream-files.sh" --stage-dir)"`);
+    const start = read("tools/parts/local-cluster/start.sh");
+    expect(start).toContain(
+      `stage_dir="$(bash "$repo/tools/parts/upstream-files.sh" --stage-dir)"`,
+    );
     expect(start).toContain(`for f in "$stage_dir"/*.yaml "$here"/stages/*.yaml; do`);
     // Each cached file is one kwok Stage named as its row, so kwok's names and the stand-ins'
     // cannot collide unnoticed.
     const stages = UPSTREAM_FILES.filter((f) => f.kind === "stage");
     expect(fs.readdirSync(STAGE_DIR).sort()).toEqual(stages.map((f) => f.name).sort());
     const standIns = fs
-      .readdirSync(path.join(ROOT, "tools/local-cluster/stages"))
+      .readdirSync(path.join(ROOT, "tools/parts/local-cluster/stages"))
       .filter((f) => f.endsWith(".yaml"));
     for (const f of stages) {
       const docs = yaml.loadAll(fs.readFileSync(path.join(STAGE_DIR, f.name), "utf8")) as {

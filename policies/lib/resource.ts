@@ -1,6 +1,6 @@
 /**
  * A resource as a policy host outside the engine receives it: captured from the program under
- * mocks (tools/capture.ts) or written by hand in a spec. Defined here, in the pack, because the
+ * mocks (tools/lib/capture.ts) or written by hand in a spec. Defined here, in the pack, because the
  * pack runs without the repository's tools/ (the engine loads only policies/).
  */
 

@@ -15,9 +15,13 @@ const TEST_FILES = fs.readdirSync(TESTS_DIR).filter((f) => f.endsWith(".test.yam
 
 let promtool: string;
 beforeAll(() => {
-  promtool = execFileSync("bash", [path.join(ROOT, "tools", "promtool.sh"), "--path-only"], {
-    encoding: "utf8",
-  }).trim();
+  promtool = execFileSync(
+    "bash",
+    [path.join(ROOT, "tools", "parts", "promtool.sh"), "--path-only"],
+    {
+      encoding: "utf8",
+    },
+  ).trim();
 });
 
 function run(args: string[], cwd: string) {

@@ -1,5 +1,5 @@
 /**
- * The installed plugin as the engine meets it: tools/command-provider/install.sh writes the
+ * The installed plugin as the engine meets it: tools/parts/command-provider/install.sh writes the
  * launcher, the launcher starts as a process, prints the gRPC port on its first stdout line and
  * answers over gRPC. Also holds install.sh --check to its stamp: version, sources and checkout.
  */
@@ -13,10 +13,14 @@ import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import type * as pluginProto from "@pulumi/pulumi/proto/plugin_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { COMMAND_TYPE, STAND_IN_NOTICE, secretWire } from "../../tools/command-provider/provider";
+import {
+  COMMAND_TYPE,
+  STAND_IN_NOTICE,
+  secretWire,
+} from "../../tools/parts/command-provider/provider";
 
 const REPO = path.resolve(__dirname, "../..");
-const INSTALL = path.join(REPO, "tools/command-provider/install.sh");
+const INSTALL = path.join(REPO, "tools/parts/command-provider/install.sh");
 const VERSION = "1.2.1";
 
 let tmp: string;
@@ -120,24 +124,27 @@ describe("install.sh --check", () => {
     const clone = path.join(tmp, "clone");
     fs.mkdirSync(path.join(clone, "tools"), { recursive: true });
     fs.cpSync(
-      path.join(REPO, "tools/command-provider"),
-      path.join(clone, "tools/command-provider"),
+      path.join(REPO, "tools/parts/command-provider"),
+      path.join(clone, "tools/parts/command-provider"),
       {
         recursive: true,
       },
     );
     fs.copyFileSync(path.join(REPO, "tsconfig.json"), path.join(clone, "tsconfig.json"));
     fs.symlinkSync(path.join(REPO, "node_modules"), path.join(clone, "node_modules"));
-    const cloneInstall = path.join(clone, "tools/command-provider/install.sh");
+    const cloneInstall = path.join(clone, "tools/parts/command-provider/install.sh");
     expect(check(cloneInstall, pluginDir)).toBe(1);
 
     const cloneDir = path.join(tmp, "clone-plugin");
     execFileSync("bash", [cloneInstall, cloneDir, VERSION], { stdio: "pipe" });
     expect(check(cloneInstall, cloneDir)).toBe(0);
     expect(fs.readFileSync(path.join(cloneDir, "pulumi-resource-command"), "utf8")).toContain(
-      `${clone}/tools/command-provider/main.ts`,
+      `${clone}/tools/parts/command-provider/main.ts`,
     );
-    fs.appendFileSync(path.join(clone, "tools/command-provider/provider.ts"), "\n// edited\n");
+    fs.appendFileSync(
+      path.join(clone, "tools/parts/command-provider/provider.ts"),
+      "\n// edited\n",
+    );
     expect(check(cloneInstall, cloneDir)).toBe(1);
   });
 

@@ -1,5 +1,5 @@
 /**
- * The project's stand-in for pulumi-command (tools/command-provider/provider.ts), driven through
+ * The project's stand-in for pulumi-command (tools/parts/command-provider/provider.ts), driven through
  * its provider methods as the Node SDK's provider server calls them: values arrive and leave in
  * the wire form (secrets as signature objects), so these tests see what the engine would.
  */
@@ -13,7 +13,7 @@ import {
   containsSecret,
   reveal,
   secretWire,
-} from "../../tools/command-provider/provider";
+} from "../../tools/parts/command-provider/provider";
 
 const URN = `urn:pulumi:test::proj::${COMMAND_TYPE}::check-run`;
 const BASE_ENV = {

@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { exampleOf } from "../../config/read";
 import { SETTINGS, Setting } from "../../config/settings";
 import { evaluatePolicies, type PolicyPackConfig } from "../../policies/evaluate";
-import { capture, stackConfig } from "../../tools/capture";
+import { capture, stackConfig } from "../../tools/lib/capture";
 import { kubernetesObjects, manifestValidator, type Props } from "../helpers/program";
 
 const RUNS = Number(process.env.FC_PROGRAM_RUNS ?? 5);

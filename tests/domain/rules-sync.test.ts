@@ -7,14 +7,14 @@ import { ENVIRONMENTS, RULES } from "../../domain";
 import { rulesEnforcedOnSettings } from "../../config/rules/catalogue";
 import { rulesEnforcedOnObjects } from "../../policies/lib/catalogue";
 import { evaluatePolicies } from "../../policies/evaluate";
-import { captureStack } from "../../tools/capture";
+import { captureStack } from "../../tools/lib/capture";
 import {
   FACTS_FILE,
   packConfigFile,
   packConfigFor,
   packConfigText,
   withRuleTable,
-} from "../../tools/sync-rules";
+} from "../../tools/commands/sync-rules";
 
 const read = (file: string) => fs.readFileSync(file, "utf8");
 
@@ -78,7 +78,8 @@ describe("a value of the catalogue has one home", () => {
       () => {
         /* eslint-disable @typescript-eslint/no-require-imports */
         const { problems } = require("../config/helpers") as typeof import("../config/helpers");
-        const sync = require("../../tools/sync-rules") as typeof import("../../tools/sync-rules");
+        const sync =
+          require("../../tools/commands/sync-rules") as typeof import("../../tools/commands/sync-rules");
         const policy =
           require("../../policies/rules/cnpg-min-instances") as typeof import("../../policies/rules/cnpg-min-instances");
         /* eslint-enable @typescript-eslint/no-require-imports */
@@ -110,7 +111,8 @@ describe("a value of the catalogue has one home", () => {
       () => {
         /* eslint-disable @typescript-eslint/no-require-imports */
         const { problems } = require("../config/helpers") as typeof import("../config/helpers");
-        const sync = require("../../tools/sync-rules") as typeof import("../../tools/sync-rules");
+        const sync =
+          require("../../tools/commands/sync-rules") as typeof import("../../tools/commands/sync-rules");
         /* eslint-enable @typescript-eslint/no-require-imports */
         return { program: problems({ namespace: "infra" }), table: sync.ruleTable() };
       },

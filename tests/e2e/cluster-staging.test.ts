@@ -1,13 +1,13 @@
 /**
  * Staging, deployed for real: `pulumi up` with the real engine and providers against the local
- * cluster's real kube-apiserver (tools/local-cluster; kwok instead of kubelets, two documented
+ * cluster's real kube-apiserver (tools/parts/local-cluster; kwok instead of kubelets, two documented
  * stand-ins), with the post-deploy check running inside the update through
  * `kubectl port-forward` to a local FerretDB. A missing build is built (minutes), never skipped.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { policyArgs } from "../../tools/offline-engine";
-import { localStack } from "../../tools/local-cluster/cluster";
+import { policyArgs } from "../../tools/lib/offline-engine";
+import { localStack } from "../../tools/parts/local-cluster/cluster";
 import { expectNoSecret } from "../helpers/leaks";
 import {
   changedSteps,

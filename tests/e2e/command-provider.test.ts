@@ -1,6 +1,6 @@
 /**
- * The project's stand-in for pulumi-command (tools/command-provider) under the real engine
- * (CLI and PULUMI_HOME from tools/pulumi-toolchain.sh, which installs the stand-in as
+ * The project's stand-in for pulumi-command (tools/parts/command-provider) under the real engine
+ * (CLI and PULUMI_HOME from tools/parts/pulumi-toolchain.sh, which installs the stand-in as
  * resource-command-v1.2.1): `@pulumi/command` 1.2.1's `local.Command` in an inline program on a
  * file backend in a temp dir. Holds the semantics the program (components/post-deploy-check.ts)
  * relies on: nothing runs in preview, create runs once, an unchanged up runs nothing, changed
@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { OpMap } from "@pulumi/pulumi/automation";
-import { toolchainEnv } from "../../tools/offline-engine";
+import { toolchainEnv } from "../../tools/lib/offline-engine";
 import { expectNoSecret, findSecret } from "../helpers/leaks";
 import { inlineStack, type InlineStack } from "./inline/client";
 import type { InlineResult } from "./inline/protocol";
@@ -74,7 +74,8 @@ beforeAll(async () => {
   const bin = (env.PATH ?? "")
     .split(":")
     .find((dir) => dir !== "" && fs.existsSync(path.join(dir, "pulumi")));
-  if (!bin) throw new Error("no pulumi on the toolchain's PATH: run tools/pulumi-toolchain.sh");
+  if (!bin)
+    throw new Error("no pulumi on the toolchain's PATH: run tools/parts/pulumi-toolchain.sh");
   stack = inlineStack<CommandSpec>(
     {
       stackName: STACK,

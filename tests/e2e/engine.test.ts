@@ -1,9 +1,9 @@
 /**
  * End-to-end with the real Pulumi engine, offline (`npm run test:e2e`): CLI v3.274.1, the
  * Kubernetes provider 4.25.0 and the random provider 4.19.1 (bridged from registry modules)
- * built by tools/pulumi-toolchain.sh, on scratch stacks in a local file backend
- * (tools/offline-engine.ts). No language host exists here: the program runs inline through the
- * Automation API (tools/engine/run.ts), the policy pack through tools/engine/run-policy-pack.
+ * built by tools/parts/pulumi-toolchain.sh, on scratch stacks in a local file backend
+ * (tools/lib/offline-engine.ts). No language host exists here: the program runs inline through the
+ * Automation API (tools/parts/engine/run.ts), the policy pack through tools/parts/engine/run-policy-pack.
  * Nothing reaches a cluster here: `up` runs with renderYamlToDirectory
  * (tests/e2e/cluster-*.test.ts deploy to the local cluster).
  */
@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { expectNoSecret } from "../helpers/leaks";
-import { ManifestValidator } from "../../tools/manifest-validation";
+import { ManifestValidator } from "../../tools/lib/manifest-validation";
 import {
   ensurePolicyPackDeps,
   policyArgs,
@@ -19,7 +19,7 @@ import {
   ScratchStack,
   scratchStack,
   toolchainEnv,
-} from "../../tools/offline-engine";
+} from "../../tools/lib/offline-engine";
 import { deployConsumer, expectOk } from "./local-cluster";
 
 const STACKS = ["staging", "production"] as const;
@@ -48,7 +48,7 @@ test("no Node.js language host anywhere the engine looks: the runs below prove t
   ];
   const found = places.filter((dir) => fs.existsSync(path.join(dir, "pulumi-language-nodejs")));
   expect(found).toEqual([]);
-  expect(policyArgs("staging")[1]).toMatch(/tools\/engine\/run-policy-pack$/);
+  expect(policyArgs("staging")[1]).toMatch(/tools\/parts\/engine\/run-policy-pack$/);
   expect(fs.statSync(policyArgs("staging")[1]).mode & 0o111).not.toBe(0);
 });
 

@@ -1,5 +1,5 @@
 /**
- * Shared set-up of the e2e tests on the local cluster (tools/local-cluster): a cluster of the
+ * Shared set-up of the e2e tests on the local cluster (tools/parts/local-cluster): a cluster of the
  * tests' own (state in .cache/e2e/local-cluster, never the one `npm run up:local` uses),
  * stacks on it, the local FerretDB behind the port-forward route, and small readers of what
  * the engine and the API server say. The cluster is stopped by the e2e global teardown.
@@ -16,14 +16,14 @@ import {
   toolchainEnv,
   type RunResult,
   type ScratchStack,
-} from "../../tools/offline-engine";
+} from "../../tools/lib/offline-engine";
 import {
   localStack,
   stackNamespace,
   startLocalCluster,
   type LocalCluster,
-} from "../../tools/local-cluster/cluster";
-import { startLocalFerretDb, type LocalFerretDb } from "../../tools/local-cluster/ferretdb";
+} from "../../tools/parts/local-cluster/cluster";
+import { startLocalFerretDb, type LocalFerretDb } from "../../tools/parts/local-cluster/ferretdb";
 
 export const E2E_CLUSTER_DIR = path.join(ROOT, ".cache", "e2e", "local-cluster");
 

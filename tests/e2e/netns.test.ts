@@ -1,14 +1,14 @@
 /**
  * The e2e tests, the local cluster and the engine run inside the project's network namespace
- * (tools/netns.sh; `npm run test:e2e` enters it after the builds). There, only loopback exists:
+ * (tools/parts/netns.sh; `npm run test:e2e` enters it after the builds). There, only loopback exists:
  * the cluster's Service and pod addresses (10.96.0.0/16, 10.244.0.0/16 from kwok) lead nowhere,
  * so a dial to them fails at once instead of sending packets towards the machine's network.
  */
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
-import { insideNetns } from "../../tools/netns";
-import type { LocalCluster } from "../../tools/local-cluster/cluster";
+import { insideNetns } from "../../tools/lib/netns";
+import type { LocalCluster } from "../../tools/parts/local-cluster/cluster";
 import { e2eCluster, freshNamespace } from "./local-cluster";
 
 const NAMESPACE = "netns-probe";

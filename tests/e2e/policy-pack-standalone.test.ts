@@ -5,7 +5,7 @@
  * the real engine in a preview, precompiled and from its sources.
  *
  * In the e2e suite for the engine. `npm ci` runs inside the network namespace, where no
- * registry answers: it is served from npm's cache, which tools/local-cluster/prepare.sh (run
+ * registry answers: it is served from npm's cache, which tools/parts/local-cluster/prepare.sh (run
  * before the suite) fills by installing the pack in the checkout.
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
@@ -13,10 +13,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { evaluatePolicies, type PolicyPackConfig } from "../../policies/evaluate";
-import { captureStack, type CapturedResource } from "../../tools/capture";
-import { ROOT, scratchStack, toolchainEnv } from "../../tools/offline-engine";
+import { captureStack, type CapturedResource } from "../../tools/lib/capture";
+import { ROOT, scratchStack, toolchainEnv } from "../../tools/lib/offline-engine";
 
-const LAUNCHER = path.join(ROOT, "tools", "engine", "run-policy-pack");
+const LAUNCHER = path.join(ROOT, "tools", "parts", "engine", "run-policy-pack");
 
 let copy: string;
 let pack: string;

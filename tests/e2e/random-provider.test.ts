@@ -1,5 +1,5 @@
 /**
- * The project's own random provider (tools/random-provider, docs/random-provider.md: Terraform's
+ * The project's own random provider (tools/parts/random-provider, docs/random-provider.md: Terraform's
  * random provider bridged from registry modules, standing in for the pulumi-random release binary
  * that no registry serves) against what the program relies on:
  *
@@ -9,7 +9,7 @@
  *    and a changed length on the same state is a replace (so `same` is the provider's verdict,
  *    not a preview that compares nothing).
  *
- * Needs the built toolchain (tools/pulumi-toolchain.sh, run by toolchainEnv()).
+ * Needs the built toolchain (tools/parts/pulumi-toolchain.sh, run by toolchainEnv()).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -23,7 +23,7 @@ import type { Deployment, OpType } from "@pulumi/pulumi/automation";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { GetSchemaRequest } from "@pulumi/pulumi/proto/provider_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { ROOT, toolchainEnv } from "../../tools/offline-engine";
+import { ROOT, toolchainEnv } from "../../tools/lib/offline-engine";
 import { inlineStack, type InlineStack } from "./inline/client";
 import type { InlineStackSpec } from "./inline/protocol";
 import type { RandomSpec } from "./inline/random-program";
@@ -37,7 +37,7 @@ const SDK_JS = fs.readFileSync(path.join(SDK_DIR, "randomPassword.js"), "utf8");
 /** The resource token the SDK registers RandomPassword under. */
 const TOKEN = /RandomPassword\.__pulumiType = '([^']+)'/.exec(SDK_JS)?.[1] ?? "(none found)";
 
-/** The toolchain's env (built by tools/pulumi-toolchain.sh when missing), for the tests that run it. */
+/** The toolchain's env (built by tools/parts/pulumi-toolchain.sh when missing), for the tests that run it. */
 let env: NodeJS.ProcessEnv;
 
 /** The plugin the toolchain put where the engine looks for random at the SDK's version. */
@@ -402,7 +402,7 @@ function releaseCheckpoint(stack: string, passphraseSalt: string): Deployment {
 function cliRoot(): string {
   for (const dir of (env.PATH ?? "").split(path.delimiter))
     if (dir && fs.existsSync(path.join(dir, "pulumi"))) return path.dirname(dir);
-  throw new Error("no pulumi on the toolchain's PATH: run tools/pulumi-toolchain.sh");
+  throw new Error("no pulumi on the toolchain's PATH: run tools/parts/pulumi-toolchain.sh");
 }
 
 describe("a checkpoint in the shape the release provider writes previews same with the built provider", () => {
@@ -500,12 +500,12 @@ describe("a checkpoint in the shape the release provider writes previews same wi
   }, 300_000);
 });
 
-describe("tools/random-provider/build.sh", () => {
+describe("tools/parts/random-provider/build.sh", () => {
   test("refuses a version its module pins are not for, and says how to fix it", () => {
     const out = path.join(os.tmpdir(), "random-provider-never-built");
     const r = spawnSync(
       "bash",
-      [path.join(ROOT, "tools/random-provider/build.sh"), out, "4.20.0"],
+      [path.join(ROOT, "tools/parts/random-provider/build.sh"), out, "4.20.0"],
       {
         encoding: "utf8",
       },
@@ -519,7 +519,7 @@ describe("tools/random-provider/build.sh", () => {
   test("--stamp names the version and the glue's sources, so an edit to them rebuilds", () => {
     const r = spawnSync(
       "bash",
-      [path.join(ROOT, "tools/random-provider/build.sh"), "--stamp", "4.19.1"],
+      [path.join(ROOT, "tools/parts/random-provider/build.sh"), "--stamp", "4.19.1"],
       {
         encoding: "utf8",
       },

@@ -1,6 +1,6 @@
 /**
  * The two entry points to one program: `pulumi up` with the official CLI (its language host
- * loads the project's main module) and the project's own runs (tools/engine/run.ts hands the
+ * loads the project's main module) and the project's own runs (tools/parts/engine/run.ts hands the
  * same module to the Automation API inline). If they ever named different files, a test run
  * would prove nothing about what users deploy.
  */
@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
-import { inlineProgram, programModule } from "../../tools/engine/program";
+import { inlineProgram, programModule } from "../../tools/parts/engine/program";
 
 const ROOT = path.resolve(__dirname, "../..");
 

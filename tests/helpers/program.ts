@@ -5,8 +5,8 @@ import {
   outputValue,
   type CaptureResult,
   type CapturedResource,
-} from "../../tools/capture";
-import { ManifestValidator } from "../../tools/manifest-validation";
+} from "../../tools/lib/capture";
+import { ManifestValidator } from "../../tools/lib/manifest-validation";
 
 export type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,7 +1,7 @@
-import { dataPathBuild } from "../../tools/data-path/servers";
+import { dataPathBuild } from "../../tools/parts/data-path/servers";
 
 /**
- * Builds the data path once when it is not cached yet (tools/data-path/build.sh: PostgreSQL 15
+ * Builds the data path once when it is not cached yet (tools/parts/data-path/build.sh: PostgreSQL 15
  * from apt, FerretDB v1.24.2 and json_exporter from the Go module proxy), so no test's timeout
  * covers a build.
  */

@@ -15,8 +15,8 @@ import { parseImage } from "../../domain";
 import { NEWEST_ENTRY_METRIC } from "../../domain/alerts";
 import { DEFAULT_GLUCOSE_EXPORTER_IMAGE } from "../../domain/platform";
 import { MongoClient } from "mongodb";
-import { freePort } from "../../tools/data-path/process";
-import { dataPathBuild } from "../../tools/data-path/servers";
+import { freePort } from "../../tools/parts/data-path/process";
+import { dataPathBuild } from "../../tools/parts/data-path/servers";
 import { startHarness, type Harness } from "./harness";
 import { startNightscoutApiStandIn, type NightscoutApiStandIn } from "./nightscout-api-stand-in";
 

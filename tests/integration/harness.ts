@@ -1,5 +1,5 @@
 /**
- * The integration tests' servers, configured from what the program renders (tools/data-path/):
+ * The integration tests' servers, configured from what the program renders (tools/parts/data-path/):
  * Debian's PostgreSQL 15, bootstrapped as CloudNative-PG bootstraps the rendered Cluster, and
  * FerretDB v1.24.2 (postgresql handler) with the rendered container environment, on free loopback
  * ports. Clients log in with the SCRAM credentials in the rendered MongoDB URI. The cluster runs
@@ -10,9 +10,9 @@ import {
   startLocalDataPath,
   type DataPathOptions,
   type LocalDataPath,
-} from "../../tools/data-path/servers";
+} from "../../tools/parts/data-path/servers";
 
-export { freePort, PG_BIN, PROJECT_DIR } from "../../tools/data-path/servers";
+export { freePort, PG_BIN, PROJECT_DIR } from "../../tools/parts/data-path/servers";
 export type Harness = LocalDataPath;
 
 export async function startHarness(options: DataPathOptions = {}): Promise<Harness> {

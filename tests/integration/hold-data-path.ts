@@ -3,7 +3,7 @@
  * Prints one JSON line with the data path's directory once it is up; with `frozen` it then
  * freezes PostgreSQL (SIGSTOP), as the outage tests do.
  */
-import { startLocalDataPath } from "../../tools/data-path/servers";
+import { startLocalDataPath } from "../../tools/parts/data-path/servers";
 
 async function main(): Promise<void> {
   const h = await startLocalDataPath();

@@ -7,7 +7,7 @@
  * database it names. Production's render, whose settings are the strictest.
  */
 import { MongoClient } from "mongodb";
-import { DOCUMENTDB_LIBRARIES, ferretDbPostgresDatabase } from "../../tools/data-path/local";
+import { DOCUMENTDB_LIBRARIES, ferretDbPostgresDatabase } from "../../tools/parts/data-path/local";
 import { lines } from "./cli";
 import { startHarness, storedDocuments, type Harness } from "./harness";
 

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ferretPidFile } from "../../tools/data-path/reaper";
+import { ferretPidFile } from "../../tools/parts/data-path/reaper";
 import { PROJECT_DIR } from "./harness";
 
 const HOLDER = path.join(__dirname, "hold-data-path.ts");

@@ -12,7 +12,7 @@ const ROOT = path.resolve(__dirname, "../..");
 
 test("start.sh outside the namespace refuses at once, names the fix, and starts nothing", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "netns-guard-"));
-  const r = spawnSync("bash", [path.join(ROOT, "tools/local-cluster/start.sh")], {
+  const r = spawnSync("bash", [path.join(ROOT, "tools/parts/local-cluster/start.sh")], {
     encoding: "utf8",
     // A namespace name that does not exist: this process is outside it, whoever runs the test.
     env: {
@@ -24,12 +24,14 @@ test("start.sh outside the namespace refuses at once, names the fix, and starts 
   });
   expect(r.status).toBe(1);
   expect(r.stderr).toContain("refusing to start outside the network namespace");
-  expect(r.stderr).toContain("Fix: bash tools/netns.sh exec bash tools/local-cluster/start.sh");
+  expect(r.stderr).toContain(
+    "Fix: bash tools/parts/netns.sh exec bash tools/parts/local-cluster/start.sh",
+  );
   expect(fs.readdirSync(dir)).toEqual([]);
 });
 
 test("netns.sh refuses a command line it does not know, and exec without a command", () => {
-  const netns = path.join(ROOT, "tools/netns.sh");
+  const netns = path.join(ROOT, "tools/parts/netns.sh");
   const unknown = spawnSync("bash", [netns, "enter"], { encoding: "utf8" });
   expect(unknown.status).toBe(2);
   expect(unknown.stderr).toContain("usage:");

@@ -7,7 +7,7 @@ import {
   backupMaxAgeSeconds,
   longestScheduleGapSeconds,
 } from "../../domain/alerts";
-import { RULES_FILE, rulesFileText } from "../../tools/sync-alerts";
+import { RULES_FILE, rulesFileText } from "../../tools/commands/sync-alerts";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const TESTS_DIR = path.join(ROOT, "monitoring", "tests");

@@ -1,7 +1,7 @@
 /** The Monitoring component's own argument checks, and the settings that feed it. */
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { capture, outputValue, secretInput } from "../../tools/capture";
+import { capture, outputValue, secretInput } from "../../tools/lib/capture";
 import {
   Monitoring,
   MonitoringArgs,

@@ -5,7 +5,7 @@
  */
 import { PlatformStackError, checkPlatformOutputs, platformProblems } from "../../config/platform";
 import { MIN_CNPG_OPERATOR_VERSION } from "../../domain/platform";
-import { capture, stackConfig } from "../../tools/capture";
+import { capture, stackConfig } from "../../tools/lib/capture";
 import { problems } from "../config/helpers";
 
 const STACK = "organization/nightscout-platform/production";

@@ -11,7 +11,7 @@ import * as yaml from "js-yaml";
 import { parseQuantity } from "../../domain";
 import { alertGroups } from "../../domain/alerts";
 import { evaluatePolicies, type PolicyPackConfig } from "../../policies/evaluate";
-import { TEST_SECRETS } from "../../tools/capture";
+import { TEST_SECRETS } from "../../tools/lib/capture";
 import { describeProgramInvariants } from "../helpers/invariants";
 import { Props, T, containerOf, manifestValidator, selects, useProgram } from "../helpers/program";
 

@@ -2,7 +2,7 @@
  * The program's Cluster as the API server stored it after the operator's mutating webhook
  * (mcluster.cnpg.io) and validating webhook (vcluster.cnpg.io) let it in.
  */
-import { waitFor } from "../../tools/cnpg-operator/operator";
+import { waitFor } from "../../tools/parts/cnpg-operator/operator";
 import type { StackOnOperator } from "./stack";
 import { operatorLog } from "./suite";
 

@@ -1,7 +1,7 @@
 /**
  * Starts the operator suite's own local cluster without the stand-in that marks CNPG Clusters
  * Ready (LOCAL_CLUSTER_CNPG_STAND_IN=off: the real operator writes their status here), then
- * the real CloudNative-PG operator against it (tools/cnpg-operator/operator.ts), and records
+ * the real CloudNative-PG operator against it (tools/parts/cnpg-operator/operator.ts), and records
  * where the tests find them. Runs inside the network namespace (npm run test:operator).
  */
 import { spawnSync } from "child_process";
@@ -15,7 +15,7 @@ import {
   startOperator,
   type K8sObject,
   type RunningOperator,
-} from "../../tools/cnpg-operator/operator";
+} from "../../tools/parts/cnpg-operator/operator";
 import { CLUSTER_DIR, STATE_DIR, STATE_FILE, localCluster, type SuiteState } from "./suite";
 
 declare global {
@@ -39,11 +39,11 @@ function persistentVolumes(count: number): K8sObject[] {
 }
 
 export default async function globalSetup(): Promise<void> {
-  const netns = path.join(__dirname, "../../tools/netns.sh");
+  const netns = path.join(__dirname, "../../tools/parts/netns.sh");
   if (spawnSync("bash", [netns, "inside"], { stdio: "ignore" }).status !== 0) {
     throw new Error(
       "the operator suite talks to pod and Service addresses: run it inside the network " +
-        "namespace (npm run test:operator, or bash tools/netns.sh exec jest -c jest.operator.config.js)",
+        "namespace (npm run test:operator, or bash tools/parts/netns.sh exec jest -c jest.operator.config.js)",
     );
   }
   // Before anything starts: a missing build is one clear error, not a cluster left running.

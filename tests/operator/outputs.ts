@@ -4,7 +4,7 @@
  * the initdb Job with the program's bootstrap SQL, the Cluster spec the instance manager reads
  * pg_ident and pg_hba from, and the PodDisruptionBudgets.
  */
-import { waitFor } from "../../tools/cnpg-operator/operator";
+import { waitFor } from "../../tools/parts/cnpg-operator/operator";
 import type { StackOnOperator } from "./stack";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

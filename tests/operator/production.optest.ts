@@ -10,7 +10,7 @@
  * CRD schema only. The Cluster cannot become Ready without an instance manager (kwok runs no
  * container); this suite runs separately from the full-stack `npm run up:local`.
  */
-import { CNPG_VERSION, waitFor } from "../../tools/cnpg-operator/operator";
+import { CNPG_VERSION, waitFor } from "../../tools/parts/cnpg-operator/operator";
 import { describeClusterAdmission } from "./admission";
 import { stackOnOperator } from "./stack";
 import { operatorLog } from "./suite";

@@ -1,9 +1,9 @@
 /**
- * A stack's objects, as the program renders them under the mock harness (tools/capture.ts),
+ * A stack's objects, as the program renders them under the mock harness (tools/lib/capture.ts),
  * applied to the operator suite's cluster (suite.ts).
  */
-import { captureStack } from "../../tools/capture";
-import type { K8sObject, Kubectl } from "../../tools/cnpg-operator/operator";
+import { captureStack } from "../../tools/lib/capture";
+import type { K8sObject, Kubectl } from "../../tools/parts/cnpg-operator/operator";
 import { suiteKubectl } from "./suite";
 
 type Obj = K8sObject & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

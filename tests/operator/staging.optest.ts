@@ -1,6 +1,6 @@
 /**
  * Staging's CloudNative-PG Cluster on the real CloudNative-PG operator v1.30.0 (built from its
- * Go module by tools/cnpg-operator/build.sh, run out of cluster against this suite's local
+ * Go module by tools/parts/cnpg-operator/build.sh, run out of cluster against this suite's local
  * cluster, inside the project's network namespace).
  *
  * Proven here: the program's Cluster passes the operator's own defaulting and validating
@@ -14,7 +14,7 @@
  * full-stack `npm run up:local`, whose cluster marks Clusters Ready with a kwok stand-in
  * instead of running this operator.
  */
-import { waitFor } from "../../tools/cnpg-operator/operator";
+import { waitFor } from "../../tools/parts/cnpg-operator/operator";
 import { describeClusterAdmission } from "./admission";
 import { describeControllerOutputs } from "./outputs";
 import { stackOnOperator } from "./stack";

@@ -6,7 +6,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { Kubectl } from "../../tools/cnpg-operator/operator";
+import { Kubectl } from "../../tools/parts/cnpg-operator/operator";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const STATE_DIR = path.join(ROOT, ".cache", "operator");
@@ -37,14 +37,15 @@ export function operatorLog(): string {
   return fs.readFileSync(suiteState().operatorLog, "utf8");
 }
 
-/** Runs a script of tools/local-cluster with this suite's cluster directory. */
+/** Runs a script of tools/parts/local-cluster with this suite's cluster directory. */
 export function localCluster(script: "start.sh" | "stop.sh"): string {
-  const result = spawnSync("bash", [path.join(ROOT, "tools/local-cluster", script)], {
+  const result = spawnSync("bash", [path.join(ROOT, "tools/parts/local-cluster", script)], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
     timeout: 300_000,
     env: { ...process.env, LOCAL_CLUSTER_DIR: CLUSTER_DIR, LOCAL_CLUSTER_CNPG_STAND_IN: "off" },
   });
-  if (result.status !== 0) throw new Error(`tools/local-cluster/${script} exited ${result.status}`);
+  if (result.status !== 0)
+    throw new Error(`tools/parts/local-cluster/${script} exited ${result.status}`);
   return result.stdout.trim().split("\n").pop() ?? "";
 }

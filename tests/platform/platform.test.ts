@@ -23,8 +23,8 @@ import {
 } from "../../platform/manifests";
 import { deployPlatform } from "../../platform/program";
 import { imagesOf } from "../../platform/transforms";
-import { capture, type CapturedResource } from "../../tools/capture";
-import { crdDir, manifestPath } from "../../tools/upstream-files";
+import { capture, type CapturedResource } from "../../tools/lib/capture";
+import { crdDir, manifestPath } from "../../tools/lib/upstream-files";
 import { Props, manifestValidator } from "../helpers/program";
 
 const PROJECT = "nightscout-platform";
@@ -327,7 +327,7 @@ test("a manifest whose checksum differs from its provenance is refused before it
     const actual = createHash("sha256").update(fs.readFileSync(file)).digest("hex");
     expect(() => loadManifest(file, RELEASES.cnpg.sha256)).toThrow(`sha256 is ${actual}, `);
     expect(() => loadManifest(file, RELEASES.cnpg.sha256)).toThrow(
-      /, tools\/upstream-files.txt records f8bede43.*; refusing to install it\. Fix: bash tools\/upstream-files.sh --all/,
+      /, tools\/parts\/upstream-files.txt records f8bede43.*; refusing to install it\. Fix: bash tools\/parts\/upstream-files.sh --all/,
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -409,7 +409,7 @@ describe("a release from the cache, else from its URL, checked by sha256 either 
     expect(() =>
       loadPinned(cnpg, { cacheDir: path.join(scratch, "empty"), url: `${base}/altered.yaml` }),
     ).toThrow(
-      `${base}/altered.yaml: sha256 is ${altered}, tools/upstream-files.txt records ${cnpg.sha256}; refusing to install it.`,
+      `${base}/altered.yaml: sha256 is ${altered}, tools/parts/upstream-files.txt records ${cnpg.sha256}; refusing to install it.`,
     );
   });
 
@@ -417,7 +417,7 @@ describe("a release from the cache, else from its URL, checked by sha256 either 
     expect(() =>
       loadPinned(cnpg, { cacheDir: path.join(scratch, "empty"), url: `${base}/nothing.yaml` }),
     ).toThrow(
-      `cnpg-1.30.0.yaml is not in the cache (${path.join(scratch, "empty")}) and downloading ${base}/nothing.yaml failed: HTTP 404 Not Found. Fix: bash tools/upstream-files.sh --all fills the cache from the Go module proxy, or let this machine reach 127.0.0.1:${base.split(":")[2]}.`,
+      `cnpg-1.30.0.yaml is not in the cache (${path.join(scratch, "empty")}) and downloading ${base}/nothing.yaml failed: HTTP 404 Not Found. Fix: bash tools/parts/upstream-files.sh --all fills the cache from the Go module proxy, or let this machine reach 127.0.0.1:${base.split(":")[2]}.`,
     );
   });
 

@@ -10,12 +10,12 @@ import { ConfigError } from "../../config";
 import { PLATFORM_OUTPUT_KEYS } from "../../domain/platform";
 import { parsePlatformConfig } from "../../platform/config";
 import { PLATFORM_SETTINGS, PROJECT } from "../../platform/settings";
-import { capture } from "../../tools/capture";
+import { capture } from "../../tools/lib/capture";
 import {
   withPlatformProjectConfig,
   withProjectConfig,
   withPlatformTable,
-} from "../../tools/sync-settings";
+} from "../../tools/commands/sync-settings";
 
 const ROOT = path.resolve(__dirname, "../..");
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");

@@ -8,13 +8,13 @@
 # Debian packages are system-wide and stay installed: their install time is measured once in
 # docs/data-path.md (about 50 s) and is not repeated here.
 #
-#   bash tools/measure-cold-builds.sh [clone-dir]     prints one line per build, then the total
+#   bash tools/commands/measure-cold-builds.sh [clone-dir]     prints one line per build, then the total
 #
 # Runs on a fresh clone of the repository (the working tree's committed state), so nothing of
 # the working copy's node_modules or caches is reused. Removes its HOME afterwards.
 set -uo pipefail
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 mode=builds
 if [[ "${1:-}" == --ci ]]; then
   mode=ci
@@ -48,13 +48,13 @@ if [[ "$mode" == ci ]]; then
   tail -n 3 "${work}/.ci-run.log"
 else
   measure "npm ci" npm ci --no-audit --no-fund
-  measure "upstream files" bash tools/upstream-files.sh --all
-  measure "pulumi toolchain" bash tools/pulumi-toolchain.sh
-  measure "local cluster" bash tools/local-cluster/build.sh
-  measure "data path (FerretDB v1)" bash tools/install-integration-deps.sh
+  measure "upstream files" bash tools/parts/upstream-files.sh --all
+  measure "pulumi toolchain" bash tools/parts/pulumi-toolchain.sh
+  measure "local cluster" bash tools/parts/local-cluster/build.sh
+  measure "data path (FerretDB v1)" bash tools/commands/install-integration-deps.sh
   measure "up:local staging" npm run -s up:local -- staging
   measure "down:local" npm run -s down:local
-  measure "cnpg operator" bash tools/cnpg-operator/build.sh
+  measure "cnpg operator" bash tools/parts/cnpg-operator/build.sh
 fi
 printf '%-28s %5d s (%d min)\n' "total" $((SECONDS - total_started)) $(((SECONDS - total_started + 59) / 60))
 if [[ "${KEEP_COLD_HOME:-}" != 1 ]]; then

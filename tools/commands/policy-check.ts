@@ -15,10 +15,10 @@ import {
   hasMandatoryViolations,
   type PolicyPackConfig,
   type Violation,
-} from "../policies/evaluate";
-import { captureStack, type CapturedResource } from "./capture";
+} from "../../policies/evaluate";
+import { captureStack, type CapturedResource } from "../lib/capture";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "../..");
 
 const USAGE =
   "usage: policy:check -- --stack <name> [--set key=value ...] [--secret key=value ...]";

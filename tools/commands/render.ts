@@ -1,14 +1,14 @@
 /**
  * `npm run render -- <stack> [extra pulumi up flags]`: `pulumi up --yes` of the stack with the
- * real engine (tools/pulumi-toolchain.sh), on a scratch copy of the project and a local file
- * backend under .cache/render/ (tools/offline-engine.ts, the same setup the e2e tests use), with
+ * real engine (tools/parts/pulumi-toolchain.sh), on a scratch copy of the project and a local file
+ * backend under .cache/render/ (tools/lib/offline-engine.ts, the same setup the e2e tests use), with
  * the Kubernetes provider writing manifests to rendered/<stack>/ instead of applying them,
  * postDeployCheck off and the policy pack enforced with the stack's policy config. The committed
  * stack files are never written. rendered/ holds Secrets in plaintext (test values): gitignored.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ROOT, ensurePolicyPackDeps, policyArgs, scratchStack } from "./offline-engine";
+import { ROOT, ensurePolicyPackDeps, policyArgs, scratchStack } from "../lib/offline-engine";
 
 function main(): number {
   const [stack, ...extra] = process.argv.slice(2);

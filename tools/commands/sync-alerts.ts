@@ -7,9 +7,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { RULES_FILE_PARAMETERS, alertGroups } from "../domain/alerts";
+import { RULES_FILE_PARAMETERS, alertGroups } from "../../domain/alerts";
 
-export const RULES_FILE = path.resolve(__dirname, "..", "monitoring", "alerts.rules.yaml");
+export const RULES_FILE = path.resolve(__dirname, "..", "..", "monitoring", "alerts.rules.yaml");
 
 export function rulesFileText(): string {
   const header = [

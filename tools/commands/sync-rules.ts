@@ -6,9 +6,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ENVIRONMENTS, type Environment, RULES, type AnyRule } from "../domain";
+import { ENVIRONMENTS, type Environment, RULES, type AnyRule } from "../../domain";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "../..");
 export const FACTS_FILE = path.join(ROOT, "docs", "domain-facts.md");
 export const packConfigFile = (environment: Environment) =>
   path.join(ROOT, "policies", "config", `${environment}.json`);

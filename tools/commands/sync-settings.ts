@@ -6,10 +6,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { SETTINGS, type Setting } from "../config/settings";
-import { PLATFORM_SETTINGS } from "../platform/settings";
+import { SETTINGS, type Setting } from "../../config/settings";
+import { PLATFORM_SETTINGS } from "../../platform/settings";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "../..");
 
 export const BEGIN = "<!-- config-table:begin (npm run sync:settings) -->";
 export const END = "<!-- config-table:end -->";

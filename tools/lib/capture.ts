@@ -9,12 +9,12 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import type { CapturedResource } from "../policies/lib/resource";
+import type { CapturedResource } from "../../policies/lib/resource";
 
 export type { CapturedResource };
 
 export const PROJECT = "nightscout";
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "../..");
 const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 const STACK = "pulumi:pulumi:Stack";
 
@@ -325,7 +325,7 @@ export function captureStack(
   return capture({
     stack,
     configuration: stackConfig(stack, overrides, secrets),
-    loadProgram: () => import("../index") as Promise<Record<string, unknown>>,
+    loadProgram: () => import("../../index") as Promise<Record<string, unknown>>,
   });
 }
 

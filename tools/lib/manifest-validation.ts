@@ -15,12 +15,12 @@ import { CRD_DIR, ensureUpstreamFiles } from "./upstream-files";
  *   package's type declarations.
  * - Traefik Middleware: @kubernetes-models/traefik, the same way.
  * - CloudNative-PG, Barman Cloud plugin and prometheus-operator kinds: the upstream CRDs from
- *   the operators' Go modules (tools/upstream-files.ts fetches them into the cache and checks
+ *   the operators' Go modules (tools/lib/upstream-files.ts fetches them into the cache and checks
  *   their sha256; docs/upstream-files.md), compiled with ajv after closing every object schema
  *   that lists its properties. NIGHTSCOUT_SCHEMAS_DIR points at another folder with the same
  *   file names, e.g. a newer operator release's CRDs to try before moving the table.
  */
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "../..");
 export const SCHEMAS_DIR = process.env.NIGHTSCOUT_SCHEMAS_DIR ?? CRD_DIR;
 
 export const CRD_FILES = [

@@ -1,13 +1,13 @@
 /**
- * The project's network namespace (tools/netns.sh) from TypeScript: the commands that start or
+ * The project's network namespace (tools/parts/netns.sh) from TypeScript: the commands that start or
  * talk to the local cluster build and download what they need first, then run the rest of
  * themselves inside it, where only loopback exists.
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 
-const NETNS = path.join(__dirname, "netns.sh");
-const PREPARE = path.join(__dirname, "local-cluster", "prepare.sh");
+const NETNS = path.join(__dirname, "..", "parts", "netns.sh");
+const PREPARE = path.join(__dirname, "..", "parts", "local-cluster", "prepare.sh");
 
 export function insideNetns(): boolean {
   return spawnSync("bash", [NETNS, "inside"], { stdio: "ignore" }).status === 0;
@@ -15,7 +15,7 @@ export function insideNetns(): boolean {
 
 /**
  * Outside the namespace: builds and downloads what the local cluster's commands need
- * (tools/local-cluster/prepare.sh), then runs this same script again inside the namespace
+ * (tools/parts/local-cluster/prepare.sh), then runs this same script again inside the namespace
  * (with ts-node, the same arguments and environment) and returns its exit status. Inside:
  * returns undefined, and the caller goes on.
  */
@@ -23,7 +23,7 @@ export function enterNetns(): number | undefined {
   if (insideNetns()) return undefined;
   const prepared = spawnSync("bash", [PREPARE], { stdio: ["ignore", "inherit", "inherit"] });
   if (prepared.status !== 0) {
-    throw new Error(`tools/local-cluster/prepare.sh failed (exit ${prepared.status})`);
+    throw new Error(`tools/parts/local-cluster/prepare.sh failed (exit ${prepared.status})`);
   }
   const r = spawnSync(
     "bash",

@@ -1,11 +1,11 @@
 /**
- * Runs the real Pulumi engine (built by tools/pulumi-toolchain.sh) on a scratch copy of this
+ * Runs the real Pulumi engine (built by tools/parts/pulumi-toolchain.sh) on a scratch copy of this
  * project: a local file backend, a test passphrase and test secrets, all under .cache/ (gitignored).
  * The committed Pulumi.<stack>.yaml files are copied, never written. Used by tests/e2e,
- * bench/preview.ts, tools/render.ts, up:local and platform:local.
+ * bench/preview.ts, tools/commands/render.ts, up:local and platform:local.
  *
  * The operations that run the program (up, preview, refresh, destroy) go through the Automation
- * API with the program inline (tools/engine/run.ts), since no registry serves the Node.js language
+ * API with the program inline (tools/parts/engine/run.ts), since no registry serves the Node.js language
  * host; every other command (stack, config, output) is the CLI's own.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
@@ -13,17 +13,17 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-export const ROOT = path.resolve(__dirname, "..");
+export const ROOT = path.resolve(__dirname, "../..");
 export const PROJECT = "nightscout";
 
 /** Files of the program the scratch project links to (never copies, so edits show at once). */
 const LINKED = ["index.ts", "outputs.ts", "components", "config", "node_modules", "package.json"];
 
-/** The CLI commands that run the program, and so go through tools/engine/run.ts. */
+/** The CLI commands that run the program, and so go through tools/parts/engine/run.ts. */
 const PROGRAM_OPERATIONS = new Set(["up", "preview", "refresh", "destroy"]);
-const ENGINE_RUNNER = path.join(ROOT, "tools", "engine", "run.ts");
-/** The policy pack as an executable the engine launches itself (tools/engine/run-policy-pack). */
-export const POLICY_PACK_LAUNCHER = path.join(ROOT, "tools", "engine", "run-policy-pack");
+const ENGINE_RUNNER = path.join(ROOT, "tools", "parts", "engine", "run.ts");
+/** The policy pack as an executable the engine launches itself (tools/parts/engine/run-policy-pack). */
+export const POLICY_PACK_LAUNCHER = path.join(ROOT, "tools", "parts", "engine", "run-policy-pack");
 
 /**
  * The command line for `pulumi <args>` on stack `stack`: the CLI itself, or for the operations
@@ -53,11 +53,11 @@ let cachedEnv: NodeJS.ProcessEnv | undefined;
 
 /**
  * The env of the offline engine: PATH, PULUMI_HOME and the no-download switches, from
- * `tools/pulumi-toolchain.sh` (which builds what is missing first; a no-op when warm).
+ * `tools/parts/pulumi-toolchain.sh` (which builds what is missing first; a no-op when warm).
  */
 export function toolchainEnv(): NodeJS.ProcessEnv {
   if (cachedEnv) return cachedEnv;
-  const out = execFileSync("bash", [path.join(ROOT, "tools/pulumi-toolchain.sh")], {
+  const out = execFileSync("bash", [path.join(ROOT, "tools/parts/pulumi-toolchain.sh")], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -1,6 +1,6 @@
 /**
- * The upstream files (tools/upstream-files.txt: CRDs, release manifests, kwok Stages) for the
- * TypeScript side: the schema check, the platform program and the tests. Fetching is tools/upstream-files.sh's
+ * The upstream files (tools/parts/upstream-files.txt: CRDs, release manifests, kwok Stages) for the
+ * TypeScript side: the schema check, the platform program and the tests. Fetching is tools/parts/upstream-files.sh's
  * alone; this module reads the same table and checks the cached files in-process, so a warm
  * call spawns nothing, and runs the script only when a file is missing or not the table's.
  */
@@ -27,8 +27,8 @@ export interface UpstreamFile {
   sha256: string;
 }
 
-export const TABLE_FILE = path.join(__dirname, "upstream-files.txt");
-const SCRIPT = path.join(__dirname, "upstream-files.sh");
+export const TABLE_FILE = path.join(__dirname, "..", "parts", "upstream-files.txt");
+const SCRIPT = path.join(__dirname, "..", "parts", "upstream-files.sh");
 
 /** The same cache the script fills (NIGHTSCOUT_UPSTREAM_CACHE moves both). */
 export const UPSTREAM_CACHE =
@@ -38,7 +38,7 @@ export const CRD_DIR = path.join(UPSTREAM_CACHE, "crds");
 export const MANIFEST_DIR = path.join(UPSTREAM_CACHE, "manifests");
 export const STAGE_DIR = path.join(UPSTREAM_CACHE, "stages");
 
-/** The folder of a kind's files, the one tools/upstream-files.sh links them into. */
+/** The folder of a kind's files, the one tools/parts/upstream-files.sh links them into. */
 export const kindDir = (kind: UpstreamKind): string =>
   ({ crd: CRD_DIR, manifest: MANIFEST_DIR, stage: STAGE_DIR })[kind];
 

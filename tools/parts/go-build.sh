@@ -1,11 +1,11 @@
 # shellcheck shell=bash
-# Shell functions shared by the Go build scripts tools/pulumi-toolchain.sh and
-# tools/local-cluster/build.sh. Both build binaries from Go wrapper modules into caches keyed by
+# Shell functions shared by the Go build scripts tools/parts/pulumi-toolchain.sh and
+# tools/parts/local-cluster/build.sh. Both build binaries from Go wrapper modules into caches keyed by
 # version, take the same machine-wide build lock and report their steps the same way; this file
 # exists so that those steps are written once and the two scripts cannot drift apart.
 #
 # Sourced, not run: each script sources it relative to its own directory, e.g.
-#   source "$(dirname "${BASH_SOURCE[0]}")/lib/go-build.sh"
+#   source "$(dirname "${BASH_SOURCE[0]}")/go-build.sh"
 # and sets log_tag (the prefix of its log lines) before calling anything here.
 
 # log <words...>: one line on stderr, prefixed with the calling script's [$log_tag].

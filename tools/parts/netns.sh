@@ -9,11 +9,11 @@
 # range that is not ours. Inside this namespace only loopback exists, so such a dial fails at
 # once ("Network is unreachable") and nothing leaves the machine.
 #
-#   tools/netns.sh exec <cmd...>   run <cmd> inside (creating the namespace first); when this
+#   tools/parts/netns.sh exec <cmd...>   run <cmd> inside (creating the namespace first); when this
 #                                  process is already inside, just run it
-#   tools/netns.sh inside          exit 0 when this process is inside the namespace
-#   tools/netns.sh ensure          create it if missing: a fresh namespace, loopback up, nothing else
-#   tools/netns.sh delete          remove it (processes still inside keep it alive until they end)
+#   tools/parts/netns.sh inside          exit 0 when this process is inside the namespace
+#   tools/parts/netns.sh ensure          create it if missing: a fresh namespace, loopback up, nothing else
+#   tools/parts/netns.sh delete          remove it (processes still inside keep it alive until they end)
 #
 # The namespace is a named one (`unshare --net=/run/netns/<name>`, the same file `ip netns`
 # uses), so that separate commands, `npm run up:local` and later `npm run down:local` or a

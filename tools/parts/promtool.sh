@@ -8,13 +8,13 @@
 # A promtool already on PATH (any 2.x) is used as is; PROMTOOL=/path overrides both.
 # Idempotent: a cached binary is reused; the download runs under the shared build lock.
 #
-# Usage: tools/promtool.sh [--path-only] [promtool test rules args...]
+# Usage: tools/parts/promtool.sh [--path-only] [promtool test rules args...]
 #   --path-only  prints the promtool path (installing it if needed) and exits.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "${here}/.." && pwd)"
+root="$(cd "${here}/../.." && pwd)"
 cache="${HOME}/.cache/nightscout-stack"
 mkdir -p "${cache}"
 

@@ -2,9 +2,9 @@
 # Builds the complete Pulumi engine for offline use into a cache keyed by version; a warm cache
 # makes this a fast no-op.
 #
-#   tools/pulumi-toolchain.sh            build what is missing, then print the env to use
-#   eval "$(tools/pulumi-toolchain.sh --env)"   or   source tools/pulumi-env.sh
-#   tools/pulumi-toolchain.sh --check    exit 1 if anything is missing or stale
+#   tools/parts/pulumi-toolchain.sh            build what is missing, then print the env to use
+#   eval "$(tools/parts/pulumi-toolchain.sh --env)"   or   source tools/parts/pulumi-env.sh
+#   tools/parts/pulumi-toolchain.sh --check    exit 1 if anything is missing or stale
 #
 # What it builds or installs (docs/offline-engine.md explains every choice and every refusal),
 # every source from a package registry:
@@ -12,12 +12,12 @@
 #                              wrapper module)
 #   - resource-kubernetes      github.com/pulumi/pulumi-kubernetes/provider/v4 (Go module proxy)
 #   - resource-random          Terraform's random provider bridged by the project's own glue, from
-#                              registry modules only (tools/random-provider/)
+#                              registry modules only (tools/parts/random-provider/)
 #   - resource-command         the project's own STAND-IN for pulumi-command, on the Node SDK's
-#                              provider server (tools/command-provider/): no registry serves the
+#                              provider server (tools/parts/command-provider/): no registry serves the
 #                              real provider
 # No language host: the project runs its programs through the Automation API with the program
-# inline (tools/engine/), which hosts the Node.js runtime in its own process.
+# inline (tools/parts/engine/), which hosts the Node.js runtime in its own process.
 #
 # Env: PULUMI_TOOLCHAIN_CACHE (default ~/.cache/nightscout-stack/pulumi), GOPATH/GOMODCACHE as
 # usual (module downloads land in the standard module cache).
@@ -26,9 +26,9 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/.." && pwd)"
-# shellcheck source=SCRIPTDIR/lib/go-build.sh
-source "$here/lib/go-build.sh"
+repo="$(cd "$here/../.." && pwd)"
+# shellcheck source=SCRIPTDIR/go-build.sh
+source "$here/go-build.sh"
 log_tag=pulumi-toolchain
 
 npm_pin() { # the exact version of an npm dependency in package.json
@@ -100,7 +100,7 @@ if all_fresh; then
   exit 0
 fi
 if [ "$mode" = check ]; then
-  log "toolchain missing or stale in $cache (run tools/pulumi-toolchain.sh)"
+  log "toolchain missing or stale in $cache (run tools/parts/pulumi-toolchain.sh)"
   exit 1
 fi
 

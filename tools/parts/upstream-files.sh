@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# The upstream files (tools/upstream-files.txt: CRDs, release manifests, kwok Stages), from the
+# The upstream files (tools/parts/upstream-files.txt: CRDs, release manifests, kwok Stages), from the
 # Go modules of the projects that publish them, in the cache and checked against the table's
 # sha256. Prints where they are:
 #
-#   tools/upstream-files.sh --crd-dir           the folder holding every `crd` row under its name
-#   tools/upstream-files.sh --manifest-dir      the folder holding every `manifest` row
-#   tools/upstream-files.sh --manifest <name>   the path of one release manifest
-#   tools/upstream-files.sh --stage-dir         the folder holding every `stage` row (kwok Stages)
-#   tools/upstream-files.sh --all               all three folders, one a line
+#   tools/parts/upstream-files.sh --crd-dir           the folder holding every `crd` row under its name
+#   tools/parts/upstream-files.sh --manifest-dir      the folder holding every `manifest` row
+#   tools/parts/upstream-files.sh --manifest <name>   the path of one release manifest
+#   tools/parts/upstream-files.sh --stage-dir         the folder holding every `stage` row (kwok Stages)
+#   tools/parts/upstream-files.sh --all               all three folders, one a line
 #
 # A warm run hashes the cached files and touches no network. A file that is missing or whose
 # sha256 is not the table's is fetched again: `go mod download -json <module>@<version>` (the
@@ -29,7 +29,7 @@ die() {
   exit 1
 }
 
-usage="usage: tools/upstream-files.sh --crd-dir | --manifest-dir | --manifest <name> | --stage-dir | --all"
+usage="usage: tools/parts/upstream-files.sh --crd-dir | --manifest-dir | --manifest <name> | --stage-dir | --all"
 want=""
 manifest=""
 case "${1:-}" in
@@ -87,7 +87,7 @@ stale() {
 mapfile -t todo < <(stale)
 if [ "${#todo[@]}" -gt 0 ]; then
   command -v go >/dev/null ||
-    die "the upstream files (CRDs, release manifests, kwok Stages) come from Go modules, and go is not on PATH. Fix: install Go (https://go.dev/dl/), then run bash tools/upstream-files.sh --all"
+    die "the upstream files (CRDs, release manifests, kwok Stages) come from Go modules, and go is not on PATH. Fix: install Go (https://go.dev/dl/), then run bash tools/parts/upstream-files.sh --all"
   mkdir -p "$cache/crds" "$cache/manifests" "$cache/stages"
   # One fetch at a time: jest's global setup, start.sh and a shell may all ask at once.
   exec 9>"$cache/.lock"
@@ -101,7 +101,7 @@ if [ "${#todo[@]}" -gt 0 ]; then
       # Outside any module, so no go.mod or go.work of the caller's applies.
       if ! json="$(cd / && GOWORK=off GOFLAGS=-mod=mod go mod download -json "$module" 2>&1)"; then
         reason="$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Error": "\(.*\)",\{0,1\}$/\1/p' | tail -n 1 | sed 's/\\n\\t\{0,1\}/ /g; s/\.$//')"
-        die "go mod download $module failed: ${reason:-$(printf '%s\n' "$json" | tail -n 1)}. Fix: let go reach its module proxy ($(go env GOPROXY)), then run bash tools/upstream-files.sh --all"
+        die "go mod download $module failed: ${reason:-$(printf '%s\n' "$json" | tail -n 1)}. Fix: let go reach its module proxy ($(go env GOPROXY)), then run bash tools/parts/upstream-files.sh --all"
       fi
       dirs[$module]="$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
       [ -d "${dirs[$module]}" ] || die "go mod download $module printed no module directory"

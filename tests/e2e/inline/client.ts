@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import type { Deployment } from "@pulumi/pulumi/automation";
-import { ROOT } from "../../../tools/offline-engine";
+import { ROOT } from "../../../tools/lib/offline-engine";
 import type { InlineRequest, InlineResult, InlineStackSpec, Operation } from "./protocol";
 
 const DRIVER = path.join(__dirname, "driver.ts");

@@ -3,14 +3,14 @@
 # github.com/cloudnative-pg/cloudnative-pg v$CNPG_VERSION) into a cache keyed by version and
 # prints its bin directory. A warm cache makes this a fast no-op.
 #
-#   tools/cnpg-operator/build.sh           build if missing, print the bin directory
-#   tools/cnpg-operator/build.sh --check   exit 0 when the cached binary is current
+#   tools/parts/cnpg-operator/build.sh           build if missing, print the bin directory
+#   tools/parts/cnpg-operator/build.sh --check   exit 0 when the cached binary is current
 #
 # Env: CNPG_OPERATOR_CACHE (default ~/.cache/nightscout-stack). Takes the shared build lock
 # ~/.cache/nightscout-stack/.build.lock while building.
 set -euo pipefail
-# shellcheck source=SCRIPTDIR/../lib/go-build.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../lib/go-build.sh"
+# shellcheck source=SCRIPTDIR/../go-build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../go-build.sh"
 log_tag="cnpg-operator build"
 
 CNPG_VERSION=1.30.0

@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as https from "https";
 import * as path from "path";
 
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = path.resolve(__dirname, "../../..");
 
 const FIELD_MANAGER = "nightscout-operator-test";
 
@@ -123,12 +123,12 @@ export class Kubectl {
   }
 }
 
-/** The local cluster's bin directory (kubectl), once tools/local-cluster/build.sh has built it. */
+/** The local cluster's bin directory (kubectl), once tools/parts/local-cluster/build.sh has built it. */
 export function kubeBinDir(): string {
-  const build = path.join(ROOT, "tools/local-cluster/build.sh");
+  const build = path.join(ROOT, "tools/parts/local-cluster/build.sh");
   if (spawnSync("bash", [build, "--check"], { stdio: "ignore" }).status !== 0) {
     fail(
-      "the local cluster is not built: run `bash tools/local-cluster/build.sh` outside the network namespace first",
+      "the local cluster is not built: run `bash tools/parts/local-cluster/build.sh` outside the network namespace first",
     );
   }
   return execFileSync("bash", [build], { encoding: "utf8" }).trim().split("\n")[0];

@@ -1,11 +1,11 @@
 /**
- * Runs the real CloudNative-PG operator (tools/cnpg-operator/build.sh) out of cluster against
- * the local cluster (tools/local-cluster/start.sh), for tests/operator. Everything here talks
- * to the cluster, so it runs inside the project's network namespace (tools/netns.sh); nothing
+ * Runs the real CloudNative-PG operator (tools/parts/cnpg-operator/build.sh) out of cluster against
+ * the local cluster (tools/parts/local-cluster/start.sh), for tests/operator. Everything here talks
+ * to the cluster, so it runs inside the project's network namespace (tools/parts/netns.sh); nothing
  * here builds or downloads: build.sh does that beforehand, outside it.
  *
- * The upstream files come from tools/upstream-files.sh (Go modules, each file's sha256 checked
- * against tools/upstream-files.txt; a warm cache needs no network): the release manifest
+ * The upstream files come from tools/parts/upstream-files.sh (Go modules, each file's sha256 checked
+ * against tools/parts/upstream-files.txt; a warm cache needs no network): the release manifest
  * cnpg-<version>.yaml (CRDs, namespace, RBAC, the default monitoring ConfigMap, the webhook
  * configurations) and plugin-barman-cloud's ObjectStore CRD. The release's Deployment and
  * webhook Service are left out: the operator runs here as a process, and its webhooks are
@@ -21,7 +21,7 @@ import { type K8sObject, Kubectl, fail } from "./kubectl";
 
 export { type K8sObject, Kubectl, kubeBinDir, waitFor } from "./kubectl";
 
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = path.resolve(__dirname, "../../..");
 const CACHE = path.join(process.env.HOME ?? "/root", ".cache/nightscout-stack");
 export const CNPG_VERSION = "1.30.0";
 /** Where the operator runs; the release manifest's own namespace. */
@@ -29,22 +29,22 @@ export const OPERATOR_NAMESPACE = "cnpg-system";
 /** The ServiceAccount the release binds its ClusterRole to; the operator runs as it here too. */
 const OPERATOR_SERVICE_ACCOUNT = "cnpg-manager";
 
-/** The operator binary (build.sh) and the upstream files (tools/upstream-files.sh). */
+/** The operator binary (build.sh) and the upstream files (tools/parts/upstream-files.sh). */
 export interface OperatorParts {
   manager: string;
   releaseManifest: string;
   objectStoreCrd: string;
 }
 
-/** Runs tools/upstream-files.sh; its own one-line refusal is the error. */
+/** Runs tools/parts/upstream-files.sh; its own one-line refusal is the error. */
 function upstreamFiles(...args: string[]): string {
-  const result = spawnSync("bash", [path.join(ROOT, "tools/upstream-files.sh"), ...args], {
+  const result = spawnSync("bash", [path.join(ROOT, "tools/parts/upstream-files.sh"), ...args], {
     encoding: "utf8",
     timeout: 120_000,
   });
   if (result.status !== 0) {
     fail(
-      `tools/upstream-files.sh ${args.join(" ")}: ${(result.stderr ?? "").trim()} ` +
+      `tools/parts/upstream-files.sh ${args.join(" ")}: ${(result.stderr ?? "").trim()} ` +
         "(inside the network namespace only a warm cache works: run it outside first)",
     );
   }
@@ -56,7 +56,7 @@ export function operatorParts(): OperatorParts {
   const stamp = `${manager}.stamp`;
   if (!fs.existsSync(stamp) || fs.readFileSync(stamp, "utf8").trim() !== `v${CNPG_VERSION}`) {
     fail(
-      `${manager} is missing or not v${CNPG_VERSION}: run \`bash tools/cnpg-operator/build.sh\` ` +
+      `${manager} is missing or not v${CNPG_VERSION}: run \`bash tools/parts/cnpg-operator/build.sh\` ` +
         "outside the network namespace first (npm run test:operator does)",
     );
   }

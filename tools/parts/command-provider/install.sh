@@ -15,7 +15,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
+repo="$(cd "$here/../../.." && pwd)"
 say() { printf '[command-provider] %s\n' "$*" >&2; }
 usage() {
   echo "usage: $0 [--check] <plugin-dir> <version>   (e.g. ~/.cache/nightscout-stack/pulumi/home/plugins/resource-command-v1.2.1 1.2.1)" >&2
@@ -60,18 +60,19 @@ sources_hash() {
     xargs sha256sum) | sha256sum | cut -d' ' -f1
 }
 
+# The launcher's own text counts too: it names main.ts's path, which a move of this folder changes.
 expected_stamp() {
-  printf 'version %s\nsources sha256:%s\ncheckout %s\nnode %s\n' \
-    "$version" "$(sources_hash)" "$repo" "$node"
+  printf 'version %s\nsources sha256:%s\ncheckout %s\nnode %s\nlauncher sha256:%s\n' \
+    "$version" "$(sources_hash)" "$repo" "$node" "$(launcher_text | sha256sum | cut -d' ' -f1)"
 }
 
 launcher_text() {
   cat <<EOF
 #!/bin/sh
 # pulumi-resource-command v$version: the nightscout-stack project's STAND-IN for pulumi-command,
-# not the real provider (docs/command-provider.md). Written by tools/command-provider/install.sh
-# from $repo; runs that checkout's tools/command-provider/main.ts with its node_modules.
-exec '$node' -e 'require("$repo/node_modules/ts-node").register({ transpileOnly: true, project: "$repo/tsconfig.json" }); require("$repo/tools/command-provider/main.ts").start("$version", process.argv.slice(1)).catch((e) => { console.error(e); process.exit(1); });' -- "\$@"
+# not the real provider (docs/command-provider.md). Written by tools/parts/command-provider/install.sh
+# from $repo; runs that checkout's tools/parts/command-provider/main.ts with its node_modules.
+exec '$node' -e 'require("$repo/node_modules/ts-node").register({ transpileOnly: true, project: "$repo/tsconfig.json" }); require("$repo/tools/parts/command-provider/main.ts").start("$version", process.argv.slice(1)).catch((e) => { console.error(e); process.exit(1); });' -- "\$@"
 EOF
 }
 

@@ -1,6 +1,6 @@
 /**
  * Entry point of `pulumi-resource-command`, the project's stand-in for pulumi-command (see
- * provider.ts). The launcher that tools/command-provider/install.sh writes calls
+ * provider.ts). The launcher that tools/parts/command-provider/install.sh writes calls
  * `start(version, args)` with the engine's arguments (`[--logtostderr] [-v=N] [--tracing X]
  * <engine-address>`); the Node SDK's provider server then prints the gRPC port on the first
  * stdout line, which is how the engine finds it.

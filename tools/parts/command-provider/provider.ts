@@ -58,7 +58,7 @@ export { type CommandInputs, type RunResult, runCommand } from "./run";
 export const COMMAND_TYPE = "command:local:Command";
 /** What every report of this provider calls it. */
 export const STAND_IN_NOTICE =
-  "resource-command: the nightscout-stack project's stand-in for pulumi-command (tools/command-provider), not the real provider";
+  "resource-command: the nightscout-stack project's stand-in for pulumi-command (tools/parts/command-provider), not the real provider";
 
 /** The inputs of `command:local:Command` that this provider understands, in diff order. */
 const INPUT_KEYS = [
@@ -155,7 +155,7 @@ export function checkInputs(news: WireMap): provider.CheckFailure[] {
     if (news[key] !== undefined && news[key] !== null) {
       fail(
         key,
-        `${key} is not supported by the project's stand-in for pulumi-command (tools/command-provider, docs/command-provider.md); collect the files in the command itself`,
+        `${key} is not supported by the project's stand-in for pulumi-command (tools/parts/command-provider, docs/command-provider.md); collect the files in the command itself`,
       );
     }
   }

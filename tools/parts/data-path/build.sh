@@ -30,19 +30,19 @@
 # code: no file of the module changes; the one added file is the version string FerretDB's own
 # build writes, and the binary then reports exactly that version.
 #
-#   tools/data-path/build.sh          install/build what is missing, then print the env lines
-#   tools/data-path/build.sh --env    only print the env lines (fails if something is missing)
+#   tools/parts/data-path/build.sh          install/build what is missing, then print the env lines
+#   tools/parts/data-path/build.sh --env    only print the env lines (fails if something is missing)
 #
-# The env lines (KEY=value, one a line, on stdout) are what tools/data-path/servers.ts reads:
+# The env lines (KEY=value, one a line, on stdout) are what tools/parts/data-path/servers.ts reads:
 #   DATA_PATH_PG_BIN, FERRETDB_BIN, FERRETDB_MODULE_VERSION, JSON_EXPORTER_BIN
 # Env: DATA_PATH_CACHE (default ~/.cache/nightscout-stack), PG_BIN. Go builds take the shared
-# build lock ~/.cache/nightscout-stack/.build.lock (tools/lib/go-build.sh), one at a time.
+# build lock ~/.cache/nightscout-stack/.build.lock (tools/parts/go-build.sh), one at a time.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=SCRIPTDIR/../lib/go-build.sh
-source "${here}/../lib/go-build.sh"
+# shellcheck source=SCRIPTDIR/../go-build.sh
+source "${here}/../go-build.sh"
 log_tag="data-path build"
 
 cache="${DATA_PATH_CACHE:-${HOME}/.cache/nightscout-stack}"
@@ -96,9 +96,9 @@ postgres_ready() {
 }
 
 if [[ "$mode" == env ]]; then
-  postgres_ready || die "PostgreSQL ${pg_major} is not installed in ${pg_bin} (run tools/data-path/build.sh)"
-  ferretdb_fresh || die "not built: ${ferretdb_bin} (run tools/data-path/build.sh)"
-  json_exporter_fresh || die "not built: ${json_exporter_bin} (run tools/data-path/build.sh)"
+  postgres_ready || die "PostgreSQL ${pg_major} is not installed in ${pg_bin} (run tools/parts/data-path/build.sh)"
+  ferretdb_fresh || die "not built: ${ferretdb_bin} (run tools/parts/data-path/build.sh)"
+  json_exporter_fresh || die "not built: ${json_exporter_bin} (run tools/parts/data-path/build.sh)"
   print_env
   exit 0
 fi

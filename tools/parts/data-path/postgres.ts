@@ -19,7 +19,7 @@ function postgresUser(): PgUser {
   if (uid.status !== 0 || gid.status !== 0) {
     throw new Error(
       "running as root, and there is no 'postgres' user to run PostgreSQL as: " +
-        "run tools/data-path/build.sh (it creates one)",
+        "run tools/parts/data-path/build.sh (it creates one)",
     );
   }
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };

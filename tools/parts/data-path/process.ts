@@ -2,11 +2,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 // The migration's port-forward picks its local port the same way.
-import { freePort } from "../../migrate/port-forward";
+import { freePort } from "../../../migrate/port-forward";
 
 export { freePort };
 
-export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+export const PROJECT_DIR = path.resolve(__dirname, "..", "..", "..");
 
 export async function distinctFreePorts(count: number): Promise<number[]> {
   const ports = new Set<number>();

@@ -1,8 +1,8 @@
 /**
  * What the program renders for the data path of a stack, read from its resources under the
- * project's mock harness (tools/capture.ts): the CNPG Cluster's PostgreSQL settings and
+ * project's mock harness (tools/lib/capture.ts): the CNPG Cluster's PostgreSQL settings and
  * bootstrap, and the FerretDB, Nightscout and post-deploy check environments with every Secret
- * they reference resolved. The local data path (tools/data-path/local.ts) is configured from this
+ * they reference resolved. The local data path (tools/parts/data-path/local.ts) is configured from this
  * and nothing else, so a setting the program gets wrong fails on the real extension.
  *
  * Secrets here are the mock harness's: the test stand-ins for `pulumi config set --secret` and
@@ -10,7 +10,7 @@
  * for a parent process that must not share its module registry (a program registers its
  * resources once per process).
  */
-import { captureStack, type CapturedResource } from "../capture";
+import { captureStack, type CapturedResource } from "../../lib/capture";
 
 export interface RenderedContainer {
   image: string;

@@ -29,10 +29,10 @@ import { cleanEnv, distinctFreePorts, onExit, PROJECT_DIR, sleep, tail } from ".
 export { freePort, PROJECT_DIR } from "./process";
 export { PG_BIN } from "./postgres";
 
-const BUILD = path.join(PROJECT_DIR, "tools", "data-path", "build.sh");
-const RENDER = path.join(PROJECT_DIR, "tools", "data-path", "render.ts");
+const BUILD = path.join(PROJECT_DIR, "tools", "parts", "data-path", "build.sh");
+const RENDER = path.join(PROJECT_DIR, "tools", "parts", "data-path", "render.ts");
 
-/** The built parts (tools/data-path/build.sh --env), building them first if `build` is set. */
+/** The built parts (tools/parts/data-path/build.sh --env), building them first if `build` is set. */
 export function dataPathBuild(build = false): Record<string, string> {
   const result = spawnSync("bash", build ? [BUILD] : [BUILD, "--env"], {
     encoding: "utf8",
@@ -40,7 +40,7 @@ export function dataPathBuild(build = false): Record<string, string> {
   });
   if (result.status !== 0) {
     throw new Error(
-      `tools/data-path/build.sh${build ? "" : " --env"} failed (exit ${result.status}): ` +
+      `tools/parts/data-path/build.sh${build ? "" : " --env"} failed (exit ${result.status}): ` +
         `${(result.stderr ?? "").trim() || "see its output above"}`,
     );
   }

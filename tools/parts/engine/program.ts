@@ -2,7 +2,7 @@
  * One program, two entry points. Users run `pulumi up` with the official CLI, whose Node.js
  * language host loads the project's main module (Pulumi.yaml `main`, else package.json `main`,
  * else index). Here no registry serves that language host, so the project's own runs
- * (tools/engine/run.ts) hand the same module to the Automation API as an inline program: the
+ * (tools/parts/engine/run.ts) hand the same module to the Automation API as an inline program: the
  * SDK then hosts the language runtime in this process and passes `--client` to the CLI.
  * `programModule` resolves the module the way the language host does, so both entry points load
  * the same file (tests/engine/program.test.ts holds them together).

@@ -1,7 +1,7 @@
 /**
  * `run.ts <up|preview|refresh|destroy> --stack <name> [flags]`, run in a Pulumi project
  * directory: the operation through the Automation API with the project's program inline
- * (tools/engine/program.ts), so no `pulumi-language-nodejs` is needed. The CLI's human output
+ * (tools/parts/engine/program.ts), so no `pulumi-language-nodejs` is needed. The CLI's human output
  * streams to stdout as it comes; the exit code is the CLI's.
  *
  * Flags, with the CLI's meaning: --yes, --non-interactive (implied), --skip-preview (without
@@ -46,7 +46,7 @@ export function parseEngineArgs(args: string[]): EngineRequest {
   const [operation, ...rest] = args;
   if (!OPERATIONS.includes(operation as Operation)) {
     throw new Error(
-      `tools/engine/run.ts: operation ${JSON.stringify(operation)} is not one of ${OPERATIONS.join(", ")}.`,
+      `tools/parts/engine/run.ts: operation ${JSON.stringify(operation)} is not one of ${OPERATIONS.join(", ")}.`,
     );
   }
   const request: EngineRequest = {
@@ -85,18 +85,18 @@ export function parseEngineArgs(args: string[]): EngineRequest {
       flags[rest[i]]();
     } else if (valued[flag]) {
       const value = inline ?? rest[++i];
-      if (value === undefined) throw new Error(`tools/engine/run.ts: ${flag} needs a value.`);
+      if (value === undefined) throw new Error(`tools/parts/engine/run.ts: ${flag} needs a value.`);
       valued[flag](value);
     } else {
       throw new Error(
-        `tools/engine/run.ts: ${JSON.stringify(rest[i])} is not a flag this engine path passes on (${[...Object.keys(valued), ...Object.keys(flags)].join(", ")}). Fix: drop it, or add it to tools/engine/run.ts.`,
+        `tools/parts/engine/run.ts: ${JSON.stringify(rest[i])} is not a flag this engine path passes on (${[...Object.keys(valued), ...Object.keys(flags)].join(", ")}). Fix: drop it, or add it to tools/parts/engine/run.ts.`,
       );
     }
   }
   if (request.json && request.operation !== "preview") {
-    throw new Error("tools/engine/run.ts: --json is supported for preview only.");
+    throw new Error("tools/parts/engine/run.ts: --json is supported for preview only.");
   }
-  if (!request.stack) throw new Error("tools/engine/run.ts: --stack <name> is required.");
+  if (!request.stack) throw new Error("tools/parts/engine/run.ts: --stack <name> is required.");
   return request;
 }
 
@@ -186,7 +186,7 @@ if (require.main === module) {
   runEngine(path.resolve(process.cwd()), request).then(
     (code) => process.exit(code),
     (err: Error) => {
-      console.error(`tools/engine/run.ts: ${err.stack ?? err.message}`);
+      console.error(`tools/parts/engine/run.ts: ${err.stack ?? err.message}`);
       process.exit(1);
     },
   );

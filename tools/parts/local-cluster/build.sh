@@ -15,8 +15,8 @@
 # Env: LOCAL_CLUSTER_CACHE (default ~/.cache/nightscout-stack). Takes the shared build lock
 # ~/.cache/nightscout-stack/.build.lock while building.
 set -euo pipefail
-# shellcheck source=SCRIPTDIR/../lib/go-build.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../lib/go-build.sh"
+# shellcheck source=SCRIPTDIR/../go-build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../go-build.sh"
 log_tag="local-cluster build"
 
 KUBE_VERSION=1.34.4

@@ -1,17 +1,17 @@
 /**
- * The local cluster from TypeScript: start it (tools/local-cluster/start.sh), the env a pulumi
+ * The local cluster from TypeScript: start it (tools/parts/local-cluster/start.sh), the env a pulumi
  * run against it needs, kubectl, and a stack on it (a scratch copy of the project on a local
- * file backend, tools/offline-engine.ts) with the local FerretDB behind the port-forward route.
+ * file backend, tools/lib/offline-engine.ts) with the local FerretDB behind the port-forward route.
  * Used by `npm run up:local`, the cluster e2e tests and the benchmark.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
-import { ROOT, scratchStack, toolchainEnv, type ScratchStack } from "../offline-engine";
+import { ROOT, scratchStack, toolchainEnv, type ScratchStack } from "../../lib/offline-engine";
 
 export const CONTEXT = "nightscout-local";
-const HERE = path.join(ROOT, "tools", "local-cluster");
+const HERE = path.join(ROOT, "tools", "parts", "local-cluster");
 
 export interface LocalCluster {
   kubeconfig: string;

@@ -1,7 +1,7 @@
 /**
  * The local FerretDB behind the local cluster's port-forward route. kwok answers a
  * `kubectl port-forward` to a pod's port 27017 by connecting to 127.0.0.1:<relay port>
- * (tools/local-cluster/start.sh writes it to ferretdb-relay.port); the relay here passes each
+ * (tools/parts/local-cluster/start.sh writes it to ferretdb-relay.port); the relay here passes each
  * connection on to a FerretDB started for the purpose by the integration harness
  * (tests/integration/harness.ts): FerretDB v1.24.2 on Debian's PostgreSQL 15, a STAND-IN for
  * the FerretDB v2 on DocumentDB the stack deploys, which cannot run here (no package registry
@@ -22,7 +22,7 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { MongoClient } from "mongodb";
-import { startHarness, type Harness } from "../../tests/integration/harness";
+import { startHarness, type Harness } from "../../../tests/integration/harness";
 
 const execFileAsync = promisify(execFile);
 

@@ -3,7 +3,7 @@
 # etcd; kwok in place of kubelets) on free loopback ports, and prints the kubeconfig's path.
 # A no-op that prints the same path when it already runs. Stop it with stop.sh.
 #
-#   tools/local-cluster/start.sh           build what is missing (build.sh), start, wait for a Ready node
+#   tools/parts/local-cluster/start.sh           build what is missing (build.sh), start, wait for a Ready node
 #
 # State (certificates, etcd data, logs, pids, kubeconfig) lives in $LOCAL_CLUSTER_DIR (default
 # .cache/local-cluster in the repository). docs/local-cluster.md describes what runs and what
@@ -11,32 +11,32 @@
 #
 # The port-forward route: kwok answers every `kubectl port-forward` to a pod's port 27017 (the
 # FerretDB port) by connecting to 127.0.0.1:<ferretdb-relay port>, a free port picked here and
-# written to $LOCAL_CLUSTER_DIR/ferretdb-relay.port; tools/local-cluster/ferretdb.ts listens
+# written to $LOCAL_CLUSTER_DIR/ferretdb-relay.port; tools/parts/local-cluster/ferretdb.ts listens
 # there and passes connections on to a local FerretDB.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
+repo="$(cd "$here/../../.." && pwd)"
 dir="${LOCAL_CLUSTER_DIR:-$repo/.cache/local-cluster}"
 log() { printf '[local-cluster] %s\n' "$*" >&2; }
 # kwok hands pods 10.244.0.0/16 and Services get 10.96.0.0/16: whatever dials them (the operator,
 # the controllers, port-forwards) must find only loopback, so the cluster never starts outside
 # the project's network namespace.
-if ! bash "$repo/tools/netns.sh" inside; then
-  log "refusing to start outside the network namespace nightscout-local: its parts dial pod and Service addresses. Fix: bash tools/netns.sh exec bash tools/local-cluster/start.sh (npm run up:local, test:e2e and platform:local enter it themselves)"
+if ! bash "$repo/tools/parts/netns.sh" inside; then
+  log "refusing to start outside the network namespace nightscout-local: its parts dial pod and Service addresses. Fix: bash tools/parts/netns.sh exec bash tools/parts/local-cluster/start.sh (npm run up:local, test:e2e and platform:local enter it themselves)"
   exit 1
 fi
 CONTEXT=nightscout-local
 FERRETDB_PORT=27017 # FERRETDB_PORT in domain/: the port the check forwards to
 # The CRDs of the objects the program creates, from the operators' Go modules: the fetcher
-# checks them against tools/upstream-files.txt (docs/upstream-files.md); a warm cache needs no network.
+# checks them against tools/parts/upstream-files.txt (docs/upstream-files.md); a warm cache needs no network.
 CRDS=(postgresql.cnpg.io_clusters.yaml postgresql.cnpg.io_backups.yaml
   postgresql.cnpg.io_scheduledbackups.yaml barmancloud.cnpg.io_objectstores.yaml
   traefik.io_middlewares.yaml monitoring.coreos.com_prometheusrules.yaml
   monitoring.coreos.com_podmonitors.yaml)
-crd_dir="$(bash "$repo/tools/upstream-files.sh" --crd-dir)"
+crd_dir="$(bash "$repo/tools/parts/upstream-files.sh" --crd-dir)"
 # kwok's own Stages (nodes Ready, pods Ready, deletion), from its Go module, the same way.
-stage_dir="$(bash "$repo/tools/upstream-files.sh" --stage-dir)"
+stage_dir="$(bash "$repo/tools/parts/upstream-files.sh" --stage-dir)"
 
 started=$SECONDS
 mapfile -t bins < <(bash "$here/build.sh")
@@ -231,5 +231,5 @@ wait_for "default ServiceAccount" 60 kubectl --kubeconfig "$dir/admin.kubeconfig
 cp "$dir/admin.kubeconfig" "$kubeconfig"
 trap - EXIT
 log "ready in $((SECONDS - started)) s: kube-apiserver https://127.0.0.1:$api_port, node kwok-node-0 Ready"
-log "  it listens inside the network namespace only: bash tools/netns.sh exec kubectl --kubeconfig $kubeconfig get nodes"
+log "  it listens inside the network namespace only: bash tools/parts/netns.sh exec kubectl --kubeconfig $kubeconfig get nodes"
 echo "$kubeconfig"

@@ -3,7 +3,7 @@
 # default .cache/local-cluster). Safe when nothing runs. --keep-logs keeps the logs/ folder.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
+repo="$(cd "$here/../../.." && pwd)"
 dir="${LOCAL_CLUSTER_DIR:-$repo/.cache/local-cluster}"
 log() { printf '[local-cluster] %s\n' "$*" >&2; }
 

@@ -1,9 +1,9 @@
 /**
  * `npm run up:local -- <stack>`: a real `pulumi up` of the stack against the local cluster.
  *
- * Starts the local cluster if it does not run (tools/local-cluster/start.sh; builds it the
+ * Starts the local cluster if it does not run (tools/parts/local-cluster/start.sh; builds it the
  * first time), starts a local FerretDB behind the cluster's port-forward route
- * (tools/local-cluster/ferretdb.ts), and runs `pulumi up` with the policy pack on a local file
+ * (tools/parts/local-cluster/ferretdb.ts), and runs `pulumi up` with the policy pack on a local file
  * backend under .cache/up-local/<stack>/ (kept between runs, so a second run shows what
  * changed). The post-deploy check runs inside the update, through `kubectl port-forward`.
  * Then prints the outputs (secrets stay hidden) and how to look at what was deployed.
@@ -11,8 +11,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { enterNetns } from "../netns";
-import { ROOT, ensurePolicyPackDeps, policyArgs, toolchainEnv } from "../offline-engine";
+import { enterNetns } from "../../lib/netns";
+import { ROOT, ensurePolicyPackDeps, policyArgs, toolchainEnv } from "../../lib/offline-engine";
 import { localStack, stackNamespace, startLocalCluster } from "./cluster";
 import { startLocalFerretDb } from "./ferretdb";
 
@@ -41,8 +41,8 @@ async function main(): Promise<number> {
   console.log(
     [
       "up:local: the engine runs the program through the Automation API, inline (no language host);",
-      "  the policy pack runs through tools/engine/run-policy-pack;",
-      "  resource-command is the project's own STAND-IN for pulumi-command (tools/command-provider),",
+      "  the policy pack runs through tools/parts/engine/run-policy-pack;",
+      "  resource-command is the project's own STAND-IN for pulumi-command (tools/parts/command-provider),",
       "  not the real provider, which no package registry serves;",
       "  everything below runs inside the network namespace nightscout-local (loopback only).",
     ].join("\n"),
@@ -74,7 +74,7 @@ async function main(): Promise<number> {
     [
       `up:local: ${stack} deployed to the local cluster in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
       "How to look (the cluster listens inside the network namespace nightscout-local only):",
-      `  bash tools/netns.sh exec ${path.join(cluster.binDirs[0], "kubectl")} --kubeconfig ${cluster.kubeconfig} \\`,
+      `  bash tools/parts/netns.sh exec ${path.join(cluster.binDirs[0], "kubectl")} --kubeconfig ${cluster.kubeconfig} \\`,
       `    get all,cluster.postgresql.cnpg.io,ingress,networkpolicy,secret -n ${namespace}`,
       `  The stack's project and state: ${s.base} (a local file backend)`,
       "Pods run on kwok (no containers start); the CNPG Cluster and the Ingress are marked ready by",

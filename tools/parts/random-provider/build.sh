@@ -2,13 +2,13 @@
 # Builds the project's own pulumi-resource-random (Terraform's random provider bridged from
 # registry modules; see main.go and docs/random-provider.md) into the given path.
 #
-#   tools/random-provider/build.sh <output binary> <version>
-#   tools/random-provider/build.sh --stamp <version>   print the stamp a build of these sources
+#   tools/parts/random-provider/build.sh <output binary> <version>
+#   tools/parts/random-provider/build.sh --stamp <version>   print the stamp a build of these sources
 #                                                      should carry (version + sources' hash)
-#   e.g. tools/random-provider/build.sh \
+#   e.g. tools/parts/random-provider/build.sh \
 #     ~/.cache/nightscout-stack/pulumi/home/plugins/resource-random-v4.19.1/pulumi-resource-random 4.19.1
 #
-# tools/pulumi-toolchain.sh calls it (holding the build lock) and stamps the binary; run alone, it
+# tools/parts/pulumi-toolchain.sh calls it (holding the build lock) and stamps the binary; run alone, it
 # takes the machine-wide build lock itself. Sources only from the Go module proxy: this
 # directory is copied into a cache directory and built there, so the indirect requirements and
 # go.sum Go writes (checked against sum.golang.org) stay out of the repo.
@@ -18,8 +18,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=SCRIPTDIR/../lib/go-build.sh
-source "$here/../lib/go-build.sh"
+# shellcheck source=SCRIPTDIR/../go-build.sh
+source "$here/../go-build.sh"
 log_tag=random-provider
 
 # The module pins in go.mod and shim/go.mod are the ones pulumi-random 4.19.1 builds with; any
