@@ -1,7 +1,7 @@
 /**
  * Wall time of a real `pulumi preview` per stack (offline engine from tools/parts/pulumi-toolchain.sh,
  * local file backend, with and without the policy pack) beside evaluating the same program under
- * mocks in a fresh process (bench/child.ts), which is what `npm test` and `policy:check` pay.
+ * mocks in a fresh process (bench/child.ts), which is what `npm test` and `check:policy` pay.
  *
  * The pack runs both ways (policies/precompiled.js): precompiled to JavaScript, as every run here
  * uses it, and from its TypeScript sources through ts-node, as it ran before (and still does

@@ -1,5 +1,5 @@
 /**
- * `npm run platform:local`: the platform stack for real on a private local cluster
+ * `npm run up:platform`: the platform stack for real on a private local cluster
  * (tools/parts/local-cluster: a real kube-apiserver, kwok in place of kubelets), then the app's
  * staging stack reading its outputs through a StackReference, twice:
  *
@@ -174,7 +174,7 @@ function main(): number {
 
   if (!process.argv.includes("--keep")) stopPrivateCluster();
   const ok = good.status === 0 && admitsOperator && refused.status !== 0 && message !== "";
-  console.log(`\nplatform:local ${ok ? "passed" : "FAILED"}`);
+  console.log(`\nup:platform ${ok ? "passed" : "FAILED"}`);
   return ok ? 0 : 1;
 }
 

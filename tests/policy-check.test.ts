@@ -105,8 +105,8 @@ test("an invalid config value fails with the program's own message, before any p
 });
 
 test.each([
-  [["--stack", "staging", "extra"], 'unknown argument "extra"; usage: policy:check'],
-  [["--stack", "staging", "--verbose"], 'unknown argument "--verbose"; usage: policy:check'],
+  [["--stack", "staging", "extra"], 'unknown argument "extra"; usage: check:policy'],
+  [["--stack", "staging", "--verbose"], 'unknown argument "--verbose"; usage: check:policy'],
   [
     ["--stack", "staging", "--set", "postgresInstances"],
     '--set expects key=value, got "postgresInstances"',

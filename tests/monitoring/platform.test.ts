@@ -117,7 +117,7 @@ test("checkPlatformOutputs throws one error listing every problem, and nothing w
   expect(String(thrown)).toContain('its CloudNative-PG operator is "1.25.3", older than 1.26.0');
 });
 
-test("under mocks an unfit platform is logged and the program goes on (the real engine exits: npm run platform:local)", async () => {
+test("under mocks an unfit platform is logged and the program goes on (the real engine exits: npm run up:platform)", async () => {
   const errors: string[] = [];
   const spy = jest.spyOn(console, "error").mockImplementation((...args) => {
     errors.push(args.map(String).join(" "));

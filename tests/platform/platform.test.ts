@@ -179,7 +179,7 @@ describe("CloudNative-PG 1.30.0, the Barman Cloud plugin and the monitoring CRDs
     expect(problems).toEqual([]);
     // Not here: cert-manager's kinds (no schema in the project), and the CRDs, which are the
     // upstream files unchanged (compared below with the CRDs the app is checked against) and
-    // take seconds to check; the API server of npm run platform:local accepts them all.
+    // take seconds to check; the API server of npm run up:platform accepts them all.
     const skipped = ["Certificate", "Issuer", "CustomResourceDefinition"];
     const modelled = rendered.objects.filter(
       (r) => !strict.includes(kindOf(r)) && !skipped.includes(kindOf(r)),

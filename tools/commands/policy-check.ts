@@ -1,6 +1,6 @@
 /**
  * The offline policy gate:
- * `npm run policy:check -- --stack <name> [--set key=value ...] [--secret key=value ...]`.
+ * `npm run check:policy -- --stack <name> [--set key=value ...] [--secret key=value ...]`.
  *
  * Evaluates the program for a stack under mocks (its committed config, test secrets and any
  * --set overrides), captures every resource with the options that matter, runs the policy
@@ -21,7 +21,7 @@ import { captureStack, type CapturedResource } from "../lib/capture";
 const ROOT = path.resolve(__dirname, "../..");
 
 const USAGE =
-  "usage: policy:check -- --stack <name> [--set key=value ...] [--secret key=value ...]";
+  "usage: check:policy -- --stack <name> [--set key=value ...] [--secret key=value ...]";
 
 /** Lenient parsing, so that unknown arguments get this gate's own message rather than node's. */
 export function parseCommandLine(argv: string[]): {

@@ -2,7 +2,7 @@
  * Runs the real Pulumi engine (built by tools/parts/pulumi-toolchain.sh) on a scratch copy of this
  * project: a local file backend, a test passphrase and test secrets, all under .cache/ (gitignored).
  * The committed Pulumi.<stack>.yaml files are copied, never written. Used by tests/e2e,
- * bench/preview.ts, tools/commands/render.ts, up:local and platform:local.
+ * bench/preview.ts, tools/commands/render.ts, up:local and up:platform.
  *
  * The operations that run the program (up, preview, refresh, destroy) go through the Automation
  * API with the program inline (tools/parts/engine/run.ts), since no registry serves the Node.js language

@@ -23,7 +23,7 @@ log() { printf '[local-cluster] %s\n' "$*" >&2; }
 # the controllers, port-forwards) must find only loopback, so the cluster never starts outside
 # the project's network namespace.
 if ! bash "$repo/tools/parts/netns.sh" inside; then
-  log "refusing to start outside the network namespace nightscout-local: its parts dial pod and Service addresses. Fix: bash tools/parts/netns.sh exec bash tools/parts/local-cluster/start.sh (npm run up:local, test:e2e and platform:local enter it themselves)"
+  log "refusing to start outside the network namespace nightscout-local: its parts dial pod and Service addresses. Fix: bash tools/parts/netns.sh exec bash tools/parts/local-cluster/start.sh (npm run up:local, test:e2e and up:platform enter it themselves)"
   exit 1
 fi
 CONTEXT=nightscout-local
