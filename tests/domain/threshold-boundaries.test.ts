@@ -142,3 +142,42 @@ describe("thresholds rule boundaries (fact 22)", () => {
     ).toEqual({ low: 55, targetBottom: 80, targetTop: 180, high: 260 });
   });
 });
+
+describe("thresholds rule: findings stop where they should (fact 22)", () => {
+  test("a value out of range is the only finding: the rise is not judged on it", () =>
+    expect(check("mmol/L", "30", "4", "10", "14")).toEqual([
+      {
+        field: "low",
+        value: "30",
+        why: "must be a number from 2 to 27 mmol/L",
+        fix: "set low to <2..27>",
+      },
+    ]));
+
+  test("below the other unit's range is not taken for it", () =>
+    expect(check("mg/dL", "1", "80", "180", "260")[0]).toEqual({
+      field: "low",
+      value: "1",
+      why: "must be a number from 36 to 486 mg/dL",
+      fix: "set low to <36..486>",
+    }));
+
+  test("a conversion that would fit is offered only when the value looks like the other unit", () =>
+    // 1.98 x 18.01559 rounds to 36, inside mg/dL's range, but 1.98 is below mmol/L's 2.
+    expect(check("mg/dL", "1.98", "80", "180", "260")[0]).toEqual({
+      field: "low",
+      value: "1.98",
+      why: "must be a number from 36 to 486 mg/dL",
+      fix: "set low to <36..486>",
+    }));
+
+  test("a reader with no way to set a field gets an empty fix, never undefined", () => {
+    const readOnly: Vocabulary<ThresholdField> = { name: (f) => f, set: () => undefined };
+    const given = (low: string) => ({
+      units: "mmol/L" as const,
+      given: { low, targetBottom: "4", targetTop: "10", high: "14" },
+    });
+    expect(thresholds.check(given("x"), readOnly, {})[0].fix).toBe("");
+    expect(thresholds.check(given("30"), readOnly, {})[0].fix).toBe("");
+  });
+});
