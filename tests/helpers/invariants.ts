@@ -268,7 +268,7 @@ export function describeProgramInvariants(
       for (const r of resources()) {
         if (r.type === T.secret || r.type === T.password || !r.custom) continue;
         // The post-deploy check gets the URI through its environment, a secret input
-        // (tests/post-deploy-check.test.ts asserts its secrecy); nowhere else may it appear.
+        // (tests/components/post-deploy-check.test.ts asserts its secrecy); nowhere else may it appear.
         const checked = r.type === T.command ? { ...r.props, environment: undefined } : r.props;
         expectNoSecret(checked, secrets, r.name);
       }

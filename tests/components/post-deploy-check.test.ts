@@ -7,15 +7,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type * as PostDeployCheckModule from "../components/post-deploy-check";
-import { DEFAULT_CHECK_DEADLINE_SECONDS } from "../domain";
+import type * as PostDeployCheckModule from "../../components/post-deploy-check";
+import { DEFAULT_CHECK_DEADLINE_SECONDS } from "../../domain";
 import {
   capture,
   secretInput,
   type CaptureResult,
   type CapturedResource,
-} from "../tools/lib/capture";
-import { expectNoSecret, leakForms } from "./helpers/leaks";
+} from "../../tools/lib/capture";
+import { expectNoSecret, leakForms } from "../helpers/leaks";
 
 const PASSWORD = "s3cr3t-P@ss/w0rd";
 const DEFAULT_DEADLINE_MS = String(DEFAULT_CHECK_DEADLINE_SECONDS * 1000);
@@ -59,7 +59,7 @@ describe("PostDeployCheck", () => {
   let checks: Checks;
 
   beforeAll(async () => {
-    mod = await import("../components/post-deploy-check");
+    mod = await import("../../components/post-deploy-check");
     captured = await capture({
       stack: "test",
       respond: (args) =>

@@ -1,0 +1,131 @@
+/** Nightscout: its argument validation, and the settings it renders for Nightscout. */
+import { RESERVED_NIGHTSCOUT_ENV } from "../../domain";
+import {
+  NightscoutArgs,
+  nightscoutSettings,
+  validateNightscoutArgs,
+} from "../../components/nightscout";
+import { nightscoutArgs } from "../helpers/component-args";
+
+describe("Nightscout: validateNightscoutArgs", () => {
+  const rejects = (over: Partial<NightscoutArgs>) => () =>
+    validateNightscoutArgs(nightscoutArgs(over));
+
+  test("accepts valid args", () => {
+    expect(rejects({})).not.toThrow();
+  });
+  test("image must be pinned", () => {
+    expect(rejects({ image: "nightscout/cgm-remote-monitor:latest" })).toThrow(
+      'Nightscout: args.image = "nightscout/cgm-remote-monitor:latest" is invalid. The image uses the floating tag "latest"; pin a tag or digest.',
+    );
+  });
+  test("hostname must be a DNS name (the domain's rule)", () => {
+    expect(rejects({ hostname: "https://ns.example.org" })).toThrow(
+      'Nightscout: args.hostname = "https://ns.example.org" is invalid. It is not a fully qualified DNS name (lowercase labels separated by dots, no scheme or path). Use a fully qualified DNS name such as ns.example.org.',
+    );
+    expect(rejects({ hostname: "10.0.0.1" })).toThrow(
+      /args.hostname = "10.0.0.1" is invalid. It is an IP address/,
+    );
+  });
+  // A name that looks secret is refused as a literal secret first, so its value is not echoed.
+  const looksSecret = new Set(["API_SECRET"]);
+  test.each(RESERVED_NIGHTSCOUT_ENV)("settings cannot override %s", (key) => {
+    expect(rejects({ settings: { [key]: "x" } })).toThrow(
+      looksSecret.has(key)
+        ? `Nightscout: args.settings.${key} = "(hidden)" is invalid. Secrets must not be literal env values; pass them through a Secret.`
+        : `Nightscout: args.settings.${key} = "x" is invalid. ${key} is set by the component itself; remove it from settings.`,
+    );
+  });
+  test.each(["DISPLAY_UNITS", "ALARM_TYPES", "AUTH_DEFAULT_ROLES", "SHOW_PLUGINS"])(
+    "settings cannot restate %s, which args.preferences writes",
+    (key) => {
+      expect(rejects({ settings: { [key]: "x" } })).toThrow(
+        `Nightscout: args.settings.${key} = "x" is invalid. ${key} follows from args.preferences; set it there instead.`,
+      );
+    },
+  );
+  test("settings add env next to what the preferences write", () => {
+    expect(() =>
+      validateNightscoutArgs(nightscoutArgs({ settings: { THEME: "colors" } })),
+    ).not.toThrow();
+  });
+  test("a reserved database URI variable holding credentials is refused without echoing them", () => {
+    const build = rejects({ settings: { MONGODB_URI: "mongodb://u:pw@h/db" } });
+    expect(build).toThrow(
+      'Nightscout: args.settings.MONGODB_URI = "(hidden)" is invalid. Secrets must not be literal env values; pass them through a Secret.',
+    );
+    expect(build).toThrow(/^(?!.*u:pw)/s);
+  });
+  test("settings never carry secrets as literal env values, and the value is not echoed", () => {
+    const secretLike = {
+      PUSHOVER_API_TOKEN: "tok-123",
+      MONGO: "mongodb://u:pw@h/db",
+      // The names the policy pack's no-literal-secrets refuses by default, in any case.
+      Bridge_Passwd: "x",
+      SHARE_CREDENTIALS: "x",
+      SIGNING_KEY: "x",
+    };
+    for (const [name, value] of Object.entries(secretLike)) {
+      const build = rejects({ settings: { [name]: value } });
+      expect(build).toThrow(
+        `Nightscout: args.settings.${name} = "(hidden)" is invalid. Secrets must not be literal env values; pass them through a Secret.`,
+      );
+      expect(build).toThrow(new RegExp(`^(?!.*${value.replace(/[/:]/g, ".")})`, "s"));
+    }
+  });
+  test("a TLS source is required", () => {
+    expect(
+      rejects({ ingress: { className: "traefik", controllerNamespace: "kube-system" } }),
+    ).toThrow(
+      "Nightscout: args.ingress.clusterIssuer = (unset): no TLS source: set a cert-manager ClusterIssuer or an existing TLS secret (rule tls-source, fact 34). Fix: set args.ingress.clusterIssuer to letsencrypt-prod (or args.ingress.tlsSecretName <secret>).",
+    );
+  });
+});
+
+describe("nightscoutSettings renders what Nightscout parses", () => {
+  const base = {
+    displayUnits: "mmol/L" as const,
+    alarmTypes: "simple",
+    authDefaultRoles: ["status-only"],
+    enabledPlugins: ["careportal", "iob"],
+    showPlugins: ["careportal"],
+    dbSizeMaxMiB: 4096,
+  };
+  test("fact 21: mmol/L and mg/dL", () => {
+    expect(nightscoutSettings(base).DISPLAY_UNITS).toBe("mmol");
+    expect(nightscoutSettings({ ...base, displayUnits: "mg/dL" }).DISPLAY_UNITS).toBe("mg/dl");
+  });
+  test("fact 22: mmol/L thresholds stay below 50 with one decimal; mg/dL ones are whole", () => {
+    const mmol = nightscoutSettings({
+      ...base,
+      thresholds: { low: 3.5, targetBottom: 4, targetTop: 10, high: 14 },
+    });
+    expect([mmol.BG_LOW, mmol.BG_TARGET_BOTTOM, mmol.BG_TARGET_TOP, mmol.BG_HIGH]).toEqual([
+      "3.5",
+      "4.0",
+      "10.0",
+      "14.0",
+    ]);
+    const mg = nightscoutSettings({
+      ...base,
+      displayUnits: "mg/dL",
+      thresholds: { low: 55, targetBottom: 70, targetTop: 180, high: 260 },
+    });
+    expect([mg.BG_LOW, mg.BG_TARGET_BOTTOM, mg.BG_TARGET_TOP, mg.BG_HIGH]).toEqual([
+      "55",
+      "70",
+      "180",
+      "260",
+    ]);
+  });
+  test("no thresholds: none rendered", () => {
+    expect(Object.keys(nightscoutSettings(base)).filter((k) => k.startsWith("BG_"))).toEqual([]);
+  });
+  test("lists are space separated", () => {
+    const s = nightscoutSettings({ ...base, authDefaultRoles: ["status-only", "careportal"] });
+    expect(s.AUTH_DEFAULT_ROLES).toBe("status-only careportal");
+    expect(s.ENABLE).toBe("careportal iob");
+    expect(s.SHOW_PLUGINS).toBe("careportal");
+    expect(s.DBSIZE_MAX).toBe("4096");
+  });
+});
