@@ -57,7 +57,7 @@ export function parseStackConfig(source: ConfigSource): StackConfig {
   const thresholds = s.isValid("displayUnits") ? thresholdsRule(s, displayUnits) : undefined;
   shownPluginsEnabledRule(s);
   dbSizeRule(s);
-  const warnings = imagePairingRule(s);
+  imagePairingRule(s);
   connectionBudgetRule(s);
   tlsSourceRule(s);
   const backup = backupRule(s);
@@ -72,7 +72,7 @@ export function parseStackConfig(source: ConfigSource): StackConfig {
   const enabledPlugins = s.list("enabledPlugins")!;
   const protect = s.flag("protectDatabase");
   return {
-    warnings,
+    warnings: s.warnings,
     provider: {
       context: s.text("kubeContext"),
       renderYamlToDirectory: s.text("renderYamlToDirectory"),

@@ -79,6 +79,8 @@ export function exampleOf(setting: Setting): string {
  */
 export class Settings<K extends string = SettingKey> {
   readonly problems: Problems<K>;
+  /** Accepted but risky settings, each with why it was accepted, for the program to log. */
+  readonly warnings: string[] = [];
   private readonly invalid = new Set<K>();
 
   private readonly read: RawConfigReader;

@@ -28,6 +28,8 @@ export function enforceOnSettings<
   rule: Rule<M, F, L>,
   keys: Readonly<Record<F, K | undefined>>,
   model: M,
+  /** Findings the stack accepts for now: each becomes a warning, with why it was accepted. */
+  accepted?: (finding: Finding<F>) => string | undefined,
 ): Finding<F>[] {
   enforced.add(rule.id);
   const findings = rule.check(
@@ -46,7 +48,9 @@ export function enforceOnSettings<
     const key = keys[f.field];
     if (key === undefined)
       throw new Error(`rule ${rule.id} blamed ${f.field}, which no setting holds`);
-    s.problems.add(key, f.value, f.why, f.fix);
+    const because = accepted?.(f);
+    if (because === undefined) s.problems.add(key, f.value, f.why, f.fix);
+    else s.warnings.push(`${s.problems.fullKey(key)}: ${f.why} (${because})`);
   }
   return findings;
 }

@@ -6,6 +6,7 @@
  */
 import { connectionBudget } from "./connections";
 import { dbSizeWithinVolume } from "./dbsize";
+import { imagePair } from "./images";
 import { minInstances } from "./instances";
 import { noSystemNamespace } from "./namespaces";
 import { backupsRequired, databaseProtected } from "./production";
@@ -19,6 +20,7 @@ import { displayUnitsExplicit } from "./units";
 export * from "./rule";
 export { connectionBudget } from "./connections";
 export { dbSizeWithinVolume } from "./dbsize";
+export { imagePair } from "./images";
 export type { ConnectionBudgetModel, PoolClient } from "./connections";
 export { minInstances } from "./instances";
 export { noSystemNamespace } from "./namespaces";
@@ -34,6 +36,7 @@ export { displayUnitsExplicit } from "./units";
 export type AnyRule = Rule<any, string, Limits>;
 
 export const RULES: readonly AnyRule[] = [
+  imagePair,
   minInstances,
   databaseProtected,
   backupsRequired,

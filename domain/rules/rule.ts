@@ -24,6 +24,10 @@ export interface Finding<F extends string> {
   value: string | undefined;
   why: string;
   fix: string;
+  /** Which of a rule's several findings this is, when an adapter treats them differently. */
+  kind?: string;
+  /** Expected halfway through an upgrade done in steps: a setting may accept it for a while. */
+  duringUpgrade?: boolean;
 }
 
 /** The bounds a rule takes per environment; the pack's config files are generated from them. */

@@ -37,6 +37,16 @@ export function enforceOnObject<M, F extends string, L extends Limits>(
   limits: L,
   report: (message: string) => void,
 ): void {
+  for (const { message } of findingsOnObject(rule, names, model, limits)) report(message);
+}
+
+/** The findings of `rule` over `model`, each with its violation's message, for a policy to route. */
+export function findingsOnObject<M, F extends string, L extends Limits>(
+  rule: Rule<M, F, L>,
+  names: Readonly<Record<F, FieldName | undefined>>,
+  model: M,
+  limits: L,
+): { finding: Finding<F>; message: string }[] {
   enforced.add(rule.id);
   const name = (field: F) => {
     const n = names[field];
@@ -50,7 +60,9 @@ export function enforceOnObject<M, F extends string, L extends Limits>(
       return typeof n === "string" ? `set ${n} to ${value}` : n.set(value);
     },
   };
-  for (const finding of rule.check(model, words, limits)) report(violationOf(finding, name));
+  return rule
+    .check(model, words, limits)
+    .map((finding) => ({ finding, message: violationOf(finding, name) }));
 }
 
 /**

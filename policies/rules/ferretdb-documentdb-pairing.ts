@@ -1,8 +1,9 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { type PairingFinding, pairingFindings } from "../../domain";
+import { imagePair } from "../../domain";
+import { findingsOnObject } from "../lib/catalogue";
 import { on, stackPolicy } from "../lib/define";
 import { ferretDbsAndClusters } from "../lib/ferretdb";
-import { asStr, at, imageOf, namespaceOf, type Obj } from "../lib/k8s";
+import { asStr, at, imageOf, nameOf, namespaceOf, type Obj } from "../lib/k8s";
 import { runChecks } from "../lib/unknowns";
 
 const settings = {
@@ -35,46 +36,24 @@ export const ferretdbDocumentdbPairing = stackPolicy(
         const sameNamespace = clusters.filter((c) => namespaceOf(c.props) === namespace);
         for (const cluster of sameNamespace.length > 0 ? sameNamespace : clusters) {
           const clusterImage = asStr(at(cluster.props, "spec", "imageName")) ?? "";
-          const findings = pairingFindings(clusterImage, image);
-          // Without a known FerretDB version there is nothing to hold the Cluster against.
-          const own = findings.find((f) => f.kind.startsWith("ferretdb"));
-          if (own) {
-            reportViolation(ferretDbMessage(own, image), resource.urn);
-            return;
-          }
-          for (const finding of findings) {
-            const message = clusterMessage(finding, clusterImage, config.requireMatchingImageTag);
-            if (message) reportViolation(message, cluster.urn);
+          const findings = findingsOnObject(
+            imagePair,
+            {
+              postgresImage: `Cluster "${nameOf(cluster.props) ?? cluster.name}" spec.imageName`,
+              ferretdbImage: `FerretDB "${nameOf(resource.props) ?? resource.name}" image`,
+            },
+            { postgresImage: clusterImage, ferretdbImage: image },
+            {},
+          );
+          for (const { finding, message } of findings) {
+            if (finding.kind === "builtForOtherFerretdb" && !config.requireMatchingImageTag)
+              continue;
+            // A finding about FerretDB's own image is the Deployment's; the rest the Cluster's.
+            const own = finding.kind?.startsWith("ferretdb") === true;
+            reportViolation(message, own ? resource.urn : cluster.urn);
           }
         }
       }),
     );
   },
 );
-
-function ferretDbMessage(finding: PairingFinding, image: string): string {
-  return finding.kind === "ferretdbUnknown"
-    ? `FerretDB ${finding.ferretdb} has no known DocumentDB pair; add it to FERRETDB_DOCUMENTDB_PAIRS in domain/images.ts.`
-    : `FerretDB image "${image}" has no <major>.<minor>.<patch> tag; its pairing can't be checked.`;
-}
-
-/** The violation a finding about the Cluster's image makes, if this policy reports it. */
-function clusterMessage(
-  finding: PairingFinding,
-  clusterImage: string,
-  requireMatchingImageTag: boolean,
-): string | undefined {
-  switch (finding.kind) {
-    case "postgresTagUnreadable":
-      return `Cluster image "${clusterImage}" is not tagged <pg>-<documentdb>-ferretdb-<ferretdb>; its DocumentDB version can't be checked.`;
-    case "documentdbMismatch":
-      return `FerretDB ${finding.ferretdb} works with DocumentDB ${finding.expected}, but Cluster image "${clusterImage}" has DocumentDB ${finding.documentdb}.`;
-    case "builtForOtherFerretdb":
-      return requireMatchingImageTag
-        ? `Cluster image "${clusterImage}" is built for FerretDB ${finding.builtFor}, but FerretDB ${finding.ferretdb} is deployed.`
-        : undefined;
-    default:
-      // The PostgreSQL major version is the program's business, not this pairing's.
-      return undefined;
-  }
-}

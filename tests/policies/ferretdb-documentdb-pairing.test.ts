@@ -30,7 +30,7 @@ describe("ferretdb-documentdb-pairing", () => {
     const cluster = withImage("ghcr.io/ferretdb/postgres-documentdb:17-0.106.0-ferretdb-2.5.0");
     const outcome = await runStackPolicy(policy, [ferretdbDeployment(), cluster]);
     expect(outcome.violations).toEqual([
-      'FerretDB 2.7.0 works with DocumentDB 0.107.0, but Cluster image "ghcr.io/ferretdb/postgres-documentdb:17-0.106.0-ferretdb-2.5.0" has DocumentDB 0.106.0.',
+      `FerretDB "ferretdb" image = "ghcr.io/ferretdb/ferretdb:2.7.0": FerretDB 2.7.0 works with DocumentDB 0.107.0, but Cluster "postgres" spec.imageName carries DocumentDB 0.106.0. Fix: upgrade both as a pair: Cluster "postgres" spec.imageName ...:17-0.107.0-ferretdb-2.7.0, or a FerretDB that pairs with 0.106.0.`,
     ]);
     expect(outcome.urns).toEqual([urnOf(cluster, 1)]);
   });
@@ -44,7 +44,7 @@ describe("ferretdb-documentdb-pairing", () => {
     const cluster = withImage("ghcr.io/ferretdb/postgres-documentdb:17-0.104.0-ferretdb-2.3.0");
     const resources = [ferretdb("2.3.1"), cluster];
     expect((await runStackPolicy(policy, resources)).violations).toEqual([
-      'Cluster image "ghcr.io/ferretdb/postgres-documentdb:17-0.104.0-ferretdb-2.3.0" is built for FerretDB 2.3.0, but FerretDB 2.3.1 is deployed.',
+      `FerretDB "ferretdb" image = "ghcr.io/ferretdb/ferretdb:2.3.1": Cluster "postgres" spec.imageName was built for FerretDB 2.3.0. Fix: use ghcr.io/ferretdb/ferretdb:2.3.0 or the matching postgres-documentdb tag.`,
     ]);
     expect(
       (await runStackPolicy(policy, resources, { requireMatchingImageTag: false })).violations,
@@ -55,7 +55,7 @@ describe("ferretdb-documentdb-pairing", () => {
     expect(
       (await runStackPolicy(policy, [ferretdb("2.6.0"), documentdbCluster()])).violations,
     ).toEqual([
-      "FerretDB 2.6.0 has no known DocumentDB pair; add it to FERRETDB_DOCUMENTDB_PAIRS in domain/images.ts.",
+      `FerretDB "ferretdb" image = "ghcr.io/ferretdb/ferretdb:2.6.0": FerretDB 2.6.0 is not a known v2 release with a DocumentDB pairing. Fix: use 2.7.0 with DocumentDB 0.107.0 (or another pair from the FerretDB changelog).`,
     ]);
   });
 
@@ -63,11 +63,11 @@ describe("ferretdb-documentdb-pairing", () => {
     expect(
       (await runStackPolicy(policy, [ferretdb("v2"), documentdbCluster()])).violations,
     ).toEqual([
-      'FerretDB image "ghcr.io/ferretdb/ferretdb:v2" has no <major>.<minor>.<patch> tag; its pairing can\'t be checked.',
+      'FerretDB "ferretdb" image = "ghcr.io/ferretdb/ferretdb:v2": has no version tag, so its DocumentDB pairing cannot be checked. Fix: use e.g. ghcr.io/ferretdb/ferretdb:2.7.0.',
     ]);
     const cluster = withImage("ghcr.io/ferretdb/postgres-documentdb:17");
     expect((await runStackPolicy(policy, [ferretdbDeployment(), cluster])).violations).toEqual([
-      'Cluster image "ghcr.io/ferretdb/postgres-documentdb:17" is not tagged <pg>-<documentdb>-ferretdb-<ferretdb>; its DocumentDB version can\'t be checked.',
+      'Cluster "postgres" spec.imageName = "ghcr.io/ferretdb/postgres-documentdb:17": is not a postgres-documentdb image tag <pg>-<documentdb>-ferretdb-<ferretdb>. Fix: use e.g. ghcr.io/ferretdb/postgres-documentdb:17-0.107.0-ferretdb-2.7.0.',
     ]);
   });
 
@@ -79,5 +79,14 @@ describe("ferretdb-documentdb-pairing", () => {
       documentdbCluster(),
     ]);
     expect(outcome.unknown).toContain("image");
+  });
+
+  it("reports a Cluster on another PostgreSQL major than the stack runs (the catalogue's image-pair rule)", async () => {
+    const cluster = withImage("ghcr.io/ferretdb/postgres-documentdb:16-0.107.0-ferretdb-2.7.0");
+    const outcome = await runStackPolicy(policy, [ferretdbDeployment(), cluster]);
+    expect(outcome.violations).toEqual([
+      'Cluster "postgres" spec.imageName = "ghcr.io/ferretdb/postgres-documentdb:16-0.107.0-ferretdb-2.7.0": is PostgreSQL 16; this stack runs PostgreSQL 17. Fix: use a 17-<documentdb>-ferretdb-<ferretdb> tag.',
+    ]);
+    expect(outcome.urns).toEqual([urnOf(cluster, 1)]);
   });
 });
