@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = path.resolve(__dirname, "../../../..");
 
 test("start.sh outside the namespace refuses at once, names the fix, and starts nothing", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "netns-guard-"));

@@ -17,9 +17,9 @@ import {
   COMMAND_TYPE,
   STAND_IN_NOTICE,
   secretWire,
-} from "../../tools/parts/command-provider/provider";
+} from "../../../../tools/parts/command-provider/provider";
 
-const REPO = path.resolve(__dirname, "../..");
+const REPO = path.resolve(__dirname, "../../../..");
 const INSTALL = path.join(REPO, "tools/parts/command-provider/install.sh");
 const VERSION = "1.2.1";
 

@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 
-const LIB = path.resolve(__dirname, "..", "tools", "parts", "go-build.sh");
+const LIB = path.resolve(__dirname, "..", "..", "..", "tools", "parts", "go-build.sh");
 
 function runSteps(body: string): { status: number | null; stdout: string; stderr: string } {
   const script = ["set -euo pipefail", "log_tag=test", `source '${LIB}'`, body].join("\n");

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { capture, outputValue, type MockRegistration } from "../tools/lib/capture";
+import { capture, outputValue, type MockRegistration } from "../../tools/lib/capture";
 
 // examples/consumer under mocks: the StackReference answers with what the nightscout stack
 // exports (secret outputs flagged as the engine does).
@@ -36,7 +36,7 @@ beforeAll(async () => {
       };
     },
     loadProgram: () =>
-      import("../examples/consumer/index") as Promise<Record<string, pulumi.Output<unknown>>>,
+      import("../../examples/consumer/index") as Promise<Record<string, pulumi.Output<unknown>>>,
   }));
 });
 
@@ -63,8 +63,8 @@ test("the MongoDB URI stays secret across the reference", async () => {
 });
 
 test("reads exactly the outputs the program exports", async () => {
-  const { nightscoutOutputs } = await import("../examples/consumer/nightscout-outputs");
-  const { stackOutputs } = await import("../outputs");
+  const { nightscoutOutputs } = await import("../../examples/consumer/nightscout-outputs");
+  const { stackOutputs } = await import("../../outputs");
   const program = stackOutputs({
     namespace: "n",
     url: "u",

@@ -19,9 +19,9 @@ import {
   parseTable,
   sha256,
   upstreamFile,
-} from "../tools/lib/upstream-files";
+} from "../../../tools/lib/upstream-files";
 
-const SCRIPT = path.join(__dirname, "..", "tools", "parts", "upstream-files.sh");
+const SCRIPT = path.join(__dirname, "..", "..", "..", "tools", "parts", "upstream-files.sh");
 
 function fetcher(args: string[], env: NodeJS.ProcessEnv = {}) {
   const r = spawnSync("bash", [SCRIPT, ...args], {
@@ -142,7 +142,7 @@ describe("a scratch cache with a one-row table", () => {
 
 test("the table holds the Stages kwok needs, from the kwok version build.sh builds", () => {
   const build = fs.readFileSync(
-    path.join(__dirname, "..", "tools", "parts", "local-cluster", "build.sh"),
+    path.join(__dirname, "..", "..", "..", "tools", "parts", "local-cluster", "build.sh"),
     "utf8",
   );
   const kwokVersion = /^KWOK_VERSION=(\S+)$/m.exec(build)?.[1];

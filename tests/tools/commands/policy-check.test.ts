@@ -1,8 +1,8 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { parseStackConfig } from "../config";
-import { configurationOf, stackConfig } from "../tools/lib/capture";
-import { parseCommandLine } from "../tools/commands/policy-check";
+import { parseStackConfig } from "../../../config";
+import { configurationOf, stackConfig } from "../../../tools/lib/capture";
+import { parseCommandLine } from "../../../tools/commands/policy-check";
 
 /**
  * What the gate's program reads for a command line, in-process: its settings as the engine
@@ -21,7 +21,7 @@ function configFor(args: string[]) {
 }
 
 // The gate runs in its own process, as CI runs it: the Pulumi runtime is process-global.
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "../../..");
 function gate(...args: string[]) {
   const result = spawnSync(
     process.execPath,

@@ -13,7 +13,7 @@ import {
   containsSecret,
   reveal,
   secretWire,
-} from "../../tools/parts/command-provider/provider";
+} from "../../../../tools/parts/command-provider/provider";
 
 const URN = `urn:pulumi:test::proj::${COMMAND_TYPE}::check-run`;
 const BASE_ENV = {

@@ -17,8 +17,8 @@ import {
   postgresConfLines,
   renderedMongoLogin,
   withAddress,
-} from "../../tools/parts/data-path/local";
-import { renderDataPath, type RenderedDataPath } from "../../tools/parts/data-path/render";
+} from "../../../../tools/parts/data-path/local";
+import { renderDataPath, type RenderedDataPath } from "../../../../tools/parts/data-path/render";
 
 let rendered: RenderedDataPath;
 const SOCKET = "/tmp/ns-test/sock";

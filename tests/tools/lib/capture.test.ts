@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { PROJECT, capture, outputValue, secretInput } from "../tools/lib/capture";
+import { PROJECT, capture, outputValue, secretInput } from "../../../tools/lib/capture";
 
 /** A custom resource with whatever inputs a test gives it. */
 class Thing extends pulumi.CustomResource {

@@ -2,7 +2,7 @@
  * The engine runner's command line: every flag the project's callers pass reaches the
  * Automation API, and anything else is refused rather than silently dropped.
  */
-import { parseEngineArgs } from "../../tools/parts/engine/run";
+import { parseEngineArgs } from "../../../../tools/parts/engine/run";
 
 test("up with the pack, its config and the CLI's confirmations", () => {
   expect(

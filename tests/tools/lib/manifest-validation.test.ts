@@ -1,4 +1,4 @@
-import { ManifestValidator, closeSchema } from "../tools/lib/manifest-validation";
+import { ManifestValidator, closeSchema } from "../../../tools/lib/manifest-validation";
 
 let validator: ManifestValidator;
 beforeAll(() => {
