@@ -148,7 +148,8 @@ describe("upstream files: fetched from the operators' Go modules, never tracked"
     // The Stages committed beside them are the project's own stand-ins, and say so.
     expect(
       tracked.filter(
-        (f) => /^tools\/parts\/local-cluster\/stages\/.*\.yaml$/.test(f) && !/\/stand-in-[^/]*$/.test(f),
+        (f) =>
+          /^tools\/parts\/local-cluster\/stages\/.*\.yaml$/.test(f) && !/\/stand-in-[^/]*$/.test(f),
       ),
     ).toEqual([]);
     const pinned = new Set(UPSTREAM_FILES.map((f) => f.sha256));
