@@ -5,7 +5,7 @@
  * (tools/parts/engine/run.ts) hand the same module to the Automation API as an inline program: the
  * SDK then hosts the language runtime in this process and passes `--client` to the CLI.
  * `programModule` resolves the module the way the language host does, so both entry points load
- * the same file (tests/engine/program.test.ts holds them together).
+ * the same file (tests/tools/parts/engine/program.test.ts holds them together).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
