@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { BARMAN_PLUGIN, backupsRequired } from "../../domain";
+import { BARMAN_PLUGIN, backupsRequired, sixFieldCronProblem } from "../../domain";
 import { enforceOnObject, limitSettings } from "../lib/catalogue";
 import { stackPolicy } from "../lib/define";
 import { TYPES, asArr, asObj, asStr, at, nameOf, namespaceOf } from "../lib/k8s";
@@ -53,9 +53,10 @@ export const backupsConfigured = stackPolicy(
         );
       }
       const schedule = asStr(spec["schedule"]);
-      if (schedule === undefined || schedule.trim().split(/\s+/).length !== 6) {
+      const cronProblem = schedule === undefined ? "is unset" : sixFieldCronProblem(schedule);
+      if (cronProblem) {
         reportViolation(
-          `${what} schedule "${schedule ?? ""}" must have six cron fields, seconds first (e.g. "0 45 2 * * *").`,
+          `${what} schedule "${schedule ?? ""}" ${cronProblem} (e.g. "0 45 2 * * *").`,
           backup.urn,
         );
       }

@@ -83,7 +83,16 @@ describe("backups-configured", () => {
     expect(
       (await runStackPolicy(policy, [documentdbCluster(), objectStore(), five])).violations,
     ).toEqual([
-      'ScheduledBackup "nightly" schedule "45 2 * * *" must have six cron fields, seconds first (e.g. "0 45 2 * * *").',
+      'ScheduledBackup "nightly" schedule "45 2 * * *" has 5 fields; ScheduledBackup needs six, seconds first (e.g. "0 45 2 * * *").',
+    ]);
+    // Six fields are not enough: each must be in range, as the program's own check has it.
+    const minute60 = set(scheduledBackup(), "spec.schedule", "0 60 2 * * *");
+    expect(
+      (await runStackPolicy(policy, [documentdbCluster(), objectStore(), minute60])).violations,
+    ).toEqual([
+      expect.stringMatching(
+        /^ScheduledBackup "nightly" schedule "0 60 2 \* \* \*" is not a valid cron schedule \(.*0-59/,
+      ),
     ]);
     const standby = set(scheduledBackup(), "spec.target", "prefer-standby");
     expect(
