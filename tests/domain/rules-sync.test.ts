@@ -4,10 +4,6 @@
  */
 import * as fs from "node:fs";
 import { ENVIRONMENTS, RULES } from "../../domain";
-import { rulesEnforcedOnSettings } from "../../config/rules/catalogue";
-import { rulesEnforcedOnObjects } from "../../policies/lib/catalogue";
-import { evaluatePolicies } from "../../policies/evaluate";
-import { captureStack } from "../../tools/lib/capture";
 import {
   FACTS_FILE,
   packConfigFile,
@@ -41,18 +37,36 @@ describe("the rule catalogue", () => {
   });
 
   it("runs each rule on the settings and on the rendered objects as it declares", async () => {
+    const onSettings = new Set<string>();
+    const onObjects = new Set<string>();
     for (const stack of ENVIRONMENTS) {
-      const { resources } = await captureStack(stack);
-      const config = JSON.parse(read(packConfigFile(stack)));
-      const violations = await evaluatePolicies(resources, config);
-      expect(violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
+      // Each stack in its own module registry: index.ts runs once per registry.
+      await jest.isolateModulesAsync(async () => {
+        /* eslint-disable @typescript-eslint/no-require-imports */
+        const capture =
+          require("../../tools/lib/capture") as typeof import("../../tools/lib/capture");
+        const evaluate =
+          require("../../policies/evaluate") as typeof import("../../policies/evaluate");
+        const settings =
+          require("../../config/rules/catalogue") as typeof import("../../config/rules/catalogue");
+        const objects =
+          require("../../policies/lib/catalogue") as typeof import("../../policies/lib/catalogue");
+        /* eslint-enable @typescript-eslint/no-require-imports */
+        const { resources } = await capture.captureStack(stack);
+        expect(resources.length).toBeGreaterThan(20);
+        const config = JSON.parse(read(packConfigFile(stack)));
+        const violations = await evaluate.evaluatePolicies(resources, config);
+        expect(violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
+        for (const id of settings.rulesEnforcedOnSettings()) onSettings.add(id);
+        for (const id of objects.rulesEnforcedOnObjects()) onObjects.add(id);
+      });
     }
     const declared = (pick: (r: (typeof RULES)[number]) => boolean) =>
       RULES.filter(pick)
         .map((r) => r.id)
         .sort();
-    expect([...rulesEnforcedOnSettings()].sort()).toEqual(declared((r) => r.onSettings));
-    expect([...rulesEnforcedOnObjects()].sort()).toEqual(declared((r) => r.policy !== undefined));
+    expect([...onSettings].sort()).toEqual(declared((r) => r.onSettings));
+    expect([...onObjects].sort()).toEqual(declared((r) => r.policy !== undefined));
   });
 });
 

@@ -317,16 +317,23 @@ async function captured(c: Constructed): Promise<CapturedResource> {
 }
 
 /** Evaluates the program (index.ts) for a stack: its committed config, test secrets, overrides. */
-export function captureStack(
+export async function captureStack(
   stack: string,
   overrides: Record<string, string | undefined> = {},
   secrets: Record<string, string> = {},
 ): Promise<CaptureResult<Record<string, unknown>>> {
-  return capture({
+  const result = await capture({
     stack,
     configuration: stackConfig(stack, overrides, secrets),
     loadProgram: () => import("../../index") as Promise<Record<string, unknown>>,
   });
+  // A module registry runs index.ts once: a second capture would see nothing and pass anything.
+  if (result.resources.length === 0) {
+    throw new Error(
+      `captureStack(${stack}): the program registered nothing, so index.ts was loaded already in this module registry; capture each stack in its own jest.isolateModules (or process)`,
+    );
+  }
+  return result;
 }
 
 /** Reads an Output's value (and whether it is secret) under mocks. */
