@@ -14,6 +14,7 @@ export const dbSizeWithinVolume = rule({
     "DBSIZE_MAX, when set, is below the PostgreSQL volume's size, so the dbsize pill warns before the disk is full.",
   check(model: { dbSizeMaxMiB: number; volumeMiB: number; volume: string }, words) {
     if (model.dbSizeMaxMiB === 0 || model.dbSizeMaxMiB < model.volumeMiB) return [];
+    const derive = words.set("dbSizeMaxMiB", "0");
     return [
       {
         field: "dbSizeMaxMiB" as const,
@@ -21,7 +22,7 @@ export const dbSizeWithinVolume = rule({
         why: `is not below ${words.name("volume")} (${model.volume}, ${model.volumeMiB} MiB); the dbsize pill would warn only once the volume is full`,
         fix: fixWithAlternative(
           words.set("dbSizeMaxMiB", String(Math.floor(model.volumeMiB * DBSIZE_SHARE_OF_VOLUME))),
-          words.set("dbSizeMaxMiB", "0") && `${words.set("dbSizeMaxMiB", "0")} to derive it`,
+          derive && `${derive} to derive it`,
         ),
       },
     ];
