@@ -2,7 +2,7 @@
  * How components reject their args: synchronously, before `super()` registers anything, with
  * one message that names the component, the arg, its value and the fix.
  */
-import { type Limits, type Rule, imagePinProblem } from "../domain";
+import { type Limits, type Rule, findingText, imagePinProblem } from "../domain";
 
 /** `<Component>: args.<field> = <value> is invalid. <fix>` */
 export function invalidArg(component: string, field: string, value: unknown, fix: string): Error {
@@ -51,10 +51,8 @@ export function requireRule<M, F extends string, L extends Limits>(
     limits,
   );
   if (finding) {
-    const shown = finding.value === undefined ? "(unset)" : JSON.stringify(finding.value);
-    // The settings' shape: the arg, its value, why (and the rule it breaks), the fix.
     throw new Error(
-      `${component}: ${arg(finding.field)} = ${shown}: ${finding.why} (rule ${rule.id}, fact ${rule.fact}). Fix: ${finding.fix}.`,
+      `${component}: ${findingText(finding, arg, ` (rule ${rule.id}, fact ${rule.fact})`)}`,
     );
   }
 }

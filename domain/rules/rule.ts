@@ -30,6 +30,19 @@ export interface Finding<F extends string> {
   duringUpgrade?: boolean;
 }
 
+/**
+ * A finding as the pack and the components word it, in the settings' shape:
+ * `<name> = <value>: <why><aside>. Fix: <fix>.` (the settings add their project's key prefix).
+ */
+export function findingText<F extends string>(
+  finding: Finding<F>,
+  name: (field: F) => string,
+  aside = "",
+): string {
+  const shown = finding.value === undefined ? "(unset)" : JSON.stringify(finding.value);
+  return `${name(finding.field)} = ${shown}: ${finding.why}${aside}. Fix: ${finding.fix}.`;
+}
+
 /** The bounds a rule takes per environment; the pack's config files are generated from them. */
 export type Limits = Readonly<Record<string, number | boolean | string | readonly string[]>>;
 
