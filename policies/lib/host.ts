@@ -3,16 +3,16 @@
  * unknown during preview, not-applicable) but outside the engine. The offline evaluator and the
  * policy specs both go through here, so they cannot drift apart.
  */
-import {
-  unknownCheckingProxy,
-  type Policies,
-  type PolicyResource,
-  type PolicyResourceOptions,
-  type ResourceValidationArgs,
-  type ResourceValidationPolicy,
-  type StackValidationArgs,
-  type StackValidationPolicy,
+import type {
+  Policies,
+  PolicyResource,
+  PolicyResourceOptions,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
 } from "@pulumi/policy";
+import { unknownCheckingProxy } from "./policy-proxy";
 import type { CapturedOptions, CapturedResource } from "./resource";
 import { isUnknownValueError } from "./unknowns";
 

@@ -1,4 +1,4 @@
-import { UnknownValueError } from "@pulumi/policy";
+import { UnknownValueError } from "./policy-proxy";
 
 /**
  * By shape as well as by class: the pack's own install (policies/node_modules) and the root
