@@ -2,7 +2,7 @@
  * How components reject their args: synchronously, before `super()` registers anything, with
  * one message that names the component, the arg, its value and the fix.
  */
-import { type Limits, type Rule, findingText, imagePinProblem } from "../domain";
+import { DNS_LABEL, type Limits, type Rule, findingText, imagePinProblem } from "../domain";
 
 /** `<Component>: args.<field> = <value> is invalid. <fix>` */
 export function invalidArg(component: string, field: string, value: unknown, fix: string): Error {
@@ -14,6 +14,19 @@ export function requirePinnedImage(component: string, field: string, image: stri
   const problem = imagePinProblem(image);
   if (problem) {
     throw invalidArg(component, field, image, `The image ${problem}; pin a tag or digest.`);
+  }
+}
+
+/** Throws unless `value` is a DNS label (a namespace or an object that must be one). */
+export function requireDnsLabel(
+  component: string,
+  field: string,
+  value: string,
+  fix: string,
+  maxLength = 63,
+): void {
+  if (!DNS_LABEL.test(value) || value.length > maxLength) {
+    throw invalidArg(component, field, value, fix);
   }
 }
 

@@ -8,7 +8,7 @@ import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
-import { DNS_LABEL, NIGHTSCOUT_PORT } from "../domain";
+import { NIGHTSCOUT_PORT } from "../domain";
 import {
   CNPG_METRICS_PORT,
   CNPG_METRICS_PORT_NAME,
@@ -18,7 +18,12 @@ import {
   STALE_DATA_MINUTES_RANGE,
   alertGroups,
 } from "../domain/alerts";
-import { invalidArg, requirePinnedImage, requireWholeNumber } from "./arg-validation";
+import {
+  invalidArg,
+  requireDnsLabel,
+  requirePinnedImage,
+  requireWholeNumber,
+} from "./arg-validation";
 import {
   NetworkPolicySpec,
   allowFrom,
@@ -80,14 +85,12 @@ export interface MonitoringArgs {
 /** Throws, before anything is registered, on args that cannot make working alerts. */
 export function validateMonitoringArgs(args: MonitoringArgs): void {
   const component = "Monitoring";
-  if (!DNS_LABEL.test(args.monitoringNamespace)) {
-    throw invalidArg(
-      component,
-      "monitoringNamespace",
-      args.monitoringNamespace,
-      "Use the namespace Prometheus runs in, a DNS label such as monitoring.",
-    );
-  }
+  requireDnsLabel(
+    component,
+    "monitoringNamespace",
+    args.monitoringNamespace,
+    "Use the namespace Prometheus runs in, a DNS label such as monitoring.",
+  );
   const [min, max] = STALE_DATA_MINUTES_RANGE;
   if (
     !Number.isInteger(args.staleDataMinutes) ||

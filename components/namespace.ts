@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DNS_LABEL, noSystemNamespace } from "../domain";
-import { invalidArg, requireRule } from "./arg-validation";
+import { noSystemNamespace } from "../domain";
+import { requireDnsLabel, requireRule } from "./arg-validation";
 import { inNamespace, networkPolicyArgs, podsLabelled } from "./network-policy";
 
 export interface AppNamespaceArgs {
@@ -17,14 +17,12 @@ export interface AppNamespaceArgs {
 /** Throws, before anything is registered, when `args` cannot make a namespace for the stack. */
 export function validateAppNamespaceArgs(args: AppNamespaceArgs): void {
   const component = "AppNamespace";
-  if (!DNS_LABEL.test(args.name)) {
-    throw invalidArg(
-      component,
-      "name",
-      args.name,
-      "Use a DNS label: lowercase letters, digits and -, at most 63 characters.",
-    );
-  }
+  requireDnsLabel(
+    component,
+    "name",
+    args.name,
+    "Use a DNS label: lowercase letters, digits and -, at most 63 characters.",
+  );
   requireRule(
     component,
     noSystemNamespace,

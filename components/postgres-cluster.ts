@@ -5,7 +5,6 @@ import {
   DOCUMENTDB_SWITCHES,
   BARMAN_PLUGIN,
   CNPG_STATUS_PORT,
-  DNS_LABEL,
   MAX_CLUSTER_NAME_LENGTH,
   MIN_INSTANCES,
   PRODUCTION_MIN_INSTANCES,
@@ -14,7 +13,12 @@ import {
   parseDocumentDbImageTag,
   sixFieldCronProblem,
 } from "../domain";
-import { invalidArg, requirePinnedImage, requireWholeNumber } from "./arg-validation";
+import {
+  invalidArg,
+  requireDnsLabel,
+  requirePinnedImage,
+  requireWholeNumber,
+} from "./arg-validation";
 import {
   ANYWHERE,
   HTTPS_PORT,
@@ -70,14 +74,13 @@ const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Throws, before anything is registered, on args that cannot make a working cluster. */
 export function validatePostgresClusterArgs(args: PostgresClusterArgs): void {
   const component = "PostgresCluster";
-  if (!DNS_LABEL.test(args.clusterName) || args.clusterName.length > MAX_CLUSTER_NAME_LENGTH) {
-    throw invalidArg(
-      component,
-      "clusterName",
-      args.clusterName,
-      `Use a DNS label of at most ${MAX_CLUSTER_NAME_LENGTH} characters, room for the names CNPG derives from it.`,
-    );
-  }
+  requireDnsLabel(
+    component,
+    "clusterName",
+    args.clusterName,
+    `Use a DNS label of at most ${MAX_CLUSTER_NAME_LENGTH} characters, room for the names CNPG derives from it.`,
+    MAX_CLUSTER_NAME_LENGTH,
+  );
   // One instance is a cluster without a standby; fewer is no database at all.
   requireWholeNumber(
     component,

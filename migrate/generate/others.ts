@@ -101,38 +101,36 @@ export function* activity(seed: number, startMs: number, count: number): Generat
   }
 }
 
-export function* authRoles(seed: number): Generator<Document> {
+/** Nightscout's authorization documents: a name, one list under `listKey`, a note and a date. */
+function* authDocuments(
+  seed: number,
+  listKey: "permissions" | "roles",
+  entries: [string, string[]][],
+): Generator<Document> {
   const rng = new Rng(seed);
-  const roles: [string, string[]][] = [
-    ["careportal", ["api:treatments:create"]],
-    ["devicestatus-upload", ["api:devicestatus:create"]],
-    ["school", ["api:*:read", "notifications:*:ack"]],
-  ];
-  for (const [name, permissions] of roles) {
+  for (const [name, list] of entries) {
     yield {
       _id: new ObjectId(rng.hex(12)),
       name,
-      permissions,
+      [listKey]: list,
       notes: "",
       created_at: iso(1_600_000_000_000),
     };
   }
 }
 
-export function* authSubjects(seed: number): Generator<Document> {
-  const rng = new Rng(seed);
-  const subjects: [string, string[]][] = [
+export function authRoles(seed: number): Generator<Document> {
+  return authDocuments(seed, "permissions", [
+    ["careportal", ["api:treatments:create"]],
+    ["devicestatus-upload", ["api:devicestatus:create"]],
+    ["school", ["api:*:read", "notifications:*:ack"]],
+  ]);
+}
+
+export function authSubjects(seed: number): Generator<Document> {
+  return authDocuments(seed, "roles", [
     ["xdrip-phone", ["admin"]],
     ["school nurse", ["readable", "school"]],
     ["grandma", ["readable"]],
-  ];
-  for (const [name, roles] of subjects) {
-    yield {
-      _id: new ObjectId(rng.hex(12)),
-      name,
-      roles,
-      notes: "",
-      created_at: iso(1_600_000_000_000),
-    };
-  }
+  ]);
 }
