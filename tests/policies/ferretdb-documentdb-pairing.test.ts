@@ -1,6 +1,6 @@
 import { ferretdbDocumentdbPairing as policy } from "../../policies/rules/ferretdb-documentdb-pairing";
 import { documentdbCluster, ferretdbDeployment, ingress, nightscoutDeployment } from "./fixtures";
-import { UNKNOWN_STRING, runStackPolicy, set, urnOf, withContainer } from "./helpers";
+import { REMOVE, UNKNOWN_STRING, runStackPolicy, set, urnOf, withContainer } from "./helpers";
 
 const withImage = (image: string) => set(documentdbCluster(), "spec.imageName", image);
 const ferretdb = (version: string) =>
@@ -88,5 +88,64 @@ describe("ferretdb-documentdb-pairing", () => {
       'Cluster "postgres" spec.imageName = "ghcr.io/ferretdb/postgres-documentdb:16-0.107.0-ferretdb-2.7.0": is PostgreSQL 16; this stack runs PostgreSQL 17. Fix: use a 17-<documentdb>-ferretdb-<ferretdb> tag.',
     ]);
     expect(outcome.urns).toEqual([urnOf(cluster, 1)]);
+  });
+  describe("which Cluster a FerretDB is paired with", () => {
+    const stale = () =>
+      set(
+        set(
+          withImage("ghcr.io/ferretdb/postgres-documentdb:17-0.106.0-ferretdb-2.5.0"),
+          "metadata.namespace",
+          "other",
+        ),
+        "metadata.name",
+        "old",
+      );
+
+    it("pairs a FerretDB only with the Clusters of its own namespace when there are any", async () => {
+      const outcome = await runStackPolicy(policy, [
+        ferretdbDeployment(),
+        documentdbCluster(),
+        stale(),
+      ]);
+      expect(outcome.violations).toEqual([]);
+    });
+
+    it("pairs a FerretDB with every Cluster when none shares its namespace", async () => {
+      const outcome = await runStackPolicy(policy, [ferretdbDeployment(), stale()]);
+      expect(outcome.violations).toEqual([
+        expect.stringContaining('but Cluster "old" spec.imageName carries DocumentDB 0.106.0'),
+      ]);
+    });
+
+    it("names an object without metadata.name by its Pulumi name", async () => {
+      const cluster = set(
+        withImage("ghcr.io/ferretdb/postgres-documentdb:17-0.106.0-ferretdb-2.5.0"),
+        "metadata.name",
+        REMOVE,
+      );
+      const deployment = set(ferretdbDeployment(), "metadata.name", REMOVE);
+      const outcome = await runStackPolicy(policy, [deployment, cluster]);
+      expect(outcome.violations).toEqual([
+        expect.stringMatching(
+          /^FerretDB "ferretdb" image = .* but Cluster "postgres" spec\.imageName carries/,
+        ),
+      ]);
+    });
+  });
+
+  it("blames the FerretDB Deployment for its own unreadable tag, the Cluster for the pair", async () => {
+    const deployment = ferretdb("v2");
+    const outcome = await runStackPolicy(policy, [deployment, documentdbCluster()]);
+    expect(outcome.urns).toEqual([urnOf(deployment, 0)]);
+  });
+
+  it("still reports a DocumentDB mismatch with the image-tag check configured off", async () => {
+    const cluster = withImage("ghcr.io/ferretdb/postgres-documentdb:17-0.106.0-ferretdb-2.5.0");
+    const outcome = await runStackPolicy(policy, [ferretdbDeployment(), cluster], {
+      requireMatchingImageTag: false,
+    });
+    expect(outcome.violations).toEqual([
+      expect.stringContaining("FerretDB 2.7.0 works with DocumentDB 0.107.0"),
+    ]);
   });
 });

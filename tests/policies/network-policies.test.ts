@@ -6,7 +6,7 @@ import {
   networkPolicySet,
   nightscoutDeployment,
 } from "./fixtures";
-import { UNKNOWN_STRING, runStackPolicy, set, type TestResource } from "./helpers";
+import { REMOVE, UNKNOWN_STRING, runStackPolicy, set, type TestResource } from "./helpers";
 
 const workloads = () => [nightscoutDeployment(), ferretdbDeployment(), documentdbCluster()];
 const without = (name: string) => networkPolicySet().filter((p) => p.name !== name);
@@ -112,5 +112,127 @@ describe("network-policies", () => {
     const unknown = replace("ferretdb", (p) => set(p, "spec.podSelector", UNKNOWN_STRING));
     const outcome = await runStackPolicy(policy, [...workloads(), ...unknown]);
     expect(outcome.unknown).toContain("podSelector");
+  });
+  const NO_DEFAULT_DENY = (ns: string) =>
+    `Namespace "${ns}" has no default-deny NetworkPolicy (podSelector: {}, policyTypes: [Ingress, Egress], no rules).`;
+
+  it("does not count a default deny of some pods only, or one with egress rules", async () => {
+    const some = replace("default-deny", (p) =>
+      set(p, "spec.podSelector", { matchLabels: { app: "nightscout" } }),
+    );
+    expect((await runStackPolicy(policy, [...workloads(), ...some])).violations).toEqual([
+      NO_DEFAULT_DENY("nightscout"),
+    ]);
+    const egress = replace("default-deny", (p) => set(p, "spec.egress", [{}]));
+    expect((await runStackPolicy(policy, [...workloads(), ...egress])).violations).toEqual([
+      NO_DEFAULT_DENY("nightscout"),
+    ]);
+    const typed = replace("default-deny", (p) =>
+      set(p, "spec.policyTypes", ["Ingress", 7, "Egress"]),
+    );
+    expect((await runStackPolicy(policy, [...workloads(), ...typed])).violations).toEqual([]);
+  });
+
+  it("lists every namespace without default deny, sorted", async () => {
+    const inZ = set(nightscoutDeployment(), "metadata.namespace", "zeta");
+    const inA = set(ferretdbDeployment(), "metadata.namespace", "alpha");
+    const outcome = await runStackPolicy(policy, [inZ, inA], {
+      requireIngressAllow: false,
+      requireEgressAllow: false,
+    });
+    expect(outcome.violations).toEqual([NO_DEFAULT_DENY("alpha"), NO_DEFAULT_DENY("zeta")]);
+  });
+
+  it("refuses a default deny in a namespace the cluster's own workloads use, unless allowed", async () => {
+    const system = [...workloads(), ...networkPolicySet()].map((r) =>
+      set(r, "metadata.namespace", "kube-system"),
+    );
+    const outcome = await runStackPolicy(policy, system);
+    expect(outcome.violations).toEqual([
+      expect.stringMatching(
+        /^the default-deny NetworkPolicy's metadata.namespace = "kube-system": is a namespace the cluster's own workloads use.*Fix: .*the pack's network-policies.allowSystemNamespace/,
+      ),
+    ]);
+    expect(
+      (await runStackPolicy(policy, system, { allowSystemNamespace: true })).violations,
+    ).toEqual([]);
+  });
+
+  describe("ports an ingress rule allows", () => {
+    const postgresIngress = (ports: unknown[]) =>
+      replace("postgres", (p) => set(p, "spec.ingress", [{ ports }]));
+    const missing = (port: number, name: string) =>
+      `Cluster "postgres": no NetworkPolicy allows ingress to port ${port} (${name}).`;
+    const run = async (ports: unknown[]) =>
+      (await runStackPolicy(policy, [...workloads(), ...postgresIngress(ports)])).violations;
+
+    it("takes an entry without a port as every port", async () => {
+      expect(await run([{ protocol: "TCP" }])).toEqual([]);
+    });
+
+    it("takes a port by number or by name", async () => {
+      expect(await run([{ port: 5432 }, { port: "status" }])).toEqual([]);
+      expect(await run([{ port: "postgresql" }, { port: 8001 }])).toEqual([
+        missing(8000, "status"),
+      ]);
+    });
+
+    it("takes a range with both ends included, and nothing outside it", async () => {
+      expect(await run([{ port: 5432, endPort: 8000 }])).toEqual([]);
+      expect(await run([{ port: 5433, endPort: 8000 }])).toEqual([missing(5432, "postgresql")]);
+      expect(await run([{ port: 5432, endPort: 7999 }])).toEqual([missing(8000, "status")]);
+    });
+
+    it("needs a numeric start and end for a range", async () => {
+      expect(await run([{ port: 5432 }, { port: "5000", endPort: 9000 }])).toEqual([
+        missing(8000, "status"),
+      ]);
+      expect(await run([{ port: 5432 }, { port: 7000, endPort: "9000" }])).toEqual([
+        missing(8000, "status"),
+      ]);
+    });
+
+    it("reads an entry that is not an object as one without a port", async () => {
+      expect(await run(["5432"])).toEqual([]);
+    });
+  });
+
+  it("names a Cluster and a workload without metadata.name by their Pulumi names", async () => {
+    const cluster = set(documentdbCluster(), "metadata.name", REMOVE);
+    const deployment = set(ferretdbDeployment(), "metadata.name", REMOVE);
+    const outcome = await runStackPolicy(policy, [
+      nightscoutDeployment(),
+      deployment,
+      cluster,
+      ...without("dns"),
+    ]);
+    expect(outcome.violations).toEqual([
+      'Deployment "nightscout" is selected by no NetworkPolicy that allows egress (not even DNS).',
+      'Deployment "ferretdb" is selected by no NetworkPolicy that allows egress (not even DNS).',
+      'Cluster "postgres" is selected by no NetworkPolicy that allows egress (not even DNS).',
+    ]);
+  });
+
+  it("selects no pods of a workload whose template has no labels", async () => {
+    const bare = set(nightscoutDeployment(), "spec.template.metadata", REMOVE);
+    const outcome = await runStackPolicy(policy, [bare, ...networkPolicySet()]);
+    expect(outcome.violations).toEqual([
+      'Deployment "nightscout" is selected by no NetworkPolicy that allows ingress.',
+    ]);
+  });
+
+  it("takes a workload's allow rules only from its own namespace, in each direction", async () => {
+    const elsewhere = (name: string) =>
+      networkPolicySet().map((p) => (p.name === name ? set(p, "metadata.namespace", "other") : p));
+    expect(
+      (await runStackPolicy(policy, [...workloads(), ...elsewhere("dns")])).violations,
+    ).toEqual([
+      'Deployment "nightscout" is selected by no NetworkPolicy that allows egress (not even DNS).',
+      'Deployment "ferretdb" is selected by no NetworkPolicy that allows egress (not even DNS).',
+      'Cluster "postgres" is selected by no NetworkPolicy that allows egress (not even DNS).',
+    ]);
+    expect(
+      (await runStackPolicy(policy, [...workloads(), ...elsewhere("nightscout")])).violations,
+    ).toEqual(['Deployment "nightscout" is selected by no NetworkPolicy that allows ingress.']);
   });
 });
