@@ -116,4 +116,122 @@ describe("ingress-tls-and-https-redirect", () => {
     ]);
     expect(outcome.unknown).toContain("metadata.annotations");
   });
+  it("matches hosts without regard to case, and a wildcard never by its bare label", () => {
+    expect(tlsHostCovers("NS.Example.org", "ns.example.ORG")).toBe(true);
+    expect(tlsHostCovers("*.Example.org", "NS.example.org")).toBe(true);
+    expect(tlsHostCovers("ns.example.org", "other.example.org")).toBe(false);
+    // A host that starts with a dot has an empty first label: no certificate covers it.
+    expect(tlsHostCovers("*.example.org", ".example.org")).toBe(false);
+    // Only a leading "*." is a wildcard.
+    expect(tlsHostCovers("x.example.org", "ns.example.org")).toBe(false);
+  });
+
+  it("reads only string hosts in a tls entry, and reports each uncovered rule", async () => {
+    const mixed = set(ingress(), "spec.tls.0.hosts", [7, "ns.example.org"]);
+    expect((await runResourcePolicy(policy, mixed)).violations).toEqual([]);
+    const two = set(ingress(), "spec.rules.1", { host: "b.example.org" });
+    expect((await runResourcePolicy(policy, two)).violations).toEqual([
+      'Host "b.example.org" is not listed in any spec.tls[].hosts entry, so it is served without TLS.',
+    ]);
+  });
+
+  it("reports rules without a tls section, and a tls section without rules only for its own checks", async () => {
+    const noTls = set(ingress(), "spec.tls", REMOVE);
+    expect((await runResourcePolicy(policy, noTls)).violations).toEqual([
+      'Host "ns.example.org" is not listed in any spec.tls[].hosts entry, so it is served without TLS.',
+    ]);
+    const noRules = set(ingress(), "spec.rules", REMOVE);
+    expect((await runResourcePolicy(policy, noRules)).violations).toEqual([]);
+  });
+
+  describe("the TLS source (the catalogue's tls-source rule)", () => {
+    it("reports a tls section with neither a cluster issuer nor a secret", async () => {
+      const none = set(
+        annotations({
+          "traefik.ingress.kubernetes.io/router.middlewares":
+            "nightscout-redirect-https@kubernetescrd",
+        }),
+        "spec.tls.0.secretName",
+        REMOVE,
+      );
+      const outcome = await runResourcePolicy(policy, none, { requireTlsSecretName: false });
+      expect(outcome.violations).toEqual([
+        expect.stringMatching(
+          /^metadata.annotations\["cert-manager.io\/cluster-issuer"\] = \(unset\): no TLS source.*Fix: .*spec.tls\[\].secretName <secret>/,
+        ),
+      ]);
+    });
+
+    it("takes the secret of any tls entry, or the issuer alone", async () => {
+      const secondEntry = set(
+        set(set(ingress(), "spec.tls.0.secretName", REMOVE), "spec.tls.1", {
+          hosts: ["x.example.org"],
+          secretName: "x-tls",
+        }),
+        "metadata.annotations",
+        {
+          "traefik.ingress.kubernetes.io/router.middlewares":
+            "nightscout-redirect-https@kubernetescrd",
+        },
+      );
+      expect(
+        (await runResourcePolicy(policy, secondEntry, { requireTlsSecretName: false })).violations,
+      ).toEqual([]);
+      const issuerOnly = set(ingress(), "spec.tls.0.secretName", REMOVE);
+      expect(
+        (await runResourcePolicy(policy, issuerOnly, { requireTlsSecretName: false })).violations,
+      ).toEqual([]);
+    });
+
+    it("asks nothing of an ingress without a tls section", async () => {
+      const plain = set(set(ingress(), "spec.tls", REMOVE), "spec.rules", REMOVE);
+      expect((await runResourcePolicy(policy, plain)).violations).toEqual([
+        "The ingress has no rules and no tls section: nothing is served over TLS.",
+      ]);
+    });
+  });
+
+  it("lists a tls entry's hosts when it has no secretName", async () => {
+    const two = set(
+      set(ingress(), "spec.tls.0.hosts", ["ns.example.org", "b.example.org"]),
+      "spec.tls.0.secretName",
+      REMOVE,
+    );
+    expect((await runResourcePolicy(policy, two)).violations).toEqual([
+      "The tls entry for [ns.example.org, b.example.org] has no secretName: name the certificate Secret (cert-manager or an existing one).",
+    ]);
+  });
+
+  it("recognises Traefik by the legacy class annotation", async () => {
+    const legacy = set(
+      annotations({
+        "kubernetes.io/ingress.class": "traefik",
+        "cert-manager.io/cluster-issuer": "le",
+      }),
+      "spec.ingressClassName",
+      REMOVE,
+    );
+    expect((await runResourcePolicy(policy, legacy)).violations).toEqual([
+      'Traefik ingress without the "traefik.ingress.kubernetes.io/router.middlewares" annotation: plain HTTP is served instead of redirected. Reference a redirectScheme middleware as <namespace>-<name>@kubernetescrd.',
+    ]);
+  });
+
+  it("checks each comma-separated middleware reference as a whole", async () => {
+    const refs = (value: string) =>
+      annotations({ "traefik.ingress.kubernetes.io/router.middlewares": value });
+    expect(
+      (await runResourcePolicy(policy, refs(" a-b@kubernetescrd , ns.x-y@file ,"))).violations,
+    ).toEqual([]);
+    for (const bad of [
+      "-a@kubernetescrd",
+      "a-b@kubernetescrd-",
+      "a-b@@x",
+      "A-b@kubernetescrd",
+      "x a-b@file",
+    ]) {
+      expect((await runResourcePolicy(policy, refs(bad))).violations).toEqual([
+        `Middleware reference "${bad}" lacks the provider suffix: Traefik resolves it only as <namespace>-<name>@kubernetescrd.`,
+      ]);
+    }
+  });
 });
