@@ -217,4 +217,104 @@ describe("nightscout-settings", () => {
     expect(outcome.violations).toEqual([]);
     expect(outcome.unknown).toContain(".env can't be known");
   });
+  describe("edges the pack reads the environment at", () => {
+    const REDIRECTED = (probe: string) =>
+      `${probe} gets a 307 redirect: without INSECURE_USE_HTTP=true it must send the header X-Forwarded-Proto: https.`;
+    const withoutHeaders = () =>
+      withContainer(nightscoutDeployment(), "startupProbe.httpGet.httpHeaders", REMOVE);
+
+    it("takes INSECURE_USE_HTTP as on only for on and true", async () => {
+      expect(await violations(withEnv(withoutHeaders(), "INSECURE_USE_HTTP", "on"))).toEqual([]);
+      expect(await violations(withEnv(withoutHeaders(), "INSECURE_USE_HTTP", "off"))).toEqual([
+        REDIRECTED("startupProbe"),
+      ]);
+      expect(await violations(withEnv(withoutHeaders(), "INSECURE_USE_HTTP", REMOVE))).toEqual([
+        REDIRECTED("startupProbe"),
+      ]);
+    });
+
+    it("matches the X-Forwarded-Proto header by name in any case, and only with https", async () => {
+      const header = (name: string, value: string) =>
+        withContainer(nightscoutDeployment(), "startupProbe.httpGet.httpHeaders", [
+          { name, value },
+        ]);
+      expect(await violations(header("x-forwarded-PROTO", "https"))).toEqual([]);
+      expect(await violations(header("X-Forwarded-Proto", "http"))).toEqual([
+        REDIRECTED("startupProbe"),
+      ]);
+      expect(await violations(header("X-Forwarded-Host", "https"))).toEqual([
+        REDIRECTED("startupProbe"),
+      ]);
+    });
+
+    it("checks only HTTP probes that name a path", async () => {
+      const exec = withContainer(nightscoutDeployment(), "startupProbe", {
+        exec: { command: ["true"] },
+      });
+      expect(await violations(exec)).toEqual([]);
+      const noPath = withContainer(nightscoutDeployment(), "startupProbe.httpGet", {
+        port: "http",
+      });
+      expect(await violations(noPath)).toEqual([]);
+    });
+
+    it("finds denied among comma- or space-separated default roles", async () => {
+      const status = (roles: string) =>
+        withContainer(
+          withEnv(nightscoutDeployment(), "AUTH_DEFAULT_ROLES", roles),
+          "readinessProbe.httpGet.path",
+          "/api/v1/status",
+        );
+      const DENIED =
+        "readinessProbe on /api/v1/status gets 401 with AUTH_DEFAULT_ROLES=denied; probe /api/v1/verifyauth.";
+      expect(await violations(status("status-only,denied"))).toEqual([DENIED]);
+      expect(await violations(status("status-only denied"))).toEqual([DENIED]);
+      expect(await violations(status("undenied"))).toEqual([]);
+    });
+
+    it("trims a threshold before reading it, and says when it is a reference", async () => {
+      expect(await violations(withEnv(nightscoutDeployment(), "BG_HIGH", " 14 "))).toEqual([]);
+      const ref = withEnv(nightscoutDeployment(), "BG_LOW", {
+        valueFrom: { configMapKeyRef: { name: "ns", key: "high" } },
+      });
+      expect(await violations(ref)).toEqual([
+        expect.stringContaining('BG_LOW = "(a reference, not a literal)": must be a plain number'),
+      ]);
+    });
+
+    it("asks for ALARM_TYPES as soon as any one threshold is set", async () => {
+      const one = withThresholds({ BG_HIGH: "260" }, "mg/dl");
+      expect(await violations(withEnv(one, "ALARM_TYPES", REMOVE))).toEqual(
+        expect.arrayContaining([
+          "Setting BG_* switches ALARM_TYPES to simple; set ALARM_TYPES explicitly.",
+        ]),
+      );
+      const none = withEnv(withThresholds({}, "mg/dl"), "ALARM_TYPES", REMOVE);
+      expect(await violations(none)).toEqual([]);
+    });
+
+    it("splits ENABLE and SHOW_PLUGINS on any run of whitespace", async () => {
+      const r = withEnv(
+        withEnv(nightscoutDeployment(), "ENABLE", "  careportal\tiob   cob "),
+        "SHOW_PLUGINS",
+        " iob  cob\n",
+      );
+      expect(await violations(r)).toEqual([]);
+      const noEnable = withEnv(
+        withEnv(nightscoutDeployment(), "ENABLE", REMOVE),
+        "SHOW_PLUGINS",
+        "iob",
+      );
+      expect(await violations(noEnable)).toEqual([
+        expect.stringMatching(
+          /^SHOW_PLUGINS = .*shows plugins that are not enabled: iob\. Fix: add them to ENABLE/,
+        ),
+      ]);
+    });
+
+    it("accepts spec.replicas 1 or unset", async () => {
+      expect(await violations(set(nightscoutDeployment(), "spec.replicas", 1))).toEqual([]);
+      expect(await violations(set(nightscoutDeployment(), "spec.replicas", REMOVE))).toEqual([]);
+    });
+  });
 });
