@@ -20,6 +20,7 @@ const platform = config.platformStack
   ? readPlatformStack(config.platformStack, {
       backups: config.postgres.backup !== undefined,
       monitoring: config.monitoring !== undefined,
+      namespace: config.namespace.name,
     })
   : undefined;
 const provider = new k8s.Provider("k8s", config.provider, { dependsOn: platform?.checked });

@@ -18,7 +18,12 @@ import { connectionBudgetRule } from "./rules/connections";
 import { imagePairingRule } from "./rules/images";
 import { dbSizeRule, shownPluginsEnabledRule, tlsSourceRule, volumeMiB } from "./rules/nightscout";
 import { MonitoringSettings, monitoringRule, platformStackRule } from "./rules/monitoring";
-import { memoryLimitRule, productionRule, systemNamespaceRule } from "./rules/safety";
+import {
+  memoryLimitRule,
+  namespacesDistinctRule,
+  productionRule,
+  systemNamespaceRule,
+} from "./rules/safety";
 import { thresholdsRule } from "./rules/thresholds";
 
 export type { ConfigSource, RawConfigReader } from "./read";
@@ -53,6 +58,7 @@ export { ConfigError } from "./error";
 export function parseStackConfig(source: ConfigSource): StackConfig {
   const s = new Settings(source);
   systemNamespaceRule(s);
+  namespacesDistinctRule(s);
   const displayUnits = s.text("displayUnits") as DisplayUnits;
   const thresholds = s.isValid("displayUnits") ? thresholdsRule(s, displayUnits) : undefined;
   shownPluginsEnabledRule(s);

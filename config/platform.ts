@@ -16,6 +16,8 @@ import {
 export interface PlatformNeeds {
   backups: boolean;
   monitoring: boolean;
+  /** The stack's namespace: its default-deny would cut off an operator running there (fact 35). */
+  namespace?: string;
 }
 
 /**
@@ -41,6 +43,11 @@ export function platformProblems(
   if (!parsed || compareVersions(parsed, needed) < 0) {
     problems.push(
       `${prefix}: its CloudNative-PG operator is ${JSON.stringify(version)}, ${parsed ? "older than" : "not a version, and this program needs at least"} ${MIN_CNPG_OPERATOR_VERSION}${parsed ? ", the oldest this program's Cluster (Barman Cloud plugin) works with" : ""}. Fix: upgrade the operator in the platform stack (docs/upstream-files.md, "Moving to a newer release") and pulumi up it, then this stack.`,
+    );
+  }
+  if (needs.namespace !== undefined && outputs.operatorNamespace === needs.namespace) {
+    problems.push(
+      `${prefix}: its CloudNative-PG operator runs in ${JSON.stringify(needs.namespace)}, this stack's namespace; the stack's default-deny NetworkPolicy would cut off the operator and every cluster it manages. Fix: pulumi config set namespace nightscout (another namespace than the operator's).`,
     );
   }
   if (needs.backups && outputs.pluginName !== BARMAN_PLUGIN) {

@@ -4,6 +4,7 @@ import {
   databaseProtected,
   limitNotBelowRequest,
   minInstances,
+  namespacesDistinct,
   noSystemNamespace,
 } from "../../domain";
 import { Settings } from "../read";
@@ -50,6 +51,28 @@ export function systemNamespaceRule(s: Settings): void {
   enforceOnSettings(s, noSystemNamespace, NAMESPACE_KEYS, {
     namespace: s.text("namespace")!,
     allowSystemNamespace: s.flag("allowSystemNamespace"),
+  });
+}
+
+const DISTINCT_NAMESPACE_KEYS = {
+  namespace: "namespace",
+  operatorNamespace: "cnpgOperatorNamespace",
+  ingressNamespace: "ingressControllerNamespace",
+  monitoringNamespace: "monitoringNamespace",
+} as const;
+
+/** Fact 35 (domain/rules/namespaces.ts): the stack's namespace is not one its neighbours use. */
+export function namespacesDistinctRule(s: Settings): void {
+  const keys = ["namespace", "cnpgOperatorNamespace", "ingressControllerNamespace"] as const;
+  if (!keys.every((k) => s.isValid(k))) return;
+  enforceOnSettings(s, namespacesDistinct, DISTINCT_NAMESPACE_KEYS, {
+    namespace: s.text("namespace")!,
+    operatorNamespace: s.text("cnpgOperatorNamespace")!,
+    ingressNamespace: s.text("ingressControllerNamespace")!,
+    monitoringNamespace:
+      s.flag("monitoring") && s.isValid("monitoringNamespace")
+        ? s.text("monitoringNamespace")
+        : undefined,
   });
 }
 

@@ -36,7 +36,7 @@ export const NETWORK_SETTINGS = [
   },
   {
     key: "ingressControllerNamespace",
-    format: "objectName",
+    format: "namespace",
     type: "string",
     default: "kube-system",
     description:
@@ -44,7 +44,7 @@ export const NETWORK_SETTINGS = [
   },
   {
     key: "cnpgOperatorNamespace",
-    format: "objectName",
+    format: "namespace",
     type: "string",
     default: "cnpg-system",
     description: "Namespace of the CloudNative-PG operator, allowed to reach the instances.",

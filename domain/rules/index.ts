@@ -8,7 +8,7 @@ import { connectionBudget } from "./connections";
 import { dbSizeWithinVolume } from "./dbsize";
 import { imagePair } from "./images";
 import { minInstances } from "./instances";
-import { noSystemNamespace } from "./namespaces";
+import { namespacesDistinct, noSystemNamespace } from "./namespaces";
 import { backupsRequired, databaseProtected } from "./production";
 import { shownPluginsEnabled } from "./plugins";
 import { limitNotBelowRequest } from "./resources";
@@ -23,7 +23,8 @@ export { dbSizeWithinVolume } from "./dbsize";
 export { imagePair } from "./images";
 export type { ConnectionBudgetModel, PoolClient } from "./connections";
 export { minInstances } from "./instances";
-export { noSystemNamespace } from "./namespaces";
+export { namespacesDistinct, noSystemNamespace } from "./namespaces";
+export type { NamespacesModel } from "./namespaces";
 export { backupsRequired, databaseProtected } from "./production";
 export { shownPluginsEnabled } from "./plugins";
 export { limitNotBelowRequest } from "./resources";
@@ -49,4 +50,5 @@ export const RULES: readonly AnyRule[] = [
   tlsSource,
   tlsSecretOwnName,
   noSystemNamespace,
+  namespacesDistinct,
 ];

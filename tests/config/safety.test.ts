@@ -59,7 +59,8 @@ describe("systemNamespaceRule", () => {
     "%s is refused",
     (namespace) =>
       expectOneProblem(
-        { namespace, createNamespace: "false" },
+        // The ingress controller elsewhere: kube-system is its default (namespacesDistinctRule).
+        { namespace, createNamespace: "false", ingressControllerNamespace: "ingress" },
         "namespace",
         /default-deny NetworkPolicy/,
         /allowSystemNamespace true/,
@@ -69,6 +70,49 @@ describe("systemNamespaceRule", () => {
     expect(parse({ namespace: "default", allowSystemNamespace: "true" }).namespace.name).toBe(
       "default",
     ));
+});
+
+describe("namespacesDistinctRule: the stack's namespace is none its neighbours run in", () => {
+  test.each([
+    ["cnpgOperatorNamespace", "the CloudNative-PG operator", /every cluster it manages/],
+    ["ingressControllerNamespace", "the ingress controller", /every ingress in the cluster/],
+  ] as const)("equal to %s is refused", (key, part, lost) =>
+    expectOneProblem(
+      { namespace: "shared", [key]: "shared" },
+      "namespace",
+      new RegExp(`is also ${key}, where ${part} runs`),
+      lost,
+      new RegExp(
+        `pulumi config set namespace nightscout \\(or, if it runs elsewhere, pulumi config set ${key} <the namespace ${part} runs in>\\)`,
+      ),
+    ),
+  );
+  test("one letter apart passes", () =>
+    expect(
+      parse({ namespace: "cnpg-system2", cnpgOperatorNamespace: "cnpg-system" }).namespace.name,
+    ).toBe("cnpg-system2"));
+  test("Prometheus's namespace counts only with monitoring on", () => {
+    expectOneProblem(
+      { namespace: "monitoring", monitoring: "true" },
+      "namespace",
+      /is also monitoringNamespace, where Prometheus runs.*alerts would fire forever/,
+    );
+    expect(parse({ namespace: "monitoring" }).namespace.name).toBe("monitoring");
+  });
+  test("every clash is reported at once", () =>
+    expect(
+      problems({
+        namespace: "ops",
+        cnpgOperatorNamespace: "ops",
+        ingressControllerNamespace: "ops",
+        monitoring: "true",
+        monitoringNamespace: "ops",
+      }).filter((p) => p.startsWith("nightscout:namespace = ")),
+    ).toHaveLength(3));
+  test.each(["cnpgOperatorNamespace", "ingressControllerNamespace"])(
+    "%s must be a DNS label, as namespaces are",
+    (key) => expectOneProblem({ [key]: "CNPG.System" }, key, /not a valid namespace name/),
+  );
 });
 
 describe("memoryLimitRule", () => {

@@ -18,6 +18,14 @@ const GOOD = {
 const needs = { backups: true, monitoring: true };
 
 describe("platformProblems", () => {
+  test("refuses an operator that runs in the stack's own namespace (fact 35)", () => {
+    const own = { ...needs, namespace: "db-operators" };
+    expect(platformProblems(STACK, GOOD, own)).toEqual([
+      `nightscout:platformStack = "${STACK}": its CloudNative-PG operator runs in "db-operators", this stack's namespace; the stack's default-deny NetworkPolicy would cut off the operator and every cluster it manages. Fix: pulumi config set namespace nightscout (another namespace than the operator's).`,
+    ]);
+    expect(platformProblems(STACK, GOOD, { ...needs, namespace: "nightscout" })).toEqual([]);
+  });
+
   test("a platform with the operator, the plugin and the CRDs carries any stack", () => {
     expect(platformProblems(STACK, GOOD, needs)).toEqual([]);
     expect(platformProblems(STACK, { ...GOOD, operatorVersion: "v1.26.0" }, needs)).toEqual([]);
