@@ -9,8 +9,10 @@ import {
   MAX_CLUSTER_NAME_LENGTH,
   MEBIBYTE,
   MONGODB_URI_SCHEME,
+  cpuProblem,
   hostnameProblem,
   imagePinProblem,
+  memoryProblem,
   parseQuantity,
   sixFieldCronProblem,
 } from "../domain";
@@ -23,7 +25,8 @@ export type StringFormat =
   | "alarmTypes"
   | "image"
   | "clusterName"
-  | "quantity"
+  | "cpu"
+  | "memory"
   | "storage"
   | "objectName"
   | "middlewareRef"
@@ -77,15 +80,12 @@ const CHECKS: Record<StringFormat, Check> = {
       : {
           why: `must be a lowercase DNS label of at most ${MAX_CLUSTER_NAME_LENGTH} characters (CNPG derives longer names from it)`,
         },
-  quantity: (v) => {
-    const n = parseQuantity(v);
-    if (n !== undefined && n > 0 && !/^[+-]/.test(v)) return undefined;
-    return { why: "is not a Kubernetes quantity", suggestion: quantitySuggestion(v) };
-  },
+  cpu: (v) => cpuProblem(v),
+  memory: (v) => memoryProblem(v),
   storage: (v) => {
     const bytes = parseQuantity(v);
     if (bytes === undefined || bytes <= 0 || /^[+-]/.test(v)) {
-      return { why: "is not a Kubernetes quantity", suggestion: quantitySuggestion(v) };
+      return { why: "is not a Kubernetes quantity", suggestion: memoryProblem(v)?.suggestion };
     }
     return bytes / MEBIBYTE < MIN_STORAGE_MIB
       ? { why: "is below 1Gi, too small for WAL and a year of CGM data" }
@@ -115,13 +115,6 @@ export function formatProblem(format: StringFormat, value: string): FormatProble
 
 function whyOnly(why: string | undefined): FormatProblem | undefined {
   return why === undefined ? undefined : { why };
-}
-
-/** `1GB` and `512MB` are common slips for the decimal units `1G` and `512M`. */
-function quantitySuggestion(value: string): string | undefined {
-  const match = value.trim().match(/^(\d+(?:\.\d+)?)\s*([kKMGTPE])i?B$/);
-  if (!match) return undefined;
-  return `${match[1]}${match[2].toUpperCase()}i`;
 }
 
 /**

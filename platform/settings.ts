@@ -16,7 +16,8 @@ export type MonitoringCrds = (typeof MONITORING_CRDS_SOURCES)[number];
 
 /** A quantity setting of the operator's or the plugin's container. */
 function resource<K extends string>(key: K, value: string, description: string) {
-  return { key, type: "string", format: "quantity", default: value, description } as const;
+  const format = key.includes("Cpu") ? ("cpu" as const) : ("memory" as const);
+  return { key, type: "string", format, default: value, description } as const;
 }
 
 export const PLATFORM_SETTINGS = declareSettings(PROJECT, [

@@ -108,10 +108,20 @@ describe("each setting is checked against its own declaration", () => {
   test("resources are quantities", () =>
     expectOneProblem({ ferretdbMemoryLimit: "lots" }, "ferretdbMemoryLimit", /"lots"/));
   test("a negative quantity is refused", () =>
+    expectOneProblem({ ferretdbCpuRequest: "-100m" }, "ferretdbCpuRequest", /not a CPU quantity/));
+  test("a CPU request in memory units is refused, with the millicores meant", () =>
     expectOneProblem(
-      { ferretdbCpuRequest: "-100m" },
-      "ferretdbCpuRequest",
-      /not a Kubernetes quantity/,
+      { nightscoutCpuRequest: "256Mi" },
+      "nightscoutCpuRequest",
+      /has a memory unit/,
+      /pulumi config set nightscoutCpuRequest 256m/,
+    ));
+  test("memory in milli-bytes is refused, with the mebibytes meant", () =>
+    expectOneProblem(
+      { postgresMemoryRequest: "256m" },
+      "postgresMemoryRequest",
+      /is in milli-bytes/,
+      /pulumi config set postgresMemoryRequest 256Mi/,
     ));
   test("postgresMaxConnections has a floor", () =>
     expectOneProblem(

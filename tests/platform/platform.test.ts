@@ -300,16 +300,25 @@ describe("config refusals: nightscout-platform:<key>, the value and the fix, all
       'nightscout-platform:operatorNamespace = "CNPG": is not a valid namespace name (lowercase DNS label, at most 63 characters). Fix: pulumi config set operatorNamespace cnpg-system',
       'nightscout-platform:installCnpg = "yes": must be true or false. Fix: pulumi config set installCnpg true|false',
       'nightscout-platform:monitoringCrds = "yes": must be absent, managedElsewhere or install. Fix: pulumi config set monitoringCrds managedElsewhere (prometheus-operator installed), or install',
-      'nightscout-platform:operatorCpuRequest = "lots": is not a Kubernetes quantity. Fix: pulumi config set operatorCpuRequest 100m',
-      'nightscout-platform:operatorMemoryRequest = "512MB": is not a Kubernetes quantity. Fix: pulumi config set operatorMemoryRequest 512Mi',
+      'nightscout-platform:operatorCpuRequest = "lots": is not a CPU quantity: cores (0.5, 2) or millicores (500m). Fix: pulumi config set operatorCpuRequest 100m',
+      'nightscout-platform:operatorMemoryRequest = "512MB": is not a memory quantity such as 256Mi or 1Gi. Fix: pulumi config set operatorMemoryRequest 512Mi',
       'nightscout-platform:barmanSidecarImage = "ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar": image has no tag, so it floats to latest. Fix: pulumi config set barmanSidecarImage ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v0.14.0',
       'nightscout-platform:pluginMemoryLimit = "32Mi": is below pluginMemoryRequest (64Mi); the container would be killed before it reaches what it asked for. Fix: pulumi config set pluginMemoryLimit 64Mi or more',
       'nightscout-platform:barmanPluginImage = "ghcr.io/cloudnative-pg/plugin-barman-cloud-testing:main": is the plugin\'s testing build, on a moving development tag, not a release. Fix: pulumi config set barmanPluginImage ghcr.io/cloudnative-pg/plugin-barman-cloud:v0.14.0',
     ]);
   });
+  test("quantities are read in their unit, as the app's are", () => {
+    expect(refused({ pluginCpuRequest: "64Mi", pluginMemoryRequest: "64m" })).toEqual([
+      'nightscout-platform:pluginCpuRequest = "64Mi": has a memory unit; a CPU request is in cores (0.5) or millicores (500m). Fix: pulumi config set pluginCpuRequest 64m',
+      'nightscout-platform:pluginMemoryRequest = "64m": is in milli-bytes (64m is 0.064 bytes); memory is in Mi or Gi. Fix: pulumi config set pluginMemoryRequest 64Mi',
+    ]);
+    expect(
+      refused({ pluginCpuRequest: "1m", pluginMemoryRequest: "1Mi", pluginMemoryLimit: "1Mi" }),
+    ).toEqual([]);
+  });
   test("a memory limit is compared only with a valid request", () => {
     expect(refused({ operatorMemoryRequest: "lots", operatorMemoryLimit: "1Mi" })).toEqual([
-      'nightscout-platform:operatorMemoryRequest = "lots": is not a Kubernetes quantity. Fix: pulumi config set operatorMemoryRequest 100Mi',
+      'nightscout-platform:operatorMemoryRequest = "lots": is not a memory quantity such as 256Mi or 1Gi. Fix: pulumi config set operatorMemoryRequest 100Mi',
     ]);
   });
   test("a misspelled key is refused instead of silently ignored", () => {
