@@ -61,9 +61,54 @@ export function parseImage(image: string): ImageRef {
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
+// The reference grammar the kubelet parses with (distribution/reference, docker's normalisation).
+const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const DOMAIN = new RegExp(
+  `^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]+)?$`,
+);
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const MAX_NAME_LENGTH = 255;
+
+/**
+ * Why `image` is not a reference the kubelet can pull, or undefined when it is. These all
+ * deploy and then sit in ErrImagePull or InvalidImageName: a URL scheme, uppercase letters in
+ * the repository, a tag with characters outside [A-Za-z0-9_.-].
+ */
+export function imageReferenceProblem(image: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(image)) {
+    return `starts with a URL scheme; an image reference has none (${image.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")})`;
+  }
+  const { repository, tag } = parseImage(image);
+  const components = repository.split("/");
+  // As docker normalises: the first of several components is a registry if it looks like a host.
+  const first = components[0];
+  const hasDomain =
+    components.length > 1 &&
+    (/[.:]/.test(first) || first === "localhost" || first !== first.toLowerCase());
+  if (hasDomain && !DOMAIN.test(first)) return `has an invalid registry host "${first}"`;
+  const path = hasDomain ? components.slice(1) : components;
+  for (const component of path) {
+    if (PATH_COMPONENT.test(component)) continue;
+    if (PATH_COMPONENT.test(component.toLowerCase())) {
+      return `has uppercase letters in its repository "${path.join("/")}"; repositories are lowercase (${[...(hasDomain ? [first] : []), ...path.map((c) => c.toLowerCase())].join("/")})`;
+    }
+    return `has an invalid repository component "${component}" (lowercase letters, digits and single . _ __ or - between them)`;
+  }
+  if (repository.length > MAX_NAME_LENGTH) {
+    return `has a name of ${repository.length} characters; at most ${MAX_NAME_LENGTH} are allowed`;
+  }
+  if (tag !== undefined && !TAG.test(tag)) {
+    return `has an invalid tag "${tag}" (letters, digits, _ . and -, not starting with . or -, at most 128)`;
+  }
+  return undefined;
+}
+
 /** Why `image` is not pinned, or undefined when it is (a non-`latest` tag, or a digest). */
 export function imagePinProblem(image: string, requireDigest = false): string | undefined {
   if (!image || /\s/.test(image)) return "is empty or contains whitespace";
+  const grammar = imageReferenceProblem(image);
+  if (grammar) return grammar;
   const ref = parseImage(image);
   if (ref.digest !== undefined && !DIGEST.test(ref.digest)) {
     return `has a malformed digest "${ref.digest}" (expected sha256:<64 hex characters>)`;

@@ -92,6 +92,18 @@ describe("each setting is checked against its own declaration", () => {
       "nightscoutImage",
       /malformed digest/,
     ));
+  test("an image reference the kubelet cannot parse is refused (issue 20)", () => {
+    expectOneProblem(
+      { ferretdbImage: "https://ghcr.io/ferretdb/ferretdb:2.7.0" },
+      "ferretdbImage",
+      /URL scheme/,
+    );
+    expectOneProblem(
+      { nightscoutImage: "nightscout/CGM-remote-monitor:15.0.7" },
+      "nightscoutImage",
+      /uppercase letters.*\(nightscout\/cgm-remote-monitor\)/,
+    );
+  });
   test("postgresInstances is a whole number in range", () =>
     expectOneProblem({ postgresInstances: "0" }, "postgresInstances", /from 1 to 9/));
   test("postgresInstances is not fractional", () =>

@@ -39,6 +39,13 @@ describe("images-pinned", () => {
     ]);
   });
 
+  it("reports an image reference the kubelet cannot parse", async () => {
+    const r = withContainer(ferretdbDeployment(), "image", "ghcr.io/ferretdb/ferretdb:2.7.0+1");
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([
+      'The image of container "ferretdb" ("ghcr.io/ferretdb/ferretdb:2.7.0+1") has an invalid tag "2.7.0+1" (letters, digits, _ . and -, not starting with . or -, at most 128).',
+    ]);
+  });
+
   it("reports a container without image", async () => {
     const r = withContainer(ferretdbDeployment(), "image", REMOVE);
     expect((await runResourcePolicy(policy, r)).violations).toEqual([
