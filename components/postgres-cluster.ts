@@ -11,7 +11,7 @@ import {
   POSTGRES_PORT,
   RESERVED_POSTGRES_CONNECTIONS,
   parseDocumentDbImageTag,
-  sixFieldCronProblem,
+  backupScheduleProblem,
 } from "../domain";
 import {
   invalidArg,
@@ -110,7 +110,7 @@ export function validatePostgresClusterArgs(args: PostgresClusterArgs): void {
     throw invalidArg(component, "appRole", args.appRole, "Use a lowercase SQL identifier.");
   }
   const schedule = args.backup?.schedule;
-  const cronProblem = schedule === undefined ? undefined : sixFieldCronProblem(schedule);
+  const cronProblem = schedule === undefined ? undefined : backupScheduleProblem(schedule);
   if (cronProblem) {
     throw invalidArg(
       component,

@@ -14,7 +14,7 @@ import {
   imagePinProblem,
   memoryProblem,
   parseQuantity,
-  sixFieldCronProblem,
+  backupScheduleProblem,
 } from "../domain";
 
 export type StringFormat =
@@ -101,7 +101,7 @@ const CHECKS: Record<StringFormat, Check> = {
   endpointUrl: (v) => urlProblem(v, ["http:", "https:"], false),
   retention: (v) =>
     /^[1-9][0-9]*[dwm]$/.test(v) ? undefined : { why: "must be a number followed by d, w or m" },
-  cron: (v) => whyOnly(sixFieldCronProblem(v)),
+  cron: (v) => whyOnly(backupScheduleProblem(v)),
   timestamp: (v) => whyOnly(timestampProblem(v)),
   mongoUri: (v) =>
     MONGODB_URI_SCHEME.test(v)

@@ -4,7 +4,7 @@
  * parameters in `RULES_FILE_PARAMETERS` (a unit test keeps the two equal). Every alert says
  * what to do first; the README's "Monitoring and alerts" section is the runbook.
  */
-import { CronExpressionParser } from "cron-parser";
+import { parseCronSchedule, scheduleGaps } from "./cron";
 
 /** CNPG's instance manager serves Prometheus metrics on this port, named `metrics`. */
 export const CNPG_METRICS_PORT = 9187;
@@ -65,23 +65,16 @@ export function runbookOf(alert: string): string {
 }
 
 /**
- * The longest time between two runs of a six-field schedule, in seconds, over a year of runs
- * from a fixed start (schedules may skip days: "0 0 3 * * 1" is weekly).
+ * The longest time between two runs of a schedule, in seconds (schedules may skip days:
+ * "0 0 3 * * 1" is weekly). Computed by day (domain/cron.ts), so it is bounded for any schedule.
  */
 export function longestScheduleGapSeconds(schedule: string): number {
-  const expression = CronExpressionParser.parse(schedule, {
-    currentDate: new Date("2026-01-01T00:00:00Z"),
-    endDate: new Date("2027-01-01T00:00:00Z"),
-    tz: "UTC",
-  });
-  let previous: number | undefined;
-  let longest = 0;
-  while (expression.hasNext()) {
-    const next = expression.next().getTime();
-    if (previous !== undefined) longest = Math.max(longest, next - previous);
-    previous = next;
-  }
-  return Math.round(longest / 1000);
+  const parsed = parseCronSchedule(schedule);
+  if ("problem" in parsed)
+    throw new Error(`backup schedule ${JSON.stringify(schedule)} ${parsed.problem}`);
+  const gaps = scheduleGaps(parsed);
+  if (gaps === undefined) throw new Error(`backup schedule ${JSON.stringify(schedule)} never runs`);
+  return gaps.longest;
 }
 
 /** The newest base backup may be this old (seconds) before the backup-age alert fires. */

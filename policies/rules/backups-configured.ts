@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { BARMAN_PLUGIN, backupsRequired, sixFieldCronProblem } from "../../domain";
+import { BARMAN_PLUGIN, backupsRequired, backupScheduleProblem } from "../../domain";
 import { enforceOnObject, limitSettings } from "../lib/catalogue";
 import { stackPolicy } from "../lib/define";
 import { TYPES, asArr, asObj, asStr, at, nameOf, namespaceOf } from "../lib/k8s";
@@ -53,7 +53,7 @@ export const backupsConfigured = stackPolicy(
         );
       }
       const schedule = asStr(spec["schedule"]);
-      const cronProblem = schedule === undefined ? "is unset" : sixFieldCronProblem(schedule);
+      const cronProblem = schedule === undefined ? "is unset" : backupScheduleProblem(schedule);
       if (cronProblem) {
         reportViolation(
           `${what} schedule "${schedule ?? ""}" ${cronProblem} (e.g. "0 45 2 * * *").`,

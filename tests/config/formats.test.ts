@@ -79,8 +79,16 @@ describe("cron: six fields, each in range (fact 8)", () => {
       /not a valid cron schedule.*59/,
     ));
   test("the 31st of February", () =>
-    expect(formatProblem("cron", "0 0 0 31 2 *")).toMatchObject({ why: /not a valid cron/ }));
-  test.each(["0 45 2 * * *", "0 */15 * * * *", "0 0 3 * * 1-5", "0 0 0 1 * ?"])(
+    expect(formatProblem("cron", "0 0 0 31 2 *")).toMatchObject({ why: /never runs/ }));
+  test("every 15 minutes and once a month are refused: hourly to weekly (issue 20)", () => {
+    expectOneProblem(
+      { ...WITH_BACKUP, backupSchedule: "0 */15 * * * *" },
+      "backupSchedule",
+      /every 15 min; at most hourly/,
+    );
+    expect(formatProblem("cron", "0 0 0 1 * ?")?.why).toMatch(/days between base backups; at least weekly/);
+  });
+  test.each(["0 45 2 * * *", "0 0 */6 * * *", "0 0 3 * * 1-5", "0 0 3 * * 0", "@daily"])(
     "%s is valid",
     (cron) => expect(formatProblem("cron", cron)).toBeUndefined(),
   );

@@ -12,7 +12,7 @@ import {
   parseDocumentDbImageTag,
   parseImage,
   parseQuantity,
-  sixFieldCronProblem,
+  backupScheduleProblem,
 } from "../../domain";
 
 describe("connection budget (fact 17)", () => {
@@ -75,9 +75,9 @@ describe("names, cron, quantities", () => {
     expect(hostnameProblem("NS.example.org")).toMatch(/fully qualified/);
   });
   test("cron fields", () => {
-    expect(sixFieldCronProblem("0 45 2 * * *")).toBeUndefined();
-    expect(sixFieldCronProblem("0 60 2 * * *")).toMatch(/0-59/);
-    expect(sixFieldCronProblem("* * * * *")).toMatch(/5 fields/);
+    expect(backupScheduleProblem("0 45 2 * * *")).toBeUndefined();
+    expect(backupScheduleProblem("0 60 2 * * *")).toMatch(/60 in the minute field "60" is above 59/);
+    expect(backupScheduleProblem("* * * * *")).toMatch(/5 fields/);
   });
   test("quantities in base units", () => {
     expect(parseQuantity("384Mi")).toBe(384 * 2 ** 20);

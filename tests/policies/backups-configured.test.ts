@@ -91,7 +91,7 @@ describe("backups-configured", () => {
       (await runStackPolicy(policy, [documentdbCluster(), objectStore(), minute60])).violations,
     ).toEqual([
       expect.stringMatching(
-        /^ScheduledBackup "nightly" schedule "0 60 2 \* \* \*" is not a valid cron schedule \(.*0-59/,
+        /^ScheduledBackup "nightly" schedule "0 60 2 \* \* \*" is not a valid cron schedule: 60 in the minute field "60" is above 59/,
       ),
     ]);
     const standby = set(scheduledBackup(), "spec.target", "prefer-standby");
