@@ -97,7 +97,7 @@ const CHECKS: Record<StringFormat, Check> = {
     /^[a-z0-9-]+-[a-z0-9-]+@kubernetescrd$/.test(v)
       ? undefined
       : { why: "is not a Traefik CRD middleware reference" },
-  objectStoreUrl: (v) => urlProblem(v, ["s3:", "gs:", "http:", "https:"], true),
+  objectStoreUrl: (v) => objectStoreUrlProblem(v),
   endpointUrl: (v) => urlProblem(v, ["http:", "https:"], false),
   retention: (v) =>
     /^[1-9][0-9]*[dwm]$/.test(v) ? undefined : { why: "must be a number followed by d, w or m" },
@@ -115,6 +115,32 @@ export function formatProblem(format: StringFormat, value: string): FormatProble
 
 function whyOnly(why: string | undefined): FormatProblem | undefined {
   return why === undefined ? undefined : { why };
+}
+
+/**
+ * The stack hands the Barman Cloud plugin S3 credentials (backupAccessKeyId and
+ * backupSecretAccessKey), so the store is one it reaches with them: s3://<bucket>/<path>, on AWS
+ * or, with backupEndpointUrl, on any S3-compatible server. gs:// and Azure's https:// URLs parse
+ * and then fail at the first WAL archive, for want of their own kind of credentials.
+ */
+function objectStoreUrlProblem(value: string): FormatProblem | undefined {
+  const problem = urlProblem(value, ["s3:", "gs:", "http:", "https:"], true);
+  if (problem) return problem;
+  const url = new URL(value);
+  if (url.protocol === "s3:") return undefined;
+  if (url.protocol === "gs:") {
+    return {
+      why: "is a Google Cloud Storage URL, which needs Google credentials; the stack gives the plugin S3 credentials",
+      suggestion: `s3://${url.host}${url.pathname} (and pulumi config set backupEndpointUrl https://storage.googleapis.com with HMAC keys)`,
+    };
+  }
+  const [bucket, ...rest] = url.pathname.split("/").filter(Boolean);
+  return {
+    why: `is an ${url.protocol.slice(0, -1)} URL; the plugin reads one with S3 credentials only as s3://<bucket>/<path>, with the server in backupEndpointUrl`,
+    suggestion: bucket
+      ? `s3://${bucket}${rest.length ? `/${rest.join("/")}` : ""} (and pulumi config set backupEndpointUrl ${url.protocol}//${url.host})`
+      : undefined,
+  };
 }
 
 /**

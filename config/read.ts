@@ -216,6 +216,19 @@ export class Settings<K extends string = SettingKey> {
       case "array":
         return this.checkList(setting, value);
       case "string":
+        if (value !== value.trim()) {
+          this.fail(
+            setting,
+            value,
+            "has whitespace at its start or end, which would be kept as part of the value",
+            set(
+              value.trim().length <= 80 && !/\s/.test(value.trim())
+                ? value.trim()
+                : "<the value without the whitespace around it>",
+            ),
+          );
+          return;
+        }
         return this.checkString(setting, value);
     }
   }
@@ -290,6 +303,15 @@ export class Settings<K extends string = SettingKey> {
         undefined,
         "is stored in plaintext in the stack configuration",
         `pulumi config set --secret ${key} <value> (and rotate it: it was readable)`,
+      );
+    } else if (value !== value.trim()) {
+      // A pasted or piped secret often ends in a newline: Nightscout would hash it with it, and
+      // every uploader, which sends it without, would get 401.
+      this.fail(
+        setting,
+        undefined,
+        "has whitespace at its start or end, which would be kept as part of the secret",
+        `pulumi config set --secret ${key} <the same value without the surrounding whitespace>`,
       );
     } else if (setting.minLength !== undefined && value.length < setting.minLength) {
       this.fail(

@@ -59,10 +59,35 @@ describe("URLs are parsed, and credentials in them refused without echoing them"
       "backupDestinationPath",
       /not an object store URL/,
     ));
-  test.each(["s3://bucket/path", "gs://bucket/p", "https://account.blob.core.windows.net/c/p"])(
-    "%s is an object store",
+  test.each(["s3://bucket/path", "s3://bucket", "s3://my.bucket/a/b/"])(
+    "%s is an object store the plugin reaches with S3 credentials",
     (url) => expect(formatProblem("objectStoreUrl", url)).toBeUndefined(),
   );
+  test("gs:// needs Google credentials: refused, with the S3-interoperable form", () =>
+    expect(formatProblem("objectStoreUrl", "gs://bucket/p")).toEqual({
+      why: "is a Google Cloud Storage URL, which needs Google credentials; the stack gives the plugin S3 credentials",
+      suggestion:
+        "s3://bucket/p (and pulumi config set backupEndpointUrl https://storage.googleapis.com with HMAC keys)",
+    }));
+  test("an http(s) URL to a bucket is refused, with the s3:// path and the endpoint meant", () => {
+    expectOneProblem(
+      { ...WITH_BACKUP, backupDestinationPath: "https://minio.example.org/backups/nightscout" },
+      "backupDestinationPath",
+      /is an https URL; the plugin reads one with S3 credentials only as s3:\/\/<bucket>\/<path>/,
+      /pulumi config set backupDestinationPath s3:\/\/backups\/nightscout \(and pulumi config set backupEndpointUrl https:\/\/minio.example.org\)/,
+    );
+    expect(
+      formatProblem("objectStoreUrl", "https://account.blob.core.windows.net/c/p")?.why,
+    ).toMatch(/^is an https URL/);
+    expect(formatProblem("objectStoreUrl", "http://minio:9000")?.suggestion).toBeUndefined();
+  });
+  test("surrounding whitespace is refused, not kept in the ObjectStore", () =>
+    expectOneProblem(
+      { ...WITH_BACKUP, backupDestinationPath: " s3://bucket/path\n" },
+      "backupDestinationPath",
+      /has whitespace at its start or end/,
+      /pulumi config set backupDestinationPath s3:\/\/bucket\/path$/,
+    ));
 });
 
 describe("cron: six fields, each in range (fact 8)", () => {
@@ -86,7 +111,9 @@ describe("cron: six fields, each in range (fact 8)", () => {
       "backupSchedule",
       /every 15 min; at most hourly/,
     );
-    expect(formatProblem("cron", "0 0 0 1 * ?")?.why).toMatch(/days between base backups; at least weekly/);
+    expect(formatProblem("cron", "0 0 0 1 * ?")?.why).toMatch(
+      /days between base backups; at least weekly/,
+    );
   });
   test.each(["0 45 2 * * *", "0 0 */6 * * *", "0 0 3 * * 1-5", "0 0 3 * * 0", "@daily"])(
     "%s is valid",

@@ -12,6 +12,19 @@ describe("each setting is checked against its own declaration", () => {
     ));
   test("apiSecret is required", () =>
     expectOneProblem({ apiSecret: undefined }, "apiSecret", /is required/, /--secret apiSecret/));
+  test("a secret with whitespace around it is refused, without showing it (issue 20)", () => {
+    const pasted = "a-long-enough-secret\n";
+    expectOneProblem(
+      { apiSecret: pasted },
+      "apiSecret",
+      /apiSecret = \(secret\): has whitespace at its start or end, which would be kept as part of the secret/,
+      /pulumi config set --secret apiSecret <the same value without the surrounding whitespace>/,
+    );
+    expect(problems({ apiSecret: pasted }).join("\n")).not.toContain("a-long-enough");
+    expect(problems({ apiSecret: " a-long-enough-secret" })).toHaveLength(1);
+    // Whitespace inside is the secret's own.
+    expect(() => parse({ apiSecret: "a long enough secret" })).not.toThrow();
+  });
   test("apiSecret needs 12 characters, and its value is never shown", () => {
     expectOneProblem(
       { apiSecret: "short-pw" },
