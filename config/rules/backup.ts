@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PostgresBackupArgs, PostgresRestoreArgs } from "../../components/postgres-cluster";
+import { restoreFromOtherBackups } from "../../domain";
 import { Settings } from "../read";
 import type { SettingKey } from "../settings";
+import { enforceOnSettings } from "./catalogue";
 
 const CREDENTIALS: SettingKey[] = ["backupAccessKeyId", "backupSecretAccessKey"];
 
@@ -49,6 +51,27 @@ export function restoreRule(
   const serverName = s.text("restoreFromServerName");
   const sourcePath = s.text("restoreSourcePath");
   const targetTime = s.text("restoreTargetTime");
+  // Every restore setting is judged at once, also beside the problems below.
+  enforceOnSettings(
+    s,
+    restoreFromOtherBackups,
+    {
+      sourcePath: "restoreSourcePath",
+      destinationPath: "backupDestinationPath",
+      serverName: "restoreFromServerName",
+      clusterName: "postgresClusterName",
+      targetTime: "restoreTargetTime",
+      now: undefined,
+    },
+    {
+      sourcePath: sourcePath ?? backup?.destinationPath ?? "",
+      destinationPath: backup?.destinationPath,
+      serverName,
+      clusterName: s.text("postgresClusterName")!,
+      targetTime: s.isValid("restoreTargetTime") ? targetTime : undefined,
+      now: Date.now(),
+    },
+  );
   if (serverName === undefined) {
     if (sourcePath !== undefined || targetTime !== undefined) {
       s.problems.add(
@@ -67,27 +90,6 @@ export function restoreRule(
       undefined,
       "is required to restore when backupDestinationPath is unset",
       "pulumi config set restoreSourcePath s3://<bucket>/<path>",
-    );
-  }
-  const clusterName = s.text("postgresClusterName");
-  if (backup && destinationPath === backup.destinationPath && serverName === clusterName) {
-    s.problems.add(
-      "postgresClusterName",
-      clusterName,
-      "equals restoreFromServerName in the same object store, so the restored cluster would archive WAL over the backups it restores from",
-      "give the new cluster another name, e.g. pulumi config set postgresClusterName nightscout-db-2",
-    );
-  }
-  if (
-    targetTime !== undefined &&
-    s.isValid("restoreTargetTime") &&
-    Date.parse(targetTime) > Date.now()
-  ) {
-    s.problems.add(
-      "restoreTargetTime",
-      targetTime,
-      "is in the future; recovery would wait for WAL that does not exist",
-      "choose a time before now",
     );
   }
   const accessKeyId = backup?.accessKeyId ?? s.secret("backupAccessKeyId");

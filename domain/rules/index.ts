@@ -10,6 +10,7 @@ import { imagePair } from "./images";
 import { minInstances } from "./instances";
 import { namespacesDistinct, noSystemNamespace } from "./namespaces";
 import { backupsRequired, databaseProtected } from "./production";
+import { restoreFromOtherBackups } from "./restore";
 import { shownPluginsEnabled } from "./plugins";
 import { limitNotBelowRequest } from "./resources";
 import type { Limits, Rule } from "./rule";
@@ -26,6 +27,8 @@ export { minInstances } from "./instances";
 export { namespacesDistinct, noSystemNamespace } from "./namespaces";
 export type { NamespacesModel } from "./namespaces";
 export { backupsRequired, databaseProtected } from "./production";
+export { POSTGRES_17_RELEASED, objectStorePathKey, restoreFromOtherBackups } from "./restore";
+export type { RestoreModel } from "./restore";
 export { shownPluginsEnabled } from "./plugins";
 export { limitNotBelowRequest } from "./resources";
 export { thresholds, thresholdValues } from "./thresholds";
@@ -51,4 +54,5 @@ export const RULES: readonly AnyRule[] = [
   tlsSecretOwnName,
   noSystemNamespace,
   namespacesDistinct,
+  restoreFromOtherBackups,
 ];

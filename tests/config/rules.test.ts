@@ -187,6 +187,33 @@ describe("backupRule and restoreRule", () => {
       "postgresClusterName",
       /archive WAL over the backups/,
     ));
+  test("a trailing slash does not make the same store another (issue 20)", () => {
+    const same = { ...WITH_BACKUP, restoreFromServerName: "nightscout-db" };
+    for (const restoreSourcePath of ["s3://b/p/", "s3://b/p//", "s3://b/p"]) {
+      expectOneProblem({ ...same, restoreSourcePath }, "postgresClusterName", /archive WAL over/);
+    }
+    expect(() => parse({ ...same, restoreSourcePath: "s3://b/p2/" })).not.toThrow();
+  });
+  test("a target time before PostgreSQL 17 existed is refused; its release day is not", () => {
+    const restore = {
+      ...WITH_BACKUP,
+      postgresClusterName: "db2",
+      restoreFromServerName: "nightscout-db",
+    };
+    expectOneProblem(
+      { ...restore, restoreTargetTime: "2024-09-25T23:59:59Z" },
+      "restoreTargetTime",
+      /is before PostgreSQL 17 was released \(2024-09-26\), so no backup of this cluster reaches back to it/,
+      /unset restoreTargetTime for the end of the WAL/,
+    );
+    expect(() => parse({ ...restore, restoreTargetTime: "2024-09-26T00:00:00Z" })).not.toThrow();
+    // An offset counts: 01:00+02:00 is the 25th in UTC.
+    expectOneProblem(
+      { ...restore, restoreTargetTime: "2024-09-26T01:00:00+02:00" },
+      "restoreTargetTime",
+      /before PostgreSQL 17/,
+    );
+  });
   const restoring = {
     ...WITH_BACKUP,
     postgresClusterName: "db2",
