@@ -1,5 +1,6 @@
 import {
   PUBLIC_READ_ROLE,
+  anonymousRolesReadOnly,
   backupsRequired,
   databaseProtected,
   limitNotBelowRequest,
@@ -35,6 +36,14 @@ export function productionRule(s: Settings): void {
   }
   enforceOnSettings(s, backupsRequired, BACKUP_KEYS, { backups: s.isSet("backupDestinationPath") });
   const roles = s.list("authDefaultRoles") ?? [];
+  if (s.isValid("authDefaultRoles")) {
+    enforceOnSettings(
+      s,
+      anonymousRolesReadOnly,
+      { roles: "authDefaultRoles" },
+      { roles },
+    );
+  }
   if (s.text("environment") !== "production") return;
   if (roles.includes(PUBLIC_READ_ROLE) && !s.flag("acknowledgePublicGlucoseData")) {
     s.problems.add(

@@ -9,7 +9,7 @@ import { dbSizeWithinVolume } from "./dbsize";
 import { imagePair } from "./images";
 import { minInstances } from "./instances";
 import { namespacesDistinct, noSystemNamespace } from "./namespaces";
-import { backupsRequired, databaseProtected } from "./production";
+import { anonymousRolesReadOnly, backupsRequired, databaseProtected } from "./production";
 import { restoreFromOtherBackups } from "./restore";
 import { shownPluginsEnabled } from "./plugins";
 import { limitNotBelowRequest } from "./resources";
@@ -26,7 +26,12 @@ export type { ConnectionBudgetModel, PoolClient } from "./connections";
 export { minInstances } from "./instances";
 export { namespacesDistinct, noSystemNamespace } from "./namespaces";
 export type { NamespacesModel } from "./namespaces";
-export { backupsRequired, databaseProtected } from "./production";
+export {
+  WRITING_ROLES,
+  anonymousRolesReadOnly,
+  backupsRequired,
+  databaseProtected,
+} from "./production";
 export { POSTGRES_17_RELEASED, objectStorePathKey, restoreFromOtherBackups } from "./restore";
 export type { RestoreModel } from "./restore";
 export { shownPluginsEnabled } from "./plugins";
@@ -55,4 +60,5 @@ export const RULES: readonly AnyRule[] = [
   noSystemNamespace,
   namespacesDistinct,
   restoreFromOtherBackups,
+  anonymousRolesReadOnly,
 ];

@@ -67,3 +67,38 @@ export const backupsRequired = requiredInProduction({
   why: "production needs backups: without them a lost volume is a lost history",
   remedy: "s3://<bucket>/<path> with backupAccessKeyId and backupSecretAccessKey",
 });
+
+/** Fact 26: the built-in roles that let an anonymous visitor write or administer. */
+export const WRITING_ROLES = ["admin", "careportal", "devicestatus-upload", "activity"] as const;
+
+/**
+ * Fact 26: in production an anonymous visitor gets no role that writes. `careportal` lets anyone
+ * who finds the URL enter insulin and carbs, which the loop and the caregivers then act on;
+ * `admin` hands over the site. Staging may try them; the pack still advises against it.
+ */
+export const anonymousRolesReadOnly = rule({
+  id: "anonymous-roles-read-only",
+  fact: 26,
+  onSettings: true,
+  summary: `In production no anonymous role writes (${WRITING_ROLES.join(", ")}).`,
+  limits: {
+    production: { allowAnonymousWrites: false as boolean },
+    staging: { allowAnonymousWrites: true as boolean },
+  },
+  check(model: { roles: readonly string[] }, words, limits: { allowAnonymousWrites: boolean }) {
+    const writing = model.roles.filter((r) => (WRITING_ROLES as readonly string[]).includes(r));
+    if (limits.allowAnonymousWrites || writing.length === 0) return [];
+    const kept = model.roles.filter((r) => !writing.includes(r));
+    return [
+      {
+        field: "roles" as const,
+        value: JSON.stringify(model.roles),
+        why: `lets anyone who finds the URL ${writing.map((r) => (r === "admin" ? "administer the site" : r === "careportal" ? "enter insulin and carbs" : `use ${r}`)).join(" and ")} (${writing.join(", ")})`,
+        fix: fixWithAlternative(
+          words.set("roles", `'${JSON.stringify(kept.length > 0 ? kept : ["status-only"])}'`),
+          "give caregivers who must write their own token instead",
+        ),
+      },
+    ];
+  },
+});

@@ -72,6 +72,25 @@ describe("systemNamespaceRule", () => {
     ));
 });
 
+describe("anonymous roles that write are refused in production (fact 26, issue 20)", () => {
+  test.each([
+    ["careportal", /enter insulin and carbs \(careportal\)/],
+    ["admin", /administer the site \(admin\)/],
+    ["devicestatus-upload", /use devicestatus-upload/],
+  ])("%s", (role, why) =>
+    expectOneProblem(
+      { ...PRODUCTION, authDefaultRoles: JSON.stringify(["status-only", role]) },
+      "authDefaultRoles",
+      why,
+      /pulumi config set authDefaultRoles '\["status-only"\]' \(or give caregivers who must write their own token instead\)/,
+    ),
+  );
+  test("read-only roles pass in production; staging may try a writing one", () => {
+    expect(parse({ ...PRODUCTION, authDefaultRoles: '["denied"]' }).nightscout).toBeDefined();
+    expect(() => parse({ authDefaultRoles: '["careportal"]' })).not.toThrow();
+  });
+});
+
 describe("namespacesDistinctRule: the stack's namespace is none its neighbours run in", () => {
   test.each([
     ["cnpgOperatorNamespace", "the CloudNative-PG operator", /every cluster it manages/],
