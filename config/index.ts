@@ -18,6 +18,7 @@ import { connectionBudgetRule } from "./rules/connections";
 import { imagePairingRule } from "./rules/images";
 import { dbSizeRule, shownPluginsEnabledRule, tlsSourceRule, volumeMiB } from "./rules/nightscout";
 import { MonitoringSettings, monitoringRule, platformStackRule } from "./rules/monitoring";
+import { renderDirectoryRule } from "./rules/render";
 import {
   memoryLimitRule,
   namespacesDistinctRule,
@@ -68,6 +69,7 @@ export function parseStackConfig(source: ConfigSource): StackConfig {
   tlsSourceRule(s);
   const backup = backupRule(s);
   const restore = restoreRule(s, backup);
+  renderDirectoryRule(s);
   const postDeployCheck = postDeployCheckRule(s);
   const platformStack = platformStackRule(s);
   const monitoring = monitoringRule(s);

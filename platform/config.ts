@@ -9,6 +9,7 @@ import { ConfigError } from "../config/error";
 import { ConfigSource, Settings } from "../config/read";
 import { limitNotBelowRequest, parseImage } from "../domain";
 import { enforceOnSettings } from "../config/rules/catalogue";
+import { renderDirectoryRule } from "../config/rules/render";
 import { parseVersion } from "../domain/platform";
 import { MonitoringCrds, PLATFORM_SETTINGS, PlatformSettingKey } from "./settings";
 import type { ContainerResources } from "./transforms";
@@ -113,6 +114,7 @@ export function parsePlatformConfig(source: ConfigSource): PlatformConfig {
   externalOperatorRule(s);
   memoryLimitRule(s);
   releaseImageRule(s);
+  renderDirectoryRule(s);
   if (s.problems.messages.length > 0) throw new ConfigError(s.problems.messages);
   const installCnpg = s.flag("installCnpg");
   return {
