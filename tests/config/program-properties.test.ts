@@ -21,6 +21,14 @@ const POLICY_CONFIG = JSON.parse(
   fs.readFileSync(path.join(__dirname, "../../policies/config/staging.json"), "utf8"),
 ) as PolicyPackConfig;
 
+/** A platform stack's outputs that carry any app stack (config/platform.ts). */
+const CAPABLE_PLATFORM = {
+  operatorNamespace: "cnpg-system",
+  operatorVersion: "1.30.0",
+  pluginName: "barman-cloud.cloudnative-pg.io",
+  monitoringCrdsPresent: true,
+};
+
 /** Values that often pass the config, so the program behind it gets exercised. */
 function valueFor(setting: Setting): fc.Arbitrary<string | undefined> {
   const sensible = [exampleOf(setting), String(setting.default ?? "")];
@@ -50,6 +58,19 @@ test("accepted configurations register objects that pass the pack and the schema
         captured = await capture({
           stack: "staging",
           configuration: stackConfig("staging", changes),
+          // platformStack is among the settings drawn: a StackReference answered with a platform
+          // that carries this stack (left unanswered, its outputs never resolve under mocks).
+          respond: (args) =>
+            args.type === "pulumi:pulumi:StackReference"
+              ? {
+                  id: String(args.inputs.name),
+                  state: {
+                    name: args.inputs.name,
+                    outputs: CAPABLE_PLATFORM,
+                    secretOutputNames: [],
+                  },
+                }
+              : undefined,
           loadProgram: () => {
             let exports: Record<string, unknown> = {};
             jest.isolateModules(() => {
