@@ -4,7 +4,7 @@
  */
 import { CHECK_ENV, DEFAULT_CHECK_DEADLINE_SECONDS } from "../domain";
 import { normalizeUnits, type NightscoutUnits } from "./nightscout-probe";
-import { displayHttpUrl, scrub } from "./redact";
+import { scrub } from "./redact";
 import { driverProblem, overrideHost, parseMongoUri } from "./uri";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -45,7 +45,7 @@ function positiveInt(env: Env, name: string): number | string | undefined {
   if (raw === undefined || raw === "") return undefined;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) {
-    return `${name}=${JSON.stringify(raw)} is not a positive integer number of milliseconds`;
+    return `${name} is not a positive integer number of milliseconds`;
   }
   return value;
 }
@@ -76,10 +76,8 @@ function readMongoSettings(env: Env): MongoSettings | string {
     };
   }
   if (!HOST_PORT.test(override)) {
-    return scrub(
-      `${CHECK_ENV.hostOverride}=${JSON.stringify(override)} is not host:port`,
-      parsed.secrets,
-    );
+    // Not shown: the variable may hold a pasted URI with its own password.
+    return `${CHECK_ENV.hostOverride} is not host:port`;
   }
   if (parsed.isSrv) {
     return (
@@ -117,13 +115,13 @@ function readNightscoutSettings(env: Env): NightscoutSettings | string {
       parsed = undefined;
     }
     if (!parsed || !/^https?:$/.test(parsed.protocol)) {
-      return `${CHECK_ENV.nightscoutUrl}=${JSON.stringify(displayHttpUrl(url))} is not an http(s) URL`;
+      return `${CHECK_ENV.nightscoutUrl} is not an http(s) URL`;
     }
     nightscoutUrl = url.replace(/\/+$/, "");
   }
   if (!units) return { nightscoutUrl };
   if (!/^(mmol(\/l)?|mg\/dl)$/i.test(units)) {
-    return `${CHECK_ENV.expectedUnits}=${JSON.stringify(units)} must be "mmol/L" or "mg/dL"`;
+    return `${CHECK_ENV.expectedUnits} must be "mmol/L" or "mg/dL"`;
   }
   if (!nightscoutUrl) {
     return `${CHECK_ENV.expectedUnits} is set but ${CHECK_ENV.nightscoutUrl} is not: the units are read from Nightscout`;
@@ -145,7 +143,7 @@ function readLimits(env: Env): Limits | string {
   const attemptTimeoutMs = Math.min(deadlineMs, attemptTimeout ?? defaultAttemptMs);
   const collection = env[CHECK_ENV.collection] || DEFAULT_COLLECTION;
   if (collection.includes("$") || collection.startsWith("system.")) {
-    return `${CHECK_ENV.collection}=${JSON.stringify(collection)} is not a usable collection name`;
+    return `${CHECK_ENV.collection} is not a usable collection name (no '$', no system.*)`;
   }
   return { deadlineMs, attemptTimeoutMs, collection };
 }

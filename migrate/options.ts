@@ -67,7 +67,8 @@ export function parseUriSource(flag: string, value: string): UriSource | string 
   if (!match) return `${flag} must be env:NAME or file:PATH`;
   const kind = match[1] as "env" | "file";
   if (kind === "env" && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(match[2])) {
-    return `${flag} env:${match[2]} is not an environment variable name`;
+    // Not quoted: what follows env: may be a pasted password.
+    return `${flag} env:NAME needs a variable name (letters, digits and _, not starting with a digit)`;
   }
   return { kind, name: match[2] };
 }
@@ -88,7 +89,8 @@ export function readUri(
     text = fs.readFileSync(source.name, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? "unreadable";
-    return { error: `${flag} file:${source.name} cannot be read (${code})` };
+    // The path is not shown: a file argument is as likely as any to be a pasted secret.
+    return { error: `${flag} file:PATH: the file given cannot be read (${code})` };
   }
   const uri = text.trim();
   if (!uri) return { error: `${flag} file:${source.name} is empty` };
@@ -135,8 +137,9 @@ export function parseCommandLine(
   if (values.help) return "help";
   const unknown = Object.keys(values).filter((k) => !(k in OPTIONS));
   if (unknown.length > 0) {
+    // An option's name is shown only if it looks like one: anything else may be a secret.
     return `unknown option${unknown.length > 1 ? "s" : ""}: ${unknown
-      .map((k) => (MONGODB_URI_SCHEME.test(k) || k.includes("@") ? "<hidden>" : `--${k}`))
+      .map((k) => (/^[a-z][a-z-]{0,29}$/.test(k) ? `--${k}` : "<hidden>"))
       .join(", ")}`;
   }
   if (positionals.length > 0) {
@@ -159,7 +162,9 @@ export function parseCommandLine(
   }
   const stack = values.stack as string | undefined;
   if (!stack) return "--stack is required: the stack whose FerretDB receives the data";
-  if (!STACK_NAME.test(stack)) return `--stack ${JSON.stringify(stack)} is not a stack name`;
+  if (!STACK_NAME.test(stack)) {
+    return "--stack is not a stack name: <stack> or <org>/<project>/<stack> (letters, digits, - _ .)";
+  }
   const fromRaw = values.from as string | undefined;
   if (!fromRaw)
     return "--from is required: --from env:NAME or --from file:PATH, where the source URI is";
@@ -180,13 +185,13 @@ export function parseCommandLine(
     .filter((c) => c);
   for (const name of extra) {
     if (!COLLECTION_NAME.test(name) || name.startsWith("system.")) {
-      return `--collections: ${JSON.stringify(name)} is not a collection the migration copies (no '$', no system.*)`;
+      return `--collections: entry ${extra.indexOf(name) + 1} is not a collection the migration copies (no '$', no system.*)`;
     }
   }
   const batchRaw = (values["batch-size"] as string | undefined) ?? String(DEFAULT_BATCH_SIZE);
   const batchSize = Number(batchRaw);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-    return `--batch-size ${JSON.stringify(batchRaw)} must be a whole number from 1 to ${MAX_BATCH_SIZE}`;
+    return `--batch-size must be a whole number from 1 to ${MAX_BATCH_SIZE}`;
   }
   const stateDir = path.resolve(
     cwd,

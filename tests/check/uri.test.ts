@@ -175,8 +175,12 @@ const uri = `mongodb://nightscout:${encodeURIComponent(password)}@ferretdb.night
       ["no MONGODB_URI", { MONGODB_URI: "" }, /^MONGODB_URI is not set/],
       ["another scheme", { MONGODB_URI: "http://x" }, /does not start with mongodb:\/\//],
       ["two '@'", { MONGODB_URI: "mongodb://u:a@b@h/db" }, /more than one '@'/],
-      ["deadline 0", { CHECK_DEADLINE_MS: "0" }, /CHECK_DEADLINE_MS="0" is not a positive integer/],
-      ["attempt 1.5", { CHECK_ATTEMPT_TIMEOUT_MS: "1.5" }, /CHECK_ATTEMPT_TIMEOUT_MS="1.5"/],
+      ["deadline 0", { CHECK_DEADLINE_MS: "0" }, /^CHECK_DEADLINE_MS is not a positive integer/],
+      [
+        "attempt 1.5",
+        { CHECK_ATTEMPT_TIMEOUT_MS: "1.5" },
+        /^CHECK_ATTEMPT_TIMEOUT_MS is not a positive integer/,
+      ],
       ["system collection", { CHECK_COLLECTION: "system.users" }, /not a usable collection name/],
       ["override without port", { CHECK_HOST_OVERRIDE: "localhost" }, /is not host:port/],
       [
@@ -198,9 +202,25 @@ const uri = `mongodb://nightscout:${encodeURIComponent(password)}@ferretdb.night
       expect(result as string).toMatch(message);
     });
 
+    it("never prints any variable's value: each is fed a URI with its own marker password (issue 20)", () => {
+      const marker = "Pw-marker-9c1e";
+      const other = `mongodb://someone:${marker}@elsewhere:27017/db`;
+      for (const name of Object.values(CHECK_ENV)) {
+        const result = readCheckConfig({ MONGODB_URI: uri, [name]: other });
+        // A refusal is printed; an accepted config prints only its displayUri.
+        const printed = typeof result === "string" ? result : result.displayUri;
+        expect(printed).not.toContain(marker);
+      }
+      expect(
+        JSON.stringify(
+          readCheckConfig({ MONGODB_URI: uri, NIGHTSCOUT_URL: `ht tp://x/?token=${marker}` }),
+        ),
+      ).not.toContain(marker);
+    });
+
     it("never quotes the password, even when it was put into another variable", () => {
       const result = readCheckConfig({ MONGODB_URI: uri, [CHECK_ENV.deadlineMs]: password });
-      expect(result as string).toMatch(/^CHECK_DEADLINE_MS="\*\*\*" is not a positive integer/);
+      expect(result as string).toMatch(/^CHECK_DEADLINE_MS is not a positive integer/);
       expectNoSecret(result, leakForms(password), "usage");
     });
   });

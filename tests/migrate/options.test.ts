@@ -80,16 +80,16 @@ it("refuses positional arguments and unknown options without echoing them", () =
 it("names each missing or bad setting and the fix", () => {
   expect(refusal("--from", "env:A")).toContain("--stack is required");
   expect(refusal("--stack", "s")).toContain("--from is required");
-  expect(refusal("--stack", "s", "--from", "env:1X")).toContain("not an environment variable name");
+  expect(refusal("--stack", "s", "--from", "env:1X")).toContain("env:NAME needs a variable name");
   expect(refusal("--stack", "s", "--from", "env:A", "--batch-size", "0")).toContain(
-    '--batch-size "0" must be a whole number from 1 to 10000',
+    "--batch-size must be a whole number from 1 to 10000",
   );
   expect(refusal("--stack", "s", "--from", "env:A", "--collections", "a$b")).toContain(
-    '"a$b" is not a collection the migration copies',
+    "entry 1 is not a collection the migration copies",
   );
-  expect(refusal("--stack", "s", "--from", "env:A", "--collections", "system.users")).toContain(
-    "system.users",
-  );
+  expect(
+    refusal("--stack", "s", "--from", "env:A", "--collections", "treatments,system.users"),
+  ).toContain("--collections: entry 2 is not a collection the migration copies");
   expect(
     refusal("--stack", "s", "--from", "env:A", "--to", "env:B", "--kube-context", "k"),
   ).toContain("--kube-context applies to the port-forward");
@@ -114,10 +114,42 @@ it("reads the URI from the environment or a one-line file, and says what is wron
     });
     const missing = readUri("--from", { kind: "file", name: path.join(dir, "none") }, {});
     expect(missing).toEqual({
-      error: `--from file:${path.join(dir, "none")} cannot be read (ENOENT)`,
+      error: "--from file:PATH: the file given cannot be read (ENOENT)",
     });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   expect(parseUriSource("--to", "file:/x")).toEqual({ kind: "file", name: "/x" });
+});
+
+describe("no argument is ever echoed unless it is known to hold no credential (issue 20)", () => {
+  const MARKER = "Pw-marker-7f3a";
+  const URI = `mongodb://nightscout:${MARKER}@old-host:27017/nightscout`;
+  const base = ["--stack", "s", "--from", "env:A"];
+  const cases: string[][] = [
+    ["--stack", URI, "--from", "env:A"],
+    ["--stack", "s", "--from", URI],
+    [...base, "--to", URI],
+    ["--stack", "s", "--from", `env:${URI}`],
+    ["--stack", "s", "--from", `env:${MARKER}!`],
+    ["--stack", "s", "--from", `file:${URI}`],
+    [...base, "--kube-context", URI, "--to", "env:B"],
+    [...base, "--collections", `treatments,${URI}`],
+    [...base, "--collections", `${MARKER}$`],
+    [...base, "--state-dir", URI, "--batch-size", URI],
+    [...base, "--batch-size", `${MARKER}`],
+    [...base, URI],
+    [...base, `--${URI}`],
+    [...base, `--${MARKER}`],
+    [...base, `--x=${URI}`],
+    [...base, "--stack"],
+  ];
+  it.each(cases)("%j", (...argv) => {
+    const result = parseCommandLine(argv);
+    expect(JSON.stringify(result)).not.toContain(MARKER);
+  });
+  it("the file a URI is read from is not named when it cannot be read", () => {
+    const read = readUri("--from", { kind: "file", name: `/no/such/${MARKER}` }, {});
+    expect(JSON.stringify(read)).not.toContain(MARKER);
+  });
 });
