@@ -51,7 +51,7 @@ const MIN_STORAGE_MIB = 1024;
 type Check = (value: string) => FormatProblem | undefined;
 
 const CHECKS: Record<StringFormat, Check> = {
-  path: () => undefined,
+  path: (v) => (/[\u0000-\u001f]/.test(v) ? { why: "contains control characters" } : undefined),
   namespace: (v) =>
     DNS_LABEL.test(v)
       ? undefined

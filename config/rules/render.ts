@@ -19,7 +19,12 @@ export function enclosingWorkTree(dir: string): string | undefined {
 /** Whether git ignores `dir` in `workTree`; undefined when git cannot say (not installed). */
 function ignoredByGit(workTree: string, dir: string): boolean | undefined {
   const probe = path.join(path.resolve(dir), "secret.yaml");
-  const result = spawnSync("git", ["check-ignore", "-q", probe], { cwd: workTree });
+  let result;
+  try {
+    result = spawnSync("git", ["check-ignore", "-q", probe], { cwd: workTree });
+  } catch {
+    return undefined;
+  }
   if (result.error || (result.status !== 0 && result.status !== 1)) return undefined;
   return result.status === 0;
 }

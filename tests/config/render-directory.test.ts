@@ -47,3 +47,8 @@ test("this repository's own rendered/ folder is ignored, as npm run render uses 
   expect(() =>
     parse({ renderYamlToDirectory: "rendered/staging", postDeployCheck: "off" }),
   ).not.toThrow());
+
+test("a path with a control character is refused before git is asked (fast-check found NUL)", () =>
+  expect(problems({ renderYamlToDirectory: "out\u0000dir", postDeployCheck: "off" })).toEqual([
+    'nightscout:renderYamlToDirectory = "out\\u0000dir": contains control characters. Fix: pulumi config set renderYamlToDirectory rendered/<stack>',
+  ]));
