@@ -76,7 +76,9 @@ describe("names, cron, quantities", () => {
   });
   test("cron fields", () => {
     expect(backupScheduleProblem("0 45 2 * * *")).toBeUndefined();
-    expect(backupScheduleProblem("0 60 2 * * *")).toMatch(/60 in the minute field "60" is above 59/);
+    expect(backupScheduleProblem("0 60 2 * * *")).toMatch(
+      /60 in the minute field "60" is above 59/,
+    );
     expect(backupScheduleProblem("* * * * *")).toMatch(/5 fields/);
   });
   test("quantities in base units", () => {
