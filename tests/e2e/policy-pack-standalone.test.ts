@@ -64,7 +64,9 @@ test("the copy has no node_modules above it, and nothing of the checkout", () =>
 
 test("npm ci in the pack installs the domain's dependencies too, and compiles the pack", () => {
   const domain = JSON.parse(fs.readFileSync(path.join(copy, "domain", "package.json"), "utf8"));
-  for (const [name, version] of Object.entries(domain.dependencies as Record<string, string>)) {
+  for (const [name, version] of Object.entries(
+    (domain.dependencies ?? {}) as Record<string, string>,
+  )) {
     const installed = path.join(copy, "domain", "node_modules", name, "package.json");
     expect([name, JSON.parse(fs.readFileSync(installed, "utf8")).version]).toEqual([name, version]);
   }

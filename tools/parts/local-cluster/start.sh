@@ -164,8 +164,10 @@ for f in "${CRDS[@]}"; do crd_args+=(-f "$crd_dir/$f"); done
 # Server-side: the CNPG Cluster CRD is too large for client-side apply's annotation.
 kubectl --kubeconfig "$dir/admin.kubeconfig" apply --server-side --field-manager local-cluster \
   "${crd_args[@]}" >"$dir/logs/crds.log"
-kubectl --kubeconfig "$dir/admin.kubeconfig" wait --for condition=Established --timeout 60s \
-  "${crd_args[@]}" >>"$dir/logs/crds.log"
+# Retried: just after the apply a CRD may have no status.conditions yet, and kubectl wait then
+# fails at once ("accessor error: <nil>") instead of waiting; seen on a cold CI run.
+wait_for "the CRDs Established" 60 kubectl --kubeconfig "$dir/admin.kubeconfig" wait \
+  --for condition=Established --timeout 10s "${crd_args[@]}"
 # Established is not yet published: kwok reads the OpenAPI v3 index and exits ("GroupVersion
 # (postgresql.cnpg.io/v1) not found as OpenAPI V3 path") if a CRD's group is not in it yet,
 # which a loaded machine showed. Wait for every served group/version to be listed.
