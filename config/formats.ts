@@ -9,12 +9,13 @@ import {
   MAX_CLUSTER_NAME_LENGTH,
   MEBIBYTE,
   MONGODB_URI_SCHEME,
+  backupScheduleProblem,
+  bytesSlip,
   cpuProblem,
   hostnameProblem,
   imagePinProblem,
   memoryProblem,
   parseQuantity,
-  backupScheduleProblem,
 } from "../domain";
 
 export type StringFormat =
@@ -85,7 +86,7 @@ const CHECKS: Record<StringFormat, Check> = {
   storage: (v) => {
     const bytes = parseQuantity(v);
     if (bytes === undefined || bytes <= 0 || /^[+-]/.test(v)) {
-      return { why: "is not a Kubernetes quantity", suggestion: memoryProblem(v)?.suggestion };
+      return { why: "is not a Kubernetes quantity", suggestion: bytesSlip(v) };
     }
     return bytes / MEBIBYTE < MIN_STORAGE_MIB
       ? { why: "is below 1Gi, too small for WAL and a year of CGM data" }

@@ -33,9 +33,6 @@ export function parseQuantity(value: unknown): number | undefined {
 
 export const MEBIBYTE = 2 ** 20;
 
-/** What a quantity setting measures: the unit tells which suffixes make sense. */
-export type QuantityUnit = "cpu" | "memory";
-
 export interface QuantityProblem {
   why: string;
   /** The value the operator most likely meant, when the slip is recognisable. */
@@ -43,7 +40,7 @@ export interface QuantityProblem {
 }
 
 /** `1GB` and `512MB` are common slips for the binary units `1Gi` and `512Mi`. */
-function bytesSlip(value: string): string | undefined {
+export function bytesSlip(value: string): string | undefined {
   const match = value.trim().match(/^(\d+(?:\.\d+)?)\s*([kKMGTPE])i?B$/);
   return match ? `${match[1]}${match[2].toUpperCase()}i` : undefined;
 }
@@ -104,9 +101,4 @@ export function memoryProblem(value: string): QuantityProblem | undefined {
     };
   }
   return undefined;
-}
-
-/** The check for a quantity measured in `unit`. */
-export function quantityProblem(unit: QuantityUnit, value: string): QuantityProblem | undefined {
-  return unit === "cpu" ? cpuProblem(value) : memoryProblem(value);
 }
