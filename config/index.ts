@@ -12,6 +12,7 @@ import type { PostgresClusterArgs } from "../components/postgres-cluster";
 import type { ResourceRequests } from "../components/types";
 import { ConfigError } from "./error";
 import { ConfigSource, Settings } from "./read";
+import { findStackFile } from "./stack-file";
 import { backupRule, restoreRule } from "./rules/backup";
 import { PostDeployCheckSettings, postDeployCheckRule } from "./rules/check";
 import { connectionBudgetRule } from "./rules/connections";
@@ -169,5 +170,6 @@ export function loadStackConfig(): StackConfig {
     project: pulumi.getProject(),
     isSecret: (k) => runtime.isConfigSecret?.(k) ?? true,
     keys: Object.keys(pulumi.runtime.allConfig()),
+    stackFile: findStackFile(process.cwd(), pulumi.getProject(), pulumi.getStack()),
   });
 }

@@ -5,6 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblem } from "./formats";
+import { closest, namespaceSlip } from "./key-names";
+import { readStackFile, StackFileError } from "./stack-file";
 import { APP_SETTINGS, DeclaredSettings, Setting, SettingKey } from "./settings";
 
 /** Reads one raw value: a string as stored in the stack file, or undefined when unset. */
@@ -19,6 +21,11 @@ export interface ConfigSource {
   isSecret?: (fullKey: string) => boolean;
   /** Every key the stack's configuration holds, to catch misspelled ones. */
   keys?: readonly string[];
+  /**
+   * The stack file as written, when there is one: the engine has already resolved its values,
+   * so only the text shows a `0123` that arrived as "83" (config/stack-file.ts).
+   */
+  stackFile?: { name: string; text: string };
 }
 
 /**
@@ -95,6 +102,7 @@ export class Settings<K extends string = SettingKey> {
     this.isSecret = source.isSecret ?? (() => true);
     this.problems = new Problems(project, declared);
     this.checkUndeclared(project, source.keys ?? []);
+    if (source.stackFile) this.checkStackFile(project, source.stackFile);
     for (const setting of declared.settings) this.check(setting);
   }
 
@@ -155,19 +163,67 @@ export class Settings<K extends string = SettingKey> {
     this.problems.add(setting.key as K, value, why, fix);
   }
 
-  /** A key in the project's namespace that no setting declares is a typo until shown otherwise. */
+  /**
+   * A key in the project's namespace that no setting declares is a typo until shown otherwise;
+   * so is a namespace that looks like the project's, whose keys the program would never read.
+   */
   private checkUndeclared(project: string, keys: readonly string[]): void {
     const declared = this.declared.settings.map((s) => s.key);
     for (const full of keys) {
-      if (!full.startsWith(`${project}:`)) continue;
-      const key = full.slice(project.length + 1);
+      const colon = full.indexOf(":");
+      const namespace = full.slice(0, colon);
+      const key = full.slice(colon + 1);
+      if (namespace !== project) {
+        const slip = namespaceSlip(namespace, project);
+        if (slip === "looks like the project") {
+          const target = `${project}:${key}`;
+          this.problems.messages.push(
+            `${full}: ${quote(namespace)} is not this project's namespace ${quote(project)}` +
+              `${nonAscii(namespace)}, so the program would never read this key. Fix: rename the ` +
+              `key to ${target} in the stack file`,
+          );
+        } else if (slip === "unknown") {
+          this.warnings.push(
+            `${full}: nothing in this program reads the namespace ${quote(namespace)}; if the ` +
+              `key is meant for this project, rename it to ${project}:${key}`,
+          );
+        }
+        continue;
+      }
       if (declared.includes(key)) continue;
       const near = closest(key, declared);
       this.problems.messages.push(
-        `${full}: is not a setting of this project, so it would be ignored. Fix: ` +
+        `${full}: is not a setting of this project${nonAscii(key)}, so it would be ignored. Fix: ` +
           (near
-            ? `did you mean ${near}? pulumi config mv ${key} ${near}`
+            ? `did you mean ${near}? Rename the key to ${project}:${near} in the stack file`
             : `pulumi config rm ${key}`),
+      );
+    }
+  }
+
+  /**
+   * Plain YAML scalars the engine rewrites (config/stack-file.ts). A secret setting's text is
+   * never shown, nor that of a key no setting declares: it may be a misspelled secret.
+   */
+  private checkStackFile(project: string, file: { name: string; text: string }): void {
+    let surprises;
+    try {
+      surprises = readStackFile(file.text, file.name).surprises;
+    } catch (error) {
+      if (!(error instanceof StackFileError)) throw error;
+      this.problems.messages.push(error.message);
+      return;
+    }
+    for (const surprise of surprises) {
+      const key = surprise.path.slice(project.length + 1).replace(/[[.].*$/, "");
+      const setting = surprise.path.startsWith(`${project}:`)
+        ? this.declared.settings.find((s) => s.key === key)
+        : undefined;
+      if (setting) this.invalid.add(setting.key as K);
+      const { why, fix } = setting && !setting.secret ? surprise : surprise.withoutValue;
+      const shown = setting && !setting.secret ? quote(surprise.written) : "(not shown)";
+      this.problems.messages.push(
+        `${surprise.path} = ${shown} in ${file.name}: ${why}. Fix: ${fix}`,
       );
     }
   }
@@ -332,28 +388,12 @@ export class Settings<K extends string = SettingKey> {
   }
 }
 
-/** The declared key nearest to `key` (edit distance at most 3, or differing only in case). */
-function closest(key: string, candidates: string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const name of candidates) {
-    const distance = editDistance(key.toLowerCase(), name.toLowerCase());
-    if (distance <= 3 && (!best || distance < best.distance)) best = { name, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j] + 1,
-        current[j - 1] + 1,
-        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length];
+/** Names the characters of `name` that are not ASCII: a look-alike letter is invisible. */
+function nonAscii(name: string): string {
+  const odd = [...name].filter((c) => c.codePointAt(0)! > 0x7e);
+  if (odd.length === 0) return "";
+  const codes = odd.map(
+    (c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`,
+  );
+  return ` (it contains ${codes.join(", ")}, which only looks like a Latin letter)`;
 }

@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/error";
 import { ConfigSource, Settings } from "../config/read";
+import { findStackFile } from "../config/stack-file";
 import { limitNotBelowRequest, parseImage } from "../domain";
 import { enforceOnSettings } from "../config/rules/catalogue";
 import { renderDirectoryRule } from "../config/rules/render";
@@ -140,5 +141,6 @@ export function loadPlatformConfig(): PlatformConfig {
     read: (k) => pulumi.runtime.getConfig(k),
     project: pulumi.getProject(),
     keys: Object.keys(pulumi.runtime.allConfig()),
+    stackFile: findStackFile(process.cwd(), pulumi.getProject(), pulumi.getStack()),
   });
 }

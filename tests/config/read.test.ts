@@ -241,7 +241,7 @@ describe("another project's declarations, read the same way", () => {
 
   test("a key it does not declare is a typo, even one the app declares", () => {
     expect(read({ token: "t", sise: "3", hostname: "x" }).problems.messages).toEqual([
-      "other-project:sise: is not a setting of this project, so it would be ignored. Fix: did you mean size? pulumi config mv sise size",
+      "other-project:sise: is not a setting of this project, so it would be ignored. Fix: did you mean size? Rename the key to other-project:size in the stack file",
       "other-project:hostname: is not a setting of this project, so it would be ignored. Fix: pulumi config rm hostname",
     ]);
   });

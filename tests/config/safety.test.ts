@@ -152,7 +152,7 @@ describe("undeclared keys in the project's namespace", () => {
   test("a typo is named with the setting it probably meant", () => {
     const found = problems({ hostnme: "ns.example.org" });
     expect(found).toEqual([
-      "nightscout:hostnme: is not a setting of this project, so it would be ignored. Fix: did you mean hostname? pulumi config mv hostnme hostname",
+      "nightscout:hostnme: is not a setting of this project, so it would be ignored. Fix: did you mean hostname? Rename the key to nightscout:hostname in the stack file",
     ]);
   });
   test("a key with no near setting", () =>

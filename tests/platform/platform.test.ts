@@ -323,7 +323,7 @@ describe("config refusals: nightscout-platform:<key>, the value and the fix, all
   });
   test("a misspelled key is refused instead of silently ignored", () => {
     expect(refused({ operatorNamepsace: "db-operators" })).toEqual([
-      "nightscout-platform:operatorNamepsace: is not a setting of this project, so it would be ignored. Fix: did you mean operatorNamespace? pulumi config mv operatorNamepsace operatorNamespace",
+      "nightscout-platform:operatorNamepsace: is not a setting of this project, so it would be ignored. Fix: did you mean operatorNamespace? Rename the key to nightscout-platform:operatorNamespace in the stack file",
     ]);
   });
 });

@@ -136,7 +136,7 @@ describe("platform/index.ts reads the stack's configuration from the engine", ()
     // The module registry is fresh, so the error is its own ConfigError class: named, not instanceof.
     await expect(failure).rejects.toMatchObject({ name: ConfigError.name });
     await expect(failure).rejects.toThrow(
-      "nightscout-platform:externalOperatorVesion: is not a setting of this project, so it would be ignored. Fix: did you mean externalOperatorVersion? pulumi config mv externalOperatorVesion externalOperatorVersion",
+      "nightscout-platform:externalOperatorVesion: is not a setting of this project, so it would be ignored. Fix: did you mean externalOperatorVersion? Rename the key to nightscout-platform:externalOperatorVersion in the stack file",
     );
   });
 });

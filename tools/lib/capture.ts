@@ -7,8 +7,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
+import { readStackFile } from "../../config/stack-file";
 import type { CapturedResource } from "../../policies/lib/resource";
 
 export type { CapturedResource };
@@ -41,8 +41,9 @@ export function stackConfig(
   secrets: Record<string, string> = {},
 ): StackConfiguration {
   const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
-  const parsed = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
-  return configurationOf(parsed.config ?? {}, overrides, secrets);
+  // Read as the engine reads it, so the gate sees the values `pulumi up` would (0123 is 83).
+  const { config } = readStackFile(fs.readFileSync(file, "utf8"), path.basename(file));
+  return configurationOf(config, overrides, secrets);
 }
 
 /** The configuration `pulumi up` would hand the program for a stack file's `config:` block. */
