@@ -10,6 +10,7 @@ import {
   hostnameProblem,
   isSecretLookingEnv,
   tlsSource,
+  renderedThreshold,
 } from "../domain";
 import { invalidArg, requirePinnedImage, requireRule } from "./arg-validation";
 import {
@@ -144,7 +145,7 @@ export function nightscoutSettings(s: NightscoutSettingsInput): Record<string, s
   if (s.thresholds) {
     // Fact 22: all four, in the display unit; mmol/L values stay below 50 so Nightscout
     // converts the whole set, mg/dL values are whole numbers.
-    const fmt = (n: number) => (s.displayUnits === "mmol/L" ? n.toFixed(1) : String(Math.round(n)));
+    const fmt = (n: number) => renderedThreshold(n, s.displayUnits);
     env.BG_HIGH = fmt(s.thresholds.high);
     env.BG_TARGET_TOP = fmt(s.thresholds.targetTop);
     env.BG_TARGET_BOTTOM = fmt(s.thresholds.targetBottom);

@@ -58,6 +58,21 @@ export const THRESHOLD_RANGES: Readonly<Record<DisplayUnits, readonly [number, n
   "mg/dL": [36, 486],
 };
 
+/**
+ * Fact 22: the decimals each unit's thresholds are rendered with (and so may be given with):
+ * more would be rounded away on the way to Nightscout, and two distinct settings could collapse
+ * into one rendered value.
+ */
+export const THRESHOLD_DECIMALS: Readonly<Record<DisplayUnits, number>> = {
+  "mmol/L": 1,
+  "mg/dL": 0,
+};
+
+/** A threshold as Nightscout is given it in `units`. */
+export function renderedThreshold(value: number, units: DisplayUnits): string {
+  return value.toFixed(THRESHOLD_DECIMALS[units]);
+}
+
 /** Threshold keys in the order they must rise: low < target bottom < target top < high. */
 export const THRESHOLD_ORDER = ["low", "targetBottom", "targetTop", "high"] as const;
 

@@ -27,7 +27,7 @@ export function thresholdsRule(s: Settings, units: DisplayUnits): Thresholds | u
     return undefined;
   }
   const given = Object.fromEntries(set.map((t) => [t, s.text(KEYS[t])!.trim()]));
-  const model = { units, given };
+  const model = { units, given, toBeRendered: true };
   if (enforceOnSettings(s, thresholds, KEYS, model).length > 0) return undefined;
   return thresholdValues(model);
 }

@@ -2,8 +2,10 @@ import {
   DisplayUnits,
   MGDL_PER_MMOL,
   MMOL_CONVERSION_CEILING,
+  THRESHOLD_DECIMALS,
   THRESHOLD_ORDER,
   THRESHOLD_RANGES,
+  renderedThreshold,
 } from "../nightscout";
 import { Finding, Vocabulary, rule } from "./rule";
 
@@ -15,6 +17,11 @@ export type ThresholdField = ThresholdName | "units";
 export interface ThresholdsModel {
   units: DisplayUnits;
   given: Partial<Record<ThresholdName, string>>;
+  /**
+   * Settings the stack has yet to render, which it does with THRESHOLD_DECIMALS: finer values
+   * would be rounded on the way, so they are refused. Rendered env is read as it stands.
+   */
+  toBeRendered?: boolean;
 }
 
 const PLAIN_NUMBER = /^\d+(\.\d+)?$/;
@@ -60,6 +67,22 @@ export const thresholds = rule({
         });
       } else if (n < min || n > max) {
         findings.push(outOfRange(t, raw, model.units, words));
+      } else if (
+        model.toBeRendered &&
+        (raw.split(".")[1] ?? "").length > THRESHOLD_DECIMALS[model.units]
+      ) {
+        // Rendered with fewer decimals, 10.0 and 10.04 would both reach Nightscout as 10.0.
+        const decimals = THRESHOLD_DECIMALS[model.units];
+        findings.push({
+          field: t,
+          value: raw,
+          why:
+            (decimals === 0
+              ? `must be a whole number in ${model.units}`
+              : `may have at most ${decimals} decimal in ${model.units}`) +
+            `: Nightscout would be given ${renderedThreshold(n, model.units)}`,
+          fix: words.set(t, renderedThreshold(n, model.units)) ?? "",
+        });
       }
       values[t] = n;
     }

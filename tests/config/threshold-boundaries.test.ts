@@ -40,4 +40,29 @@ describe("thresholdsRule boundaries (fact 22)", () => {
     });
     expectOneProblem({ ...MGDL, bgLow: "55", bgHigh: "487" }, "bgHigh", /from 36 to 486 mg\/dL/);
   });
+
+  test("mmol/L takes one decimal, as rendered: two decimals would collapse 10.0 and 10.04", () => {
+    expect(nightscoutEnv(parse({ ...MMOL, bgTargetTop: "10.0", bgHigh: "10.1" }))).toMatchObject({
+      BG_TARGET_TOP: "10.0",
+      BG_HIGH: "10.1",
+    });
+    expectOneProblem(
+      { ...MMOL, bgTargetTop: "10.0", bgHigh: "10.04" },
+      "bgHigh",
+      /may have at most 1 decimal in mmol\/L: Nightscout would be given 10.0/,
+      /pulumi config set bgHigh 10.0/,
+    );
+  });
+
+  test("mg/dL takes whole numbers: 180.4 would reach Nightscout as 180", () => {
+    const MGDL = { displayUnits: "mg/dL", bgLow: "55", bgTargetBottom: "70", bgHigh: "250" };
+    expect(nightscoutEnv(parse({ ...MGDL, bgTargetTop: "180" }))).toMatchObject({
+      BG_TARGET_TOP: "180",
+    });
+    expectOneProblem(
+      { ...MGDL, bgTargetTop: "180.4" },
+      "bgTargetTop",
+      /must be a whole number in mg\/dL: Nightscout would be given 180/,
+    );
+  });
 });

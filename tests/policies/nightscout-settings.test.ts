@@ -146,6 +146,14 @@ describe("nightscout-settings", () => {
     );
   });
 
+  it("reads rendered thresholds as they stand: only settings are held to the rendered decimals", async () => {
+    const mmol = { BG_LOW: "3.5", BG_TARGET_BOTTOM: "4", BG_TARGET_TOP: "10.0", BG_HIGH: "10.04" };
+    expect(await violations(withThresholds(mmol, "mmol"))).toEqual([]);
+    expect(await violations(withThresholds({ ...MGDL, BG_TARGET_TOP: "180.4" }, "mg/dl"))).toEqual(
+      [],
+    );
+  });
+
   it("refuses two equal thresholds: they must rise strictly", async () => {
     expect(await violations(withThresholds({ ...MGDL, BG_TARGET_TOP: "80" }, "mg/dl"))).toEqual([
       'BG_TARGET_BOTTOM = "80": must be below BG_TARGET_TOP (80): thresholds must rise low < target bottom < target top < high. Fix: choose BG_TARGET_BOTTOM < BG_TARGET_TOP.',
