@@ -77,6 +77,9 @@ export interface Seen {
   tcpAccepted?: boolean;
 }
 
+/** Errors of a file the driver reads (a TLS file), which fail every attempt alike. */
+const FILE_ERRORS = ["ENOENT", "EACCES", "EISDIR", "ENOTDIR"];
+
 /** Decides what a failed attempt means: retry, or stop with a specific exit code. */
 export function classifyError(err: unknown, phase: Phase, seen: Seen = {}): Classified {
   const detail = describe(err);
@@ -94,6 +97,14 @@ export function classifyError(err: unknown, phase: Phase, seen: Seen = {}): Clas
     err instanceof URIError
   ) {
     return { kind: "usage", detail: `${CHECK_ENV.mongoUri} is not usable: ${detail}` };
+  }
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === "string" && FILE_ERRORS.includes(code)) {
+    // A TLS file named by the URI went missing after it was checked: no retry brings it back.
+    return {
+      kind: "usage",
+      detail: `a file that ${CHECK_ENV.mongoUri} names cannot be read (${code})`,
+    };
   }
   if (isTimeout(err)) {
     // Answered `hello` but not the command: FerretDB is up, what it waits on is not.

@@ -5,6 +5,7 @@
  * No message built here ever quotes the URI or a part of it: a URI that cannot be parsed
  * cannot be split into "safe to show" and "password" either.
  */
+import * as fs from "node:fs";
 import { MongoClient } from "mongodb";
 import { ConnectionString } from "mongodb-connection-string-url";
 import { CHECK_ENV } from "../domain";
@@ -144,7 +145,7 @@ export function parseMongoUri(raw: string): MongoUri | string {
     return explainParseError(err);
   }
   const secrets = secretsOf(raw, scheme, parsed);
-  const problem = driverProblem(raw, secrets);
+  const problem = driverProblem(raw, secrets) ?? tlsFileProblem(parsed);
   if (problem) return problem;
   const hasCredentials = writtenUserinfo(raw, scheme) !== undefined;
   const path = parsed.pathname === "/" ? "" : parsed.pathname;
@@ -176,6 +177,32 @@ export function driverProblem(
     const message = err instanceof Error ? err.message : String(err);
     return `${NAME} is not usable: ${scrub(message, secrets)}`;
   }
+}
+
+/** The URI options that name a file the driver reads when it connects. */
+const TLS_FILE_OPTIONS = ["tlsCAFile", "tlsCertificateKeyFile", "tlsCRLFile"];
+
+/**
+ * A TLS file the driver cannot read fails every attempt the same way, so it is a usage error
+ * before anything connects, not something to retry until the deadline. Only the option is
+ * named: the path is part of the URI.
+ */
+export function tlsFileProblem(parsed: ConnectionString): string | undefined {
+  for (const [key, value] of parsed.searchParams) {
+    const option = TLS_FILE_OPTIONS.find((o) => o.toLowerCase() === key.toLowerCase());
+    if (!option) continue;
+    let why: string | undefined;
+    try {
+      if (!fs.statSync(value).isFile()) why = "is not a file";
+      else fs.accessSync(value, fs.constants.R_OK);
+    } catch (err) {
+      why = `cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"})`;
+    }
+    if (why) {
+      return `${NAME} names a ${option} that ${why}: put the file at that path, or correct the path in the URI`;
+    }
+  }
+  return undefined;
 }
 
 /** `mongodb://***@host:port/db`, or a placeholder when the URI cannot be parsed. */

@@ -98,13 +98,50 @@ function readStackOutputs(stack: string, env: Env): StackOutputs {
 export interface Target {
   endpoint: Endpoint;
   forward?: Forward;
+  /** Every URI that reaches the target: the one connected to, and the in-cluster one. */
+  reachedAs: string[];
+}
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"]);
+const MONGO_DEFAULT_PORT = "27017";
+
+/** A host as the server sees it: case, a trailing dot, the default port and loopback aliases. */
+function hostKey(host: string): string {
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host.trim().toLowerCase());
+  const name = (m?.[1] ?? host).replace(/\.$/, "");
+  const port = m?.[2] ?? MONGO_DEFAULT_PORT;
+  return `${LOOPBACK.has(name) || /^127\./.test(name) ? "loopback" : name}:${port}`;
+}
+
+/**
+ * Whether `source` names the same database as any of `targets` under another spelling:
+ * a shared host (localhost is 127.0.0.1, 27017 may be left out, case does not count) and the
+ * same database name (MongoDB refuses two that differ only in case). Credentials do not count.
+ */
+export function sameDatabase(source: string, targets: readonly string[]): boolean {
+  const a = parseMongoUri(source);
+  if (typeof a === "string") return false;
+  const database = (uri: { display: string }) =>
+    uri.display.split("/").slice(3).join("/").split("?")[0].toLowerCase();
+  const hostsA = new Set(a.hosts.map(hostKey));
+  return targets.some((target) => {
+    const b = parseMongoUri(target);
+    return (
+      typeof b !== "string" &&
+      database(a) === database(b) &&
+      b.hosts.some((h) => hostsA.has(hostKey(h)))
+    );
+  });
 }
 
 export async function targetEndpoint(opts: MigrateOptions, env: Env): Promise<Target> {
   if (opts.to) {
     const read = readUri("--to", opts.to, env);
     if ("error" in read) throw new MigrateError(MIGRATE_EXIT_CODES.usage, read.error);
-    return { endpoint: endpointFrom("target", read.uri, describe("--to", opts.to)) };
+    return {
+      endpoint: endpointFrom("target", read.uri, describe("--to", opts.to)),
+      reachedAs: [read.uri],
+    };
   }
   const outputs = readStackOutputs(opts.stack, env);
   const { namespace, ferretdbHost, ferretdbPort, mongoUri } = outputs;
@@ -134,5 +171,6 @@ export async function targetEndpoint(opts: MigrateOptions, env: Env): Promise<Ta
   return {
     endpoint: { ...endpoint, display: `${inCluster.display} via ${forward.hostPort}` },
     forward,
+    reachedAs: [uri, mongoUri],
   };
 }

@@ -16,7 +16,7 @@ import {
 import { copyCollection, type CopyCounts } from "./copy";
 import { DeadLetters } from "./dead-letter";
 import { dryRun } from "./dry-run";
-import { sourceEndpoint, targetEndpoint, type Target } from "./endpoints";
+import { sameDatabase, sourceEndpoint, targetEndpoint, type Target } from "./endpoints";
 import { MIGRATE_EXIT_CODES, MigrateError } from "./exit-codes";
 import { parseIdText } from "./id-order";
 import { ensureIndexes } from "./indexes";
@@ -135,10 +135,12 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
   const clients: Connected[] = [];
   try {
     target = await targetEndpoint(opts, io.env);
-    if (source.display === target.endpoint.display) {
+    if (source.display === target.endpoint.display || sameDatabase(source.uri, target.reachedAs)) {
       throw new MigrateError(
         MIGRATE_EXIT_CODES.usage,
-        `the source and the target are the same database (${source.display}): ` +
+        `the source and the target are the same database (${source.display}` +
+          (source.display === target.endpoint.display ? "" : ` is ${target.endpoint.display}`) +
+          "): " +
           "--from must name the old Nightscout's database",
       );
     }

@@ -35,6 +35,18 @@ import { expectNoSecret, findSecret } from "../helpers/leaks";
     expect(classifyError(new Error("boom"), "ping").kind).toBe("server");
   });
 
+  it("classifyError stops on a TLS file the driver cannot open, and retries a reset socket", () => {
+    const missing = Object.assign(new Error("ENOENT: no such file or directory"), {
+      code: "ENOENT",
+    });
+    expect(classifyError(missing, "connect")).toEqual({
+      kind: "usage",
+      detail: "a file that MONGODB_URI names cannot be read (ENOENT)",
+    });
+    const reset = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
+    expect(classifyError(reset, "connect").kind).toBe("server");
+  });
+
   it("classifyError tells a timeout's cause by what the probe saw", () => {
     const selection = new MongoServerSelectionError("Server selection timed out after 800 ms", {
       servers: new Map(),

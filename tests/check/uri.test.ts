@@ -1,6 +1,9 @@
 /**
  * Unit tests of the check's URI handling and configuration, no server.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { CHECK_ENV, DEFAULT_CHECK_DEADLINE_SECONDS } from "../../domain";
 import { readCheckConfig } from "../../check/env";
 import { scrub } from "../../check/redact";
@@ -135,6 +138,35 @@ const uri = `mongodb://nightscout:${encodeURIComponent(password)}@ferretdb.night
     });
   });
 
+  describe("check/uri: TLS files the driver would read", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-tls-"));
+    const ca = path.join(dir, "ca.pem");
+    fs.writeFileSync(ca, "-----BEGIN CERTIFICATE-----\n");
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const withOption = (option: string, file: string) =>
+      `${uri}?tls=true&${option}=${encodeURIComponent(file)}`;
+
+    it("accepts a readable CA file", () => {
+      expect(typeof parseMongoUri(withOption("tlsCAFile", ca))).toBe("object");
+    });
+
+    it.each(["tlsCAFile", "tlsCertificateKeyFile", "tlscafile"])(
+      "refuses a missing %s before connecting, naming the option and not the path",
+      (option) => {
+        const missing = path.join(dir, "secret-name-missing.pem");
+        const problem = parseMongoUri(withOption(option, missing));
+        expect(typeof problem).toBe("string");
+        expect(problem).toMatch(/names a tls\w+File that cannot be read \(ENOENT\)/i);
+        expect(problem).not.toContain("secret-name-missing");
+        expect(problem).not.toContain(password);
+      },
+    );
+
+    it("refuses a directory in place of the file", () => {
+      expect(parseMongoUri(withOption("tlsCAFile", dir))).toMatch(/tlsCAFile that is not a file/);
+    });
+  });
+
   describe("check/env: readCheckConfig", () => {
     it("applies defaults and derives the per-attempt timeout from the deadline", () => {
       expect(readCheckConfig({ MONGODB_URI: uri })).toMatchObject({
@@ -200,6 +232,15 @@ const uri = `mongodb://nightscout:${encodeURIComponent(password)}@ferretdb.night
       const result = readCheckConfig({ MONGODB_URI: uri, ...env });
       expect(typeof result).toBe("string");
       expect(result as string).toMatch(message);
+    });
+
+    it("refuses a URI whose TLS file is missing at once, instead of retrying to the deadline", () => {
+      const result = readCheckConfig({
+        MONGODB_URI: `${uri}?tls=true&tlsCAFile=/nonexistent/ca.pem`,
+      });
+      expect(result).toBe(
+        "MONGODB_URI names a tlsCAFile that cannot be read (ENOENT): put the file at that path, or correct the path in the URI",
+      );
     });
 
     it("never prints any variable's value: each is fed a URI with its own marker password (issue 20)", () => {

@@ -97,6 +97,15 @@ it("refuses a source that is the target itself (exit 64)", async () => {
   expectClean(run);
 });
 
+it("refuses the target under another spelling too: localhost for 127.0.0.1 (exit 64)", async () => {
+  const respelled = pair.target.uri().replace("127.0.0.1", "LOCALHOST");
+  expect(respelled).not.toBe(pair.target.uri());
+  const run = await migrate(pair.args(pair.stateDir()), { ...pair.env(), SOURCE_URI: respelled });
+  expect(run.code).toBe(MIGRATE_EXIT_CODES.usage);
+  expect(run.stderr).toContain("the source and the target are the same database");
+  expectClean(run);
+});
+
 it("dry run: counts, sizes and an estimate from a URI in a file, and nothing written anywhere", async () => {
   const stateDir = pair.stateDir();
   const file = path.join(path.dirname(stateDir), "source-uri");
