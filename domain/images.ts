@@ -87,6 +87,10 @@ export function imageReferenceProblem(image: string): string | undefined {
     components.length > 1 &&
     (/[.:]/.test(first) || first === "localhost" || first !== first.toLowerCase());
   if (hasDomain && !DOMAIN.test(first)) return `has an invalid registry host "${first}"`;
+  if (hasDomain && !/[.:]/.test(first) && first !== "localhost") {
+    // Valid to the parser, but a registry named "Nightscout" is a typo for Docker Hub's user.
+    return `has uppercase letters in "${first}", which makes the runtime take it for a registry host; repositories are lowercase (${image.toLowerCase().split(":")[0]})`;
+  }
   const path = hasDomain ? components.slice(1) : components;
   for (const component of path) {
     if (PATH_COMPONENT.test(component)) continue;

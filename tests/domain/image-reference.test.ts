@@ -27,8 +27,13 @@ describe("imageReferenceProblem", () => {
     expect(imageReferenceProblem("ghcr.io/FerretDB/ferretdb:2.7.0")).toBe(
       'has uppercase letters in its repository "FerretDB/ferretdb"; repositories are lowercase (ghcr.io/ferretdb/ferretdb)',
     );
-    // Without a registry, an uppercase first component is read as a registry host, as docker does.
-    expect(imageReferenceProblem("Nightscout/cgm-remote-monitor:15.0.7")).toBeUndefined();
+    // Without a dot or a port, an uppercase first component is read as a registry host, as
+    // docker does: a typo for the Docker Hub user, refused. A real host may have capitals.
+    expect(imageReferenceProblem("Nightscout/cgm-remote-monitor:15.0.7")).toBe(
+      'has uppercase letters in "Nightscout", which makes the runtime take it for a registry host; repositories are lowercase (nightscout/cgm-remote-monitor)',
+    );
+    expect(imageReferenceProblem("Registry.example.org/nightscout/cgm:1")).toBeUndefined();
+    expect(imageReferenceProblem("localhost/nightscout/cgm:1")).toBeUndefined();
     expect(imageReferenceProblem("nightscout/CGM:1")).toMatch(/^has uppercase letters/);
   });
 
