@@ -216,3 +216,35 @@ test("each kind of slip, written into a stack file, stops the whole program nami
     "wrong unit",
   ]);
 }, 120_000);
+
+test("the values just inside each kind's boundary, together in one stack file, deploy", async () => {
+  const inside: Slip = {
+    kind: "inside",
+    key: "",
+    lines: [
+      line("postgresCpuRequest", '"1m"'),
+      line("nightscoutMemoryRequest", '"128Mi"'),
+      line("nightscoutImage", '"docker.io/nightscout/cgm-remote-monitor:15.0.7"'),
+      line("ingressControllerNamespace", "nightscout-ingress"),
+      line("postgresStorageClass", '""'),
+      line("postgresMaxConnections", "100"),
+    ],
+  };
+  const text = stackFileWith(inside);
+  fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), text);
+  process.chdir(dir);
+  try {
+    const result = await capture({
+      stack: "staging",
+      configuration: configurationOf(readStackFile(text, "Pulumi.staging.yaml").config),
+      loadProgram: () => {
+        jest.isolateModules(() => {
+          require("../../index"); // eslint-disable-line @typescript-eslint/no-require-imports
+        });
+      },
+    });
+    expect(result.resources.length).toBeGreaterThan(15);
+  } finally {
+    process.chdir(original);
+  }
+}, 60_000);

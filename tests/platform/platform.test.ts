@@ -245,6 +245,18 @@ describe("config refusals: nightscout-platform:<key>, the value and the fix, all
     }
     return [];
   };
+  test("a namespace that only looks like the project's is refused, another project's is not", () => {
+    const slipped = parsePlatformConfig.bind(null, {
+      read: () => undefined,
+      project: PROJECT,
+      keys: ["nightscout-platfrom:operatorNamespace", "nightscout:hostname"],
+    });
+    expect(slipped).toThrow(
+      'nightscout-platfrom:operatorNamespace: "nightscout-platfrom" is not this project\'s namespace "nightscout-platform", so the program would never read this key',
+    );
+    expect(slipped).not.toThrow(/nightscout:hostname/);
+  });
+
   test("the defaults are valid: everything installed in upstream's cnpg-system", () => {
     expect(refused({})).toEqual([]);
     expect(parsePlatformConfig(source({}))).toEqual({
