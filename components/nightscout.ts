@@ -1,18 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  DISPLAY_UNITS_WORD,
-  DisplayUnits,
   NIGHTSCOUT_PORT,
   RESERVED_NIGHTSCOUT_ENV,
   mongoUriProblemForNightscout,
-  Thresholds,
   hostnameProblem,
   isSecretLookingEnv,
   tlsSource,
-  renderedThreshold,
 } from "../domain";
 import { invalidArg, requirePinnedImage, requireRule } from "./arg-validation";
+import { nightscoutSettings, type NightscoutSettingsInput } from "./nightscout-settings";
 import {
   ANYWHERE,
   HTTPS_PORT,
@@ -41,6 +38,8 @@ export interface NightscoutIngressArgs {
   /** Namespace of the ingress controller, the only source allowed in (fact 35). */
   controllerNamespace: string;
 }
+
+export type { NightscoutSettingsInput } from "./nightscout-settings";
 
 export interface NightscoutArgs {
   namespace: pulumi.Input<string>;
@@ -115,43 +114,6 @@ export function validateNightscoutArgs(args: NightscoutArgs): void {
     { clusterIssuer: "ingress.clusterIssuer", secretName: "ingress.tlsSecretName" },
     { clusterIssuer: args.ingress.clusterIssuer, secretName: args.ingress.tlsSecretName },
   );
-}
-
-export interface NightscoutSettingsInput {
-  displayUnits: DisplayUnits;
-  thresholds?: Thresholds;
-  alarmTypes: string;
-  authDefaultRoles: string[];
-  enabledPlugins: string[];
-  showPlugins: string[];
-  dbSizeMaxMiB: number;
-}
-
-/** The environment Nightscout reads its settings from, rendered the way it parses them. */
-export function nightscoutSettings(s: NightscoutSettingsInput): Record<string, string> {
-  const env: Record<string, string> = {
-    // Fact 21: anything containing "mmol" means mmol/L, anything else mg/dl.
-    DISPLAY_UNITS: DISPLAY_UNITS_WORD[s.displayUnits],
-    // Fact 22: setting thresholds switches alarms to "simple" silently; say it explicitly.
-    ALARM_TYPES: s.alarmTypes,
-    // Fact 26: the default would be "readable", which publishes all CGM data.
-    AUTH_DEFAULT_ROLES: s.authDefaultRoles.join(" "),
-    ENABLE: s.enabledPlugins.join(" "),
-    // Fact 30: the "show all enabled" default never fires.
-    SHOW_PLUGINS: s.showPlugins.join(" "),
-    // Fact 29: the default is the 496 MiB of a free Atlas tier.
-    DBSIZE_MAX: String(s.dbSizeMaxMiB),
-  };
-  if (s.thresholds) {
-    // Fact 22: all four, in the display unit; mmol/L values stay below 50 so Nightscout
-    // converts the whole set, mg/dL values are whole numbers.
-    const fmt = (n: number) => renderedThreshold(n, s.displayUnits);
-    env.BG_HIGH = fmt(s.thresholds.high);
-    env.BG_TARGET_TOP = fmt(s.thresholds.targetTop);
-    env.BG_TARGET_BOTTOM = fmt(s.thresholds.targetBottom);
-    env.BG_LOW = fmt(s.thresholds.low);
-  }
-  return env;
 }
 
 /** Fact 18: node:22-alpine's `node` user. */

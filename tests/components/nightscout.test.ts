@@ -1,10 +1,7 @@
 /** Nightscout: its argument validation, and the settings it renders for Nightscout. */
 import { RESERVED_NIGHTSCOUT_ENV } from "../../domain";
-import {
-  NightscoutArgs,
-  nightscoutSettings,
-  validateNightscoutArgs,
-} from "../../components/nightscout";
+import { NightscoutArgs, validateNightscoutArgs } from "../../components/nightscout";
+import { nightscoutSettings } from "../../components/nightscout-settings";
 import { nightscoutArgs } from "../helpers/component-args";
 
 describe("Nightscout: validateNightscoutArgs", () => {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, StackConfig, parseStackConfig } from "../../config";
-import { nightscoutSettings } from "../../components/nightscout";
+import { nightscoutSettings } from "../../components/nightscout-settings";
 
 /** The least a stack needs: parseStackConfig is pure, so tests give raw values as the engine would. */
 export const VALID: Readonly<Record<string, string>> = {

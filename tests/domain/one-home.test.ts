@@ -28,6 +28,8 @@ const loaders = () => ({
   ).ingressTlsAndHttpsRedirect,
   nightscout:
     require("../../components/nightscout") as typeof import("../../components/nightscout"),
+  nightscoutEnv:
+    require("../../components/nightscout-settings") as typeof import("../../components/nightscout-settings"),
   args: require("../helpers/component-args") as typeof import("../helpers/component-args"),
 });
 
@@ -70,7 +72,7 @@ test("the units rule: other words for the units in domain/nightscout.ts are what
     "../../domain/nightscout",
     (actual) => ({ ...actual, DISPLAY_UNITS_WORD: { "mmol/L": "mmol/l", "mg/dL": "mg/dl" } }),
     () => {
-      const { fixtures, helpers, nightscoutPolicy, nightscout, sync } = loaders();
+      const { fixtures, helpers, nightscoutPolicy, nightscoutEnv, sync } = loaders();
       const preferences = {
         displayUnits: "mmol/L" as const,
         alarmTypes: "simple",
@@ -81,7 +83,7 @@ test("the units rule: other words for the units in domain/nightscout.ts are what
       };
       const deployment = helpers.withEnv(fixtures.nightscoutDeployment(), "DISPLAY_UNITS", "mmol");
       return {
-        written: nightscout.nightscoutSettings(preferences).DISPLAY_UNITS,
+        written: nightscoutEnv.nightscoutSettings(preferences).DISPLAY_UNITS,
         pack: helpers.runResourcePolicy(nightscoutPolicy, deployment),
         table: sync.ruleTable(),
       };

@@ -97,25 +97,46 @@ function formatViolations(violations: Violation[], resources: CapturedResource[]
   return lines.join("\n");
 }
 
-async function main() {
-  const { stack, overrides, secrets } = parseCommandLine(process.argv.slice(2));
-  const captured = await captureStack(stack, overrides, secrets);
-  const config = JSON.parse(
-    fs.readFileSync(path.join(ROOT, `policies/config/${stack}.json`), "utf8"),
-  ) as PolicyPackConfig;
-  const violations = await evaluatePolicies(captured.resources, config);
-  console.log(formatViolations(violations, captured.resources));
-  const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
-  console.log(
-    `\n${captured.resources.length} resources checked for stack ${stack}: ${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s).`,
-  );
-  process.exit(mandatory > 0 ? 1 : 0);
+/** What one gate run prints and its exit code: 0 passed, 1 mandatory violations, 2 refused. */
+export interface GateRun {
+  code: 0 | 1 | 2;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The gate for one command line. In-process callers need a fresh module registry per run (the
+ * program registers once per registry), as the tests do with jest.isolateModules.
+ */
+export async function runGate(argv: string[]): Promise<GateRun> {
+  try {
+    const { stack, overrides, secrets } = parseCommandLine(argv);
+    const captured = await captureStack(stack, overrides, secrets);
+    const config = JSON.parse(
+      fs.readFileSync(path.join(ROOT, `policies/config/${stack}.json`), "utf8"),
+    ) as PolicyPackConfig;
+    const violations = await evaluatePolicies(captured.resources, config);
+    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    const stdout =
+      `${formatViolations(violations, captured.resources)}\n` +
+      `\n${captured.resources.length} resources checked for stack ${stack}: ${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s).\n`;
+    return { code: mandatory > 0 ? 1 : 0, stdout, stderr: "" };
+  } catch (e) {
+    // A config error from the program is the program's own message: print it as it is.
+    return { code: 2, stdout: "", stderr: `${(e as Error).message}\n` };
+  }
 }
 
 if (require.main === module) {
-  main().catch((e: Error) => {
-    // A config error from the program is the program's own message: print it as it is.
-    console.error(e.message);
-    process.exit(2);
-  });
+  runGate(process.argv.slice(2)).then(
+    ({ code, stdout, stderr }) => {
+      process.stdout.write(stdout);
+      process.stderr.write(stderr);
+      process.exit(code);
+    },
+    (e: Error) => {
+      console.error(e.message);
+      process.exit(2);
+    },
+  );
 }

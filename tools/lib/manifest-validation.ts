@@ -1,9 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
-import Ajv, { ValidateFunction } from "ajv";
+import { createHash } from "crypto";
+import Ajv, { ValidateFunction, _ } from "ajv";
+import standaloneCode from "ajv/dist/standalone";
 import addFormats from "ajv-formats";
 import * as yaml from "js-yaml";
-import * as ts from "typescript";
+import { FieldGraph, modelFieldGraph, unknownFields } from "./model-fields";
 import { CRD_DIR, ensureUpstreamFiles } from "./upstream-files";
 
 /**
@@ -85,16 +87,49 @@ export function closeSchema(schema: JsonSchema): JsonSchema {
   return visit(schema) as JsonSchema;
 }
 
+/**
+ * Compiled validators, cached on disk by the hash of the schema they check: compiling the
+ * CloudNative-PG Cluster schema costs more than half a second, and every test file that
+ * validates manifests paid it again. A new schema, ajv or ajv-formats gets a new file.
+ */
+const COMPILED_DIR = path.join(ROOT, ".cache", "ajv-validators");
+const AJV_VERSIONS = `ajv-${(require("ajv/package.json") as { version: string }).version}-formats-${(require("ajv-formats/package.json") as { version: string }).version}`; // eslint-disable-line @typescript-eslint/no-require-imports
+
+function newAjv(): Ajv {
+  const ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
+  });
+  addFormats(ajv);
+  for (const format of ["int32", "int64", "byte", "quantity"]) ajv.addFormat(format, true);
+  return ajv;
+}
+
+function compiledValidator(schema: JsonSchema): ValidateFunction {
+  const hash = createHash("sha256")
+    .update(AJV_VERSIONS)
+    .update(JSON.stringify(schema))
+    .digest("hex");
+  const file = path.join(COMPILED_DIR, `${hash.slice(0, 32)}.js`);
+  if (!fs.existsSync(file)) {
+    const ajv = newAjv();
+    const code = standaloneCode(ajv, ajv.compile(schema));
+    fs.mkdirSync(COMPILED_DIR, { recursive: true });
+    // Written aside and renamed, so a test worker reading it at the same time never sees half.
+    const partial = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, code);
+    fs.renameSync(partial, file);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(file) as ValidateFunction;
+}
+
 export class ManifestValidator {
   private readonly crds = new Map<string, ValidateFunction>();
-  private readonly checker: ts.TypeChecker;
-  private readonly types = new Map<string, ts.Type>();
-  private readonly program: ts.Program;
+  private readonly fields: FieldGraph;
 
   constructor(schemasDir = SCHEMAS_DIR) {
-    const ajv = new Ajv({ strict: false, allErrors: true });
-    addFormats(ajv);
-    for (const format of ["int32", "int64", "byte", "quantity"]) ajv.addFormat(format, true);
     // Only the cache's own folder is fetched into; another folder is the caller's to fill.
     if (path.resolve(schemasDir) === path.resolve(CRD_DIR)) ensureUpstreamFiles();
     for (const file of CRD_FILES) {
@@ -107,11 +142,10 @@ export class ManifestValidator {
       };
       for (const version of crd.spec.versions) {
         const key = `${crd.spec.group}/${version.name}/${crd.spec.names.kind}`;
-        this.crds.set(key, ajv.compile(closeSchema(version.schema.openAPIV3Schema)));
+        this.crds.set(key, compiledValidator(closeSchema(version.schema.openAPIV3Schema)));
       }
     }
 
-    // One small virtual file names the model interfaces; the checker resolves the rest.
     const kinds: [string, string][] = [
       ["v1", "Namespace"],
       ["v1", "Secret"],
@@ -123,46 +157,18 @@ export class ManifestValidator {
       ["networking.k8s.io/v1", "NetworkPolicy"],
       ["traefik.io/v1alpha1", "Middleware"],
     ];
-    const lines: string[] = [
-      `import type { IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";`,
-      `export type T_ObjectMeta = IObjectMeta;`,
-    ];
-    kinds.forEach(([apiVersion, kind], i) => {
-      lines.push(`import type { I${kind} as M${i} } from "${modelModule(apiVersion, kind)}";`);
-      lines.push(`export type T${i} = M${i};`);
-    });
-    const virtualFile = path.join(ROOT, "__manifest_types__.ts");
-    const source = lines.join("\n");
-    const options: ts.CompilerOptions = {
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      types: [],
-      // The project's lib, not the default one with the DOM: the model declarations need only
-      // ECMAScript's globals, and parsing the DOM's cost each test file that validates ~0.3 s.
-      lib: ["lib.es2022.d.ts"],
-      moduleResolution: ts.ModuleResolutionKind.Node10,
-    };
-    const host = ts.createCompilerHost(options);
-    const readFile = host.readFile.bind(host);
-    const fileExists = host.fileExists.bind(host);
-    host.readFile = (f) => (f === virtualFile ? source : readFile(f));
-    host.fileExists = (f) => f === virtualFile || fileExists(f);
-    const getSourceFile = host.getSourceFile.bind(host);
-    host.getSourceFile = (f, v) =>
-      f === virtualFile ? ts.createSourceFile(f, source, v) : getSourceFile(f, v);
-    this.program = ts.createProgram([virtualFile], options, host);
-    this.checker = this.program.getTypeChecker();
-    const sf = this.program.getSourceFile(virtualFile)!;
-    const aliases = new Map<string, ts.Type>();
-    sf.forEachChild((node) => {
-      if (ts.isTypeAliasDeclaration(node))
-        aliases.set(node.name.text, this.checker.getTypeAtLocation(node.name));
-    });
-    kinds.forEach(([apiVersion, kind], i) =>
-      this.types.set(`${apiVersion}/${kind}`, aliases.get(`T${i}`)!),
-    );
-    this.types.set("ObjectMeta", aliases.get("T_ObjectMeta")!);
+    this.fields = modelFieldGraph([
+      {
+        name: "ObjectMeta",
+        module: "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta",
+        interfaceName: "IObjectMeta",
+      },
+      ...kinds.map(([apiVersion, kind]) => ({
+        name: `${apiVersion}/${kind}`,
+        module: modelModule(apiVersion, kind)!,
+        interfaceName: `I${kind}`,
+      })),
+    ]);
   }
 
   /** Every problem with one object; empty when it is valid. */
@@ -184,17 +190,19 @@ export class ManifestValidator {
       }
       // CRDs leave metadata open; hold it to ObjectMeta like any other object.
       errors.push(
-        ...this.unknownFields(
+        ...unknownFields(
+          this.fields,
           object.metadata,
-          this.types.get("ObjectMeta")!,
+          this.fields.roots.ObjectMeta,
           `${where}: /metadata`,
         ),
       );
       return errors;
     }
-    const type = this.types.get(`${apiVersion}/${kind}`);
+    const type = this.fields.roots[`${apiVersion}/${kind}`];
     const module = modelModule(apiVersion, kind);
-    if (!type || !module) return [`${where}: no schema known for ${apiVersion} ${kind}`];
+    if (type === undefined || !module)
+      return [`${where}: no schema known for ${apiVersion} ${kind}`];
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Model = (require(module) as Record<string, new (data: unknown) => { validate(): void }>)[
       kind
@@ -205,52 +213,7 @@ export class ManifestValidator {
     } catch (e) {
       errors.push(`${where}: ${(e as Error).message.replace(/\s+/g, " ")}`);
     }
-    errors.push(...this.unknownFields(object, type, `${where}:`));
-    return errors;
-  }
-
-  private unknownFields(value: unknown, type: ts.Type, at: string): string[] {
-    if (value === null || value === undefined || typeof value !== "object") return [];
-    const checker = this.checker;
-    const members = type.isUnion() ? type.types : [type];
-    const objectMembers = members.filter(
-      (t) => (t.flags & ts.TypeFlags.Object) !== 0 || t.isIntersection(),
-    );
-    if (objectMembers.length === 0) return [];
-    if (Array.isArray(value)) {
-      const errors: string[] = [];
-      for (const member of objectMembers) {
-        const element = checker.getIndexTypeOfType(member, ts.IndexKind.Number);
-        if (element) {
-          value.forEach((item, i) =>
-            errors.push(...this.unknownFields(item, element, `${at}/${i}`)),
-          );
-          return errors;
-        }
-      }
-      return [];
-    }
-    const errors: string[] = [];
-    for (const [key, child] of Object.entries(value)) {
-      let childType: ts.Type | undefined;
-      let known = false;
-      for (const member of objectMembers) {
-        const property = checker.getPropertyOfType(member, key);
-        if (property) {
-          known = true;
-          childType = checker.getNonNullableType(checker.getTypeOfSymbol(property));
-          break;
-        }
-        const index = checker.getIndexTypeOfType(member, ts.IndexKind.String);
-        if (index) {
-          known = true;
-          childType = index;
-          break;
-        }
-      }
-      if (!known) errors.push(`${at}/${key}: unknown field "${key}"`);
-      else if (childType) errors.push(...this.unknownFields(child, childType, `${at}/${key}`));
-    }
+    errors.push(...unknownFields(this.fields, object, type, `${where}:`));
     return errors;
   }
 }

@@ -20,9 +20,25 @@ function configFor(args: string[]) {
     });
 }
 
-// The gate runs in its own process, as CI runs it: the Pulumi runtime is process-global.
+/**
+ * The gate in-process, in a fresh module registry per run (the program registers once per
+ * registry). One test below runs it as CI does, in its own process, for the exit code and streams.
+ */
+async function gate(
+  ...args: string[]
+): Promise<{ status: number; stdout: string; stderr: string }> {
+  let run: { code: number; stdout: string; stderr: string } | undefined;
+  // Async isolation: the program is imported after the first await, still in this registry.
+  await jest.isolateModulesAsync(async () => {
+    const { runGate } =
+      (await import("../../../tools/commands/policy-check")) as typeof import("../../../tools/commands/policy-check");
+    run = await runGate(args);
+  });
+  return { status: run!.code, stdout: run!.stdout, stderr: run!.stderr };
+}
+
 const ROOT = path.resolve(__dirname, "../../..");
-function gate(...args: string[]) {
+function gateProcess(...args: string[]) {
   const result = spawnSync(
     process.execPath,
     [
@@ -40,8 +56,8 @@ function gate(...args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-test("staging passes the policy pack", () => {
-  const { status, stdout } = gate("--stack", "staging");
+test("staging passes the policy pack", async () => {
+  const { status, stdout } = await gate("--stack", "staging");
   expect(stdout).toContain("✅ nightscout@v");
   expect(stdout).toMatch(/checked for stack staging: 0 mandatory, 0 advisory violation/);
   expect(status).toBe(0);
@@ -49,8 +65,8 @@ test("staging passes the policy pack", () => {
 
 // Production takes backups with monitoring off (the default): the pack advises the backup-age
 // alert, and passes.
-test("production passes the policy pack, advised to alert on backup age", () => {
-  const { status, stdout } = gate("--stack", "production");
+test("production passes the policy pack, advised to alert on backup age", async () => {
+  const { status, stdout } = await gate("--stack", "production");
   expect(stdout.split("\n").filter((l) => l.trim().startsWith("- ["))).toEqual([
     "        - [advisory]  backup-age-alert  (kubernetes:postgresql.cnpg.io/v1:ScheduledBackup: postgres-scheduled-backup)",
   ]);
@@ -58,10 +74,10 @@ test("production passes the policy pack, advised to alert on backup age", () => 
   expect(status).toBe(0);
 });
 
-test("a broken production configuration gets exactly the expected violations and fails", () => {
+test("a broken production configuration gets exactly the expected violations and fails", async () => {
   // Declared production, the program itself refuses these settings; declared staging it accepts
   // them, and only the production stack's policy config stands in their way.
-  const { status, stdout } = gate(
+  const { status, stdout } = await gate(
     "--stack",
     "production",
     "--set",
@@ -95,8 +111,13 @@ test("a broken production configuration gets exactly the expected violations and
   expect(status).toBe(1);
 });
 
-test("an invalid config value fails with the program's own message, before any policy runs", () => {
-  const { status, stderr, stdout } = gate("--stack", "staging", "--set", "postgresInstances=0");
+test("an invalid config value fails with the program's own message, before any policy runs", async () => {
+  const { status, stderr, stdout } = await gate(
+    "--stack",
+    "staging",
+    "--set",
+    "postgresInstances=0",
+  );
   expect(stderr).toContain(
     'nightscout:postgresInstances = "0": must be a whole number from 1 to 9',
   );
@@ -118,8 +139,8 @@ test.each([
   expect(() => parseCommandLine(args)).toThrow(message);
 });
 
-test("a refused command line exits 2 with the message and prints nothing else", () => {
-  const { status, stderr, stdout } = gate(
+test("a refused command line exits 2 with the message and prints nothing else, as a process", () => {
+  const { status, stderr, stdout } = gateProcess(
     "--stack",
     "staging",
     "--secret",
@@ -132,8 +153,8 @@ test("a refused command line exits 2 with the message and prints nothing else", 
 });
 
 describe("the gate sees secrets and stack files as the engine does", () => {
-  test("a secret given with --secret is evaluated, not called plaintext", () => {
-    const { status, stdout, stderr } = gate(
+  test("a secret given with --secret is evaluated, not called plaintext", async () => {
+    const { status, stdout, stderr } = await gate(
       "--stack",
       "staging",
       "--secret",
