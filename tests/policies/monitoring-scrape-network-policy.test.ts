@@ -143,4 +143,101 @@ describe("monitoring-scrape-network-policy", () => {
       (await runStackPolicy(policy, replace("glucose", noSelector))).violations.length,
     ).toBeGreaterThan(0);
   });
+
+  describe("boundaries", () => {
+    it("names the Cluster and the workload by metadata.name, not by their Pulumi names", async () => {
+      // Pulumi names unlike the objects' own: the labels and messages must follow metadata.name.
+      const resources = compliant()
+        .filter((r) => r.name !== "scrape" && r.name !== "exporter-network")
+        .map((r) =>
+          r.name === "postgres" || r.name === "exporter" ? { ...r, name: `${r.name}-resource` } : r,
+        );
+      expect((await runStackPolicy(policy, resources)).violations).toEqual([
+        CLOSED,
+        'PodMonitor "glucose": no NetworkPolicy lets the monitoring namespace reach Deployment "exporter" on port 7979 (http); add an ingress rule from a namespaceSelector naming it.',
+      ]);
+    });
+
+    it("falls back to the Pulumi name when metadata.name is unset", async () => {
+      const unnamed = {
+        ...set(exporterMonitor(), "metadata.name", REMOVE),
+        name: "glucose-monitor",
+      };
+      const stray = set(unnamed, "spec.selector.matchLabels", { app: "nothing" });
+      expect((await runStackPolicy(policy, replace("glucose", stray))).violations).toEqual([
+        `PodMonitor "glucose-monitor" selects no workload of the stack in ${NS}.`,
+      ]);
+    });
+
+    it("reads only named ports that carry a number", async () => {
+      const unnumbered = set(exporter(), "spec.template.spec.containers.0.ports", [
+        { name: "http" },
+        { containerPort: 7979 },
+      ]);
+      expect((await runStackPolicy(policy, replace("exporter", unnumbered))).violations).toEqual([
+        'PodMonitor "glucose" scrapes port "http", which Deployment "exporter" does not name.',
+      ]);
+    });
+
+    it("takes pods only from workloads: a Service with the same labels is not scraped", async () => {
+      const service: TestResource = {
+        type: "kubernetes:core/v1:Service",
+        name: "exporter-service",
+        props: {
+          metadata: { name: "exporter", namespace: NS },
+          spec: { template: { metadata: { labels: { app: "exporter" } } } },
+        },
+      };
+      expect((await runStackPolicy(policy, [...compliant(), service])).violations).toEqual([]);
+    });
+
+    it("a workload without a pod template's labels is selected by no selector that names labels", async () => {
+      const bare = set(exporter(), "spec.template.metadata", REMOVE);
+      expect((await runStackPolicy(policy, replace("exporter", bare))).violations).toEqual([
+        `PodMonitor "glucose" selects no workload of the stack in ${NS}.`,
+      ]);
+    });
+
+    it("counts a rule when any of its peers is a namespace peer, and any of its ports matches", async () => {
+      const mixed = set(scrapePolicy(), "spec.ingress.0", {
+        from: [{ podSelector: { matchLabels: { app: "x" } } }, fromMonitoring],
+        ports: [{ port: 1 }, { port: "metrics" }],
+      });
+      expect((await runStackPolicy(policy, replace("scrape", mixed))).violations).toEqual([]);
+      const noPorts = set(scrapePolicy(), "spec.ingress.0.ports", REMOVE);
+      expect((await runStackPolicy(policy, replace("scrape", noPorts))).violations).toEqual([]);
+    });
+
+    it("a peer with no namespaceSelector at all admits nothing from the monitoring namespace", async () => {
+      const none = set(scrapePolicy(), "spec.ingress.0.from", [
+        { ipBlock: { cidr: "10.0.0.0/8" } },
+      ]);
+      expect((await runStackPolicy(policy, replace("scrape", none))).violations).toEqual([CLOSED]);
+    });
+
+    it("ignores policies in another namespace, or selecting other pods", async () => {
+      const elsewhere = set(scrapePolicy(), "metadata.namespace", "other");
+      expect((await runStackPolicy(policy, replace("scrape", elsewhere))).violations).toEqual([
+        CLOSED,
+      ]);
+      const otherPods = set(scrapePolicy(), "spec.podSelector.matchLabels", { app: "other" });
+      expect((await runStackPolicy(policy, replace("scrape", otherPods))).violations).toEqual([
+        CLOSED,
+      ]);
+    });
+
+    it("selects pods of the PodMonitor's own namespace only", async () => {
+      const elsewhere = set(exporterMonitor(), "metadata.namespace", "other");
+      expect((await runStackPolicy(policy, replace("glucose", elsewhere))).violations).toEqual([
+        'PodMonitor "glucose" selects no workload of the stack in other.',
+      ]);
+    });
+
+    it("an endpoint without a port names the empty port", async () => {
+      const portless = set(exporterMonitor(), "spec.podMetricsEndpoints.0.port", REMOVE);
+      expect((await runStackPolicy(policy, replace("glucose", portless))).violations).toEqual([
+        'PodMonitor "glucose" scrapes port "", which Deployment "exporter" does not name.',
+      ]);
+    });
+  });
 });
