@@ -123,4 +123,68 @@ describe("cnpg-documentdb-settings", () => {
     ]);
     expect(outcome.unknown).toContain("pg_ident");
   });
+
+  describe("boundaries", () => {
+    it("skips postInitSQL entries that are not strings, and finds the statements among others", async () => {
+      const r = set(documentdbCluster(), "spec.bootstrap.initdb.postInitSQL", [
+        42,
+        "SELECT 1;",
+        'create extension if not exists "documentdb" cascade;',
+        "GRANT documentdb_admin_role TO ferretdb;",
+      ]);
+      expect((await runResourcePolicy(policy, r)).violations).toEqual([]);
+      const numbersOnly = set(documentdbCluster(), "spec.bootstrap.initdb.postInitSQL", [1, 2]);
+      expect((await runResourcePolicy(policy, numbersOnly)).violations).toHaveLength(2);
+    });
+
+    it("reads the app role from a recovery bootstrap's owner too", async () => {
+      const recovered = set(documentdbCluster(), "spec.bootstrap", {
+        recovery: { source: "origin", owner: "nightscout" },
+      });
+      expect((await runResourcePolicy(policy, recovered)).violations).toEqual([
+        expect.stringMatching(
+          /^spec\.postgresql\.pg_ident has no "local postgres nightscout" line/,
+        ),
+      ]);
+      const mapped = set(recovered, "spec.postgresql.pg_ident", ["local postgres nightscout"]);
+      expect((await runResourcePolicy(policy, mapped)).violations).toEqual([]);
+    });
+
+    it("without an app role, any line of the local map will do, and none is reported as <app role>", async () => {
+      const ownerless = set(documentdbCluster(), "spec.bootstrap", {
+        recovery: { source: "origin" },
+      });
+      expect((await runResourcePolicy(policy, ownerless)).violations).toEqual([]);
+      const unmapped = set(ownerless, "spec.postgresql.pg_ident", ["other postgres x"]);
+      expect((await runResourcePolicy(policy, unmapped)).violations).toEqual([
+        expect.stringMatching(
+          /^spec\.postgresql\.pg_ident has no "local postgres <app role>" line/,
+        ),
+      ]);
+    });
+
+    it("trims pg_ident lines and skips entries that are not strings", async () => {
+      const r = set(documentdbCluster(), "spec.postgresql.pg_ident", [
+        7,
+        "  local postgres ferretdb  ",
+      ]);
+      expect((await runResourcePolicy(policy, r)).violations).toEqual([]);
+      const extra = set(documentdbCluster(), "spec.postgresql.pg_ident", [
+        "local postgres ferretdb extra",
+      ]);
+      expect((await runResourcePolicy(policy, extra)).violations).toHaveLength(1);
+    });
+
+    it("counts backups by the barman plugin or the in-tree object store, and by nothing else", async () => {
+      const noTarget = set(documentdbCluster(), "spec.backup", REMOVE);
+      const otherPlugin = set(noTarget, "spec.plugins", [{ name: "something-else.example.org" }]);
+      expect((await runResourcePolicy(policy, otherPlugin)).violations).toEqual([]);
+      const inTree = set(set(noTarget, "spec.plugins", REMOVE), "spec.backup", {
+        barmanObjectStore: { destinationPath: "s3://b/p" },
+      });
+      expect((await runResourcePolicy(policy, inTree)).violations).toEqual([
+        'Backups are configured but spec.backup.target is not "primary": backups from a standby stall on DocumentDB\'s role grants.',
+      ]);
+    });
+  });
 });
