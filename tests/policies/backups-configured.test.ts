@@ -114,4 +114,71 @@ describe("backups-configured", () => {
     expect(outcome.violations).toEqual([]);
     expect(outcome.unknown).toContain("metadata.name");
   });
+
+  describe("boundaries", () => {
+    const renamed = <T extends { name: string }>(r: T, name: string): T => ({ ...r, name });
+
+    it("applies to a lone ScheduledBackup, which then names no Cluster", async () => {
+      expect((await runStackPolicy(policy, [scheduledBackup()])).violations).toEqual([
+        'ScheduledBackup "nightly" names cluster "postgres", which is not a Cluster in its namespace.',
+      ]);
+    });
+
+    it("names objects by metadata.name, falling back to the Pulumi name", async () => {
+      const cluster = renamed(documentdbCluster(), "postgres-resource");
+      const backup = renamed(scheduledBackup(), "nightly-resource");
+      expect((await runStackPolicy(policy, [cluster, objectStore(), backup])).violations).toEqual(
+        [],
+      );
+      const unnamedBackup = set(set(backup, "metadata.name", REMOVE), "spec.cluster.name", "gone");
+      const unnamedCluster = set(cluster, "metadata.name", REMOVE);
+      expect(
+        (await runStackPolicy(policy, [unnamedCluster, objectStore(), unnamedBackup])).violations,
+      ).toEqual([
+        'ScheduledBackup "nightly-resource" names cluster "gone", which is not a Cluster in its namespace.',
+        'Cluster "postgres-resource" has no ScheduledBackup.',
+      ]);
+    });
+
+    it("a ScheduledBackup without a cluster name, or a schedule, says so", async () => {
+      const bare = set(set(scheduledBackup(), "spec.cluster", REMOVE), "spec.schedule", REMOVE);
+      expect(
+        (await runStackPolicy(policy, [documentdbCluster(), objectStore(), bare])).violations,
+      ).toEqual([
+        'ScheduledBackup "nightly" names cluster "", which is not a Cluster in its namespace.',
+        'ScheduledBackup "nightly" schedule "" is unset (e.g. "0 45 2 * * *").',
+        'Cluster "postgres" has no ScheduledBackup.',
+      ]);
+    });
+
+    it("the plugin configuration must name the Barman Cloud plugin, not only the method", async () => {
+      const other = set(scheduledBackup(), "spec.pluginConfiguration.name", "other.example.org");
+      expect(
+        (await runStackPolicy(policy, [documentdbCluster(), objectStore(), other])).violations,
+      ).toEqual([
+        'ScheduledBackup "nightly" must set method: plugin and pluginConfiguration.name: barman-cloud.cloudnative-pg.io; otherwise the webhook defaults it to barmanObjectStore and every run fails.',
+      ]);
+    });
+
+    it("finds the Barman plugin among others", async () => {
+      const first = set(documentdbCluster(), "spec.plugins", [
+        { name: "other.example.org" },
+        ...(documentdbCluster().props as { spec: { plugins: unknown[] } }).spec.plugins,
+      ]);
+      expect(
+        (await runStackPolicy(policy, [first, objectStore(), scheduledBackup()])).violations,
+      ).toEqual([]);
+    });
+
+    it("a ScheduledBackup counts for its own namespace and cluster only", async () => {
+      for (const backup of [
+        set(scheduledBackup(), "metadata.namespace", "other"),
+        set(scheduledBackup(), "spec.cluster.name", "other"),
+      ]) {
+        expect(
+          (await runStackPolicy(policy, [documentdbCluster(), objectStore(), backup])).violations,
+        ).toContain('Cluster "postgres" has no ScheduledBackup.');
+      }
+    });
+  });
 });
