@@ -30,4 +30,66 @@ describe("traefik-middleware-references", () => {
       'Ingress "nightscout" references no Middleware with spec.redirectScheme.scheme: https.',
     ]);
   });
+
+  describe("boundaries", () => {
+    const withRefs = (refs: string) =>
+      set(ingress(), "metadata.annotations", {
+        "traefik.ingress.kubernetes.io/router.middlewares": refs,
+      });
+
+    it("names the Ingress and keys the Middleware by metadata.name, not the Pulumi names", async () => {
+      const middleware = { ...redirectMiddleware(), name: "redirect-resource" };
+      const ing = { ...ingress(), name: "ingress-resource" };
+      expect((await runStackPolicy(policy, [ing, middleware])).violations).toEqual([]);
+      const stray = withRefs("nightscout-gone@kubernetescrd");
+      expect(
+        (await runStackPolicy(policy, [{ ...stray, name: "ingress-resource" }, middleware]))
+          .violations,
+      ).toEqual([
+        'Ingress "nightscout" references middleware "nightscout-gone@kubernetescrd", which is not a Middleware in this stack (known: nightscout-redirect-https@kubernetescrd); Traefik then drops the whole router.',
+        'Ingress "nightscout" references no Middleware with spec.redirectScheme.scheme: https.',
+      ]);
+    });
+
+    it("falls back to the Pulumi names when metadata.name is unset", async () => {
+      const middleware = set(redirectMiddleware(), "metadata.name", REMOVE);
+      const ing = set(withRefs("nightscout-gone@kubernetescrd"), "metadata.name", REMOVE);
+      expect((await runStackPolicy(policy, [ing, middleware])).violations).toEqual([
+        'Ingress "nightscout" references middleware "nightscout-gone@kubernetescrd", which is not a Middleware in this stack (known: nightscout-redirect-https@kubernetescrd); Traefik then drops the whole router.',
+        'Ingress "nightscout" references no Middleware with spec.redirectScheme.scheme: https.',
+      ]);
+    });
+
+    it("says none when the stack has no Middleware at all", async () => {
+      expect((await runStackPolicy(policy, [ingress()])).violations).toEqual([
+        'Ingress "nightscout" references middleware "nightscout-redirect-https@kubernetescrd", which is not a Middleware in this stack (known: none); Traefik then drops the whole router.',
+        'Ingress "nightscout" references no Middleware with spec.redirectScheme.scheme: https.',
+      ]);
+    });
+
+    it("checks @kubernetescrd references only, and is content with one redirect among them", async () => {
+      const fileOnly = withRefs("redirect@file");
+      expect((await runStackPolicy(policy, [fileOnly, redirectMiddleware()])).violations).toEqual(
+        [],
+      );
+      const headers = {
+        ...set(redirectMiddleware(), "spec", { headers: { stsSeconds: 1 } }),
+        name: "headers",
+      };
+      const headersNamed = set(headers, "metadata.name", "headers");
+      const both = withRefs(
+        "nightscout-headers@kubernetescrd,nightscout-redirect-https@kubernetescrd",
+      );
+      expect(
+        (await runStackPolicy(policy, [both, headersNamed, redirectMiddleware()])).violations,
+      ).toEqual([]);
+    });
+
+    it("an Ingress that references nothing is not checked beside one that does", async () => {
+      const plain = { ...set(ingress(), "metadata.annotations", REMOVE), name: "plain" };
+      expect(
+        (await runStackPolicy(policy, [plain, ingress(), redirectMiddleware()])).violations,
+      ).toEqual([]);
+    });
+  });
 });
