@@ -35,5 +35,12 @@ describe("hasCredentialUri", () => {
     ["mongodb:/u:p@h", false],
     ["u:p@h", false],
     ["mongodb://u p:x@h", false],
+    // Each part's length and class, past one character, so a narrowed pattern shows.
+    ["m://u:p@h", true],
+    ["mongodb://user:password@h", true],
+    ["mongodb://@:p@h", false],
+    ["mongodb:// :p@h", false],
+    ["mongodb://u: @h", false],
+    ["mongodb://u:/@h", false],
   ])("%s: %s", (value, expected) => expect(hasCredentialUri(value)).toBe(expected));
 });
