@@ -1,6 +1,6 @@
 import { backupsConfigured as policy } from "../../policies/rules/backups-configured";
 import { documentdbCluster, ferretdbDeployment, objectStore, scheduledBackup } from "./fixtures";
-import { REMOVE, UNKNOWN_STRING, runStackPolicy, set } from "./helpers";
+import { REMOVE, UNKNOWN_STRING, runStackPolicy, set, type TestResource } from "./helpers";
 
 const all = () => [documentdbCluster(), objectStore(), scheduledBackup()];
 
@@ -116,7 +116,7 @@ describe("backups-configured", () => {
   });
 
   describe("boundaries", () => {
-    const renamed = <T extends { name: string }>(r: T, name: string): T => ({ ...r, name });
+    const renamed = (r: TestResource, name: string): TestResource => ({ ...r, name });
 
     it("applies to a lone ScheduledBackup, which then names no Cluster", async () => {
       expect((await runStackPolicy(policy, [scheduledBackup()])).violations).toEqual([

@@ -5,25 +5,14 @@
  * stack-file reading in tests/config/stack-file.test.ts; the whole program under mocks is
  * tests/config/slip-kinds.test.ts.
  */
-import { parseStackConfig } from "../../../config";
-import { stackConfig } from "../../../tools/lib/capture";
-import { parseCommandLine } from "../../../tools/commands/policy-check";
+import { gateReading } from "../../helpers/gate";
 
-function gateReads(stack: string, sets: Record<string, string>): () => unknown {
-  const args = [
+const gateReads = (stack: string, sets: Record<string, string>) =>
+  gateReading([
     "--stack",
     stack,
     ...Object.entries(sets).flatMap(([k, v]) => ["--set", `${k}=${v}`]),
-  ];
-  const { overrides, secrets } = parseCommandLine(args);
-  const { config, secretKeys } = stackConfig(stack, overrides, secrets);
-  return () =>
-    parseStackConfig({
-      read: (k) => config[k],
-      isSecret: (k) => secretKeys.includes(k),
-      keys: Object.keys(config),
-    });
-}
+  ]);
 
 type Row = [
   kind: string,

@@ -1,24 +1,11 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { parseStackConfig } from "../../../config";
-import { configurationOf, stackConfig } from "../../../tools/lib/capture";
+import { configurationOf } from "../../../tools/lib/capture";
+import { gateReading } from "../../helpers/gate";
 import { parseCommandLine } from "../../../tools/commands/policy-check";
 
-/**
- * What the gate's program reads for a command line, in-process: its settings as the engine
- * would hand them over. Refusals found here stop the gate before any policy runs (the spawned
- * "invalid config value" test shows the same path ends in exit 2).
- */
-function configFor(args: string[]) {
-  const { stack, overrides, secrets } = parseCommandLine(args);
-  const { config, secretKeys } = stackConfig(stack, overrides, secrets);
-  return () =>
-    parseStackConfig({
-      read: (k) => config[k],
-      isSecret: (k) => secretKeys.includes(k),
-      keys: Object.keys(config),
-    });
-}
+const configFor = gateReading;
 
 /**
  * The gate in-process, in a fresh module registry per run (the program registers once per
