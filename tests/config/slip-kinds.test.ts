@@ -16,16 +16,22 @@ import { SETTINGS } from "../../config/settings";
 import { readStackFile } from "../../config/stack-file";
 import { capture, configurationOf } from "../../tools/lib/capture";
 
-const RUNS = Number(process.env.FC_SLIP_RUNS ?? 12);
+const RUNS = Number(process.env.FC_SLIP_RUNS ?? 24);
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
 const ROOT = path.resolve(__dirname, "../..");
-const STAGING = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+const STACK_FILES = {
+  staging: fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"),
+  production: fs.readFileSync(path.join(ROOT, "Pulumi.production.yaml"), "utf8"),
+};
 
 /** One slip: the setting it lands on, its stack-file lines, and the kind it is of. */
 interface Slip {
   kind: string;
+  /** The key the refusal must name: a setting, or a whole `namespace:key`. */
   key: string;
   lines: string[];
+  /** The committed stack file the slip is written into (staging unless said). */
+  stack?: keyof typeof STACK_FILES;
 }
 
 const BACKUPS = [
@@ -112,18 +118,59 @@ const padding = fc
     lines: [line(key, `${"0".repeat(zeros)}${n}`)],
   }));
 
+/** The kinds that are valid alone but wrong for the stack they are in, and plausible slips. */
+const IN_CONTEXT: Slip[] = [
+  {
+    kind: "in context",
+    key: "postgresClusterName",
+    stack: "production",
+    lines: [
+      line("restoreFromServerName", "nightscout-db"),
+      line("restoreSourcePath", "s3://nightscout-backups/production/"),
+    ],
+  },
+  {
+    kind: "in context",
+    key: "restoreTargetTime",
+    stack: "production",
+    lines: [
+      line("restoreFromServerName", "nightscout-old"),
+      line("restoreTargetTime", quoted("2024-06-01T00:00:00Z")),
+    ],
+  },
+  {
+    kind: "in context",
+    key: "authDefaultRoles",
+    stack: "production",
+    lines: [line("authDefaultRoles", "[careportal]")],
+  },
+  {
+    kind: "in context",
+    key: "bgHigh",
+    stack: "production",
+    lines: [line("bgHigh", quoted("13.95"))],
+  },
+  { kind: "in context", key: "dbSizeMaxMiB", lines: [line("dbSizeMaxMiB", quoted("5120"))] },
+  { kind: "in context", key: "hostname", lines: [line("hostname", quoted("ns.example.org "))] },
+  { kind: "in context", key: "nightscuot:alarmTypes", lines: ["nightscuot:alarmTypes: simple"] },
+];
+const inContext: fc.Arbitrary<Slip> = fc.constantFrom(...IN_CONTEXT);
+
 const slip: fc.Arbitrary<Slip> = fc.oneof(
   wrongUnit,
   wrongGrammar,
   contradictingNamespaces,
   yamlNull,
   padding,
+  inContext,
 );
 
-/** The staging file with the slip's keys replaced (or added). */
+/** The slip's stack file with the slip's keys replaced (or added). */
 function stackFileWith(s: Slip): string {
   const keys = s.lines.map((l) => l.slice(0, l.indexOf(": ") + 1) || l);
-  const kept = STAGING.split("\n").filter((l) => !keys.some((k) => l.trim().startsWith(k)));
+  const kept = STACK_FILES[s.stack ?? "staging"]
+    .split("\n")
+    .filter((l) => !keys.some((k) => l.trim().startsWith(k)));
   return `${kept.join("\n").trimEnd()}\n${s.lines.map((l) => `  ${l}`).join("\n")}\n`;
 }
 
@@ -143,14 +190,15 @@ test("each kind of slip, written into a stack file, stops the whole program nami
   await fc.assert(
     fc.asyncProperty(slip, async (s) => {
       const text = stackFileWith(s);
-      fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), text);
+      const stack = s.stack ?? "staging";
+      fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
       process.chdir(dir);
       let refusal: Error | undefined;
       let registered = 0;
       try {
         const result = await capture({
-          stack: "staging",
-          configuration: configurationOf(readStackFile(text, "Pulumi.staging.yaml").config),
+          stack,
+          configuration: configurationOf(readStackFile(text, `Pulumi.${stack}.yaml`).config),
           loadProgram: () => require("../../index"), // eslint-disable-line @typescript-eslint/no-require-imports
         });
         registered = result.resources.length;
@@ -162,7 +210,7 @@ test("each kind of slip, written into a stack file, stops the whole program nami
       if (!refusal) throw new Error(`${s.kind}: accepted, ${registered} resources registered`);
       // Loaded afresh after a failed load, so its ConfigError is recognised by name.
       expect(refusal.name).toBe("ConfigError");
-      expect(refusal.message).toContain(`nightscout:${s.key}`);
+      expect(refusal.message).toContain(s.key.includes(":") ? s.key : `nightscout:${s.key}`);
       seen.add(s.kind);
     }),
     {
@@ -205,12 +253,14 @@ test("each kind of slip, written into a stack file, stops the whole program nami
             lines: [line("postgresMaxConnections", "0100")],
           },
         ],
+        ...IN_CONTEXT.map((s): [Slip] => [s]),
       ],
     },
   );
   expect([...seen].sort()).toEqual([
     "YAML null",
     "contradicting namespaces",
+    "in context",
     "padding",
     "wrong grammar",
     "wrong unit",
