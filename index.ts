@@ -6,7 +6,7 @@ import { AppNamespace } from "./components/namespace";
 import { Nightscout } from "./components/nightscout";
 import { PostDeployCheck } from "./components/post-deploy-check";
 import { PostgresCluster } from "./components/postgres-cluster";
-import { loadStackConfig } from "./config";
+import { loadStackConfig } from "./config/runtime";
 import { readPlatformStack } from "./config/platform";
 import { stackOutputs } from "./outputs";
 

@@ -3,7 +3,6 @@
  * rules (config/rules/), and handed to the components as their Args. Any problem stops the
  * program before a resource is registered, with every problem listed at once.
  */
-import * as pulumi from "@pulumi/pulumi";
 import type { FerretDbArgs } from "../components/ferret-db";
 import type { AppNamespaceArgs } from "../components/namespace";
 import { DBSIZE_SHARE_OF_VOLUME, DisplayUnits, INTERNET_PLUGINS } from "../domain";
@@ -12,7 +11,6 @@ import type { PostgresClusterArgs } from "../components/postgres-cluster";
 import type { ResourceRequests } from "../components/types";
 import { ConfigError } from "./error";
 import { ConfigSource, Settings } from "./read";
-import { findStackFile } from "./stack-file";
 import { backupRule, restoreRule } from "./rules/backup";
 import { PostDeployCheckSettings, postDeployCheckRule } from "./rules/check";
 import { connectionBudgetRule } from "./rules/connections";
@@ -154,22 +152,4 @@ function dbSizeMaxMiB(s: Settings): number {
   const explicit = s.integer("dbSizeMaxMiB");
   if (explicit > 0) return explicit;
   return Math.floor(volumeMiB(s) * DBSIZE_SHARE_OF_VOLUME);
-}
-
-/** Reads the stack's configuration from the Pulumi runtime and validates it. */
-export function loadStackConfig(): StackConfig {
-  // Secret values are read raw so their length can be checked before anything is deployed;
-  // Settings wraps them in secret Outputs before anything else sees them.
-  // isConfigSecret is public in the SDK's JavaScript but not in its typings; without it
-  // (an older SDK) the plaintext check is skipped rather than failing every deploy.
-  const runtime = pulumi.runtime as typeof pulumi.runtime & {
-    isConfigSecret?: (key: string) => boolean;
-  };
-  return parseStackConfig({
-    read: (k) => pulumi.runtime.getConfig(k),
-    project: pulumi.getProject(),
-    isSecret: (k) => runtime.isConfigSecret?.(k) ?? true,
-    keys: Object.keys(pulumi.runtime.allConfig()),
-    stackFile: findStackFile(process.cwd(), pulumi.getProject(), pulumi.getStack()),
-  });
 }

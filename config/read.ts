@@ -3,7 +3,8 @@
  * declaration (type, range, format, allowed values). Cross-field rules live in config/rules/.
  * Problems are collected, not thrown, so one run reports them all.
  */
-import * as pulumi from "@pulumi/pulumi";
+// The Output module alone: see config/runtime.ts.
+import * as pulumi from "@pulumi/pulumi/output";
 import { formatProblem } from "./formats";
 import { closest, namespaceSlip } from "./key-names";
 import { readStackFile, StackFileError } from "./stack-file";

@@ -1,4 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
+// The Output module alone: see config/runtime.ts.
+import * as pulumi from "@pulumi/pulumi/output";
 import type { PostgresBackupArgs, PostgresRestoreArgs } from "../../components/postgres-cluster";
 import { restoreFromOtherBackups } from "../../domain";
 import { Settings } from "../read";

@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi/output";
 import { ConfigError, StackConfig, parseStackConfig } from "../../config";
 import { nightscoutSettings } from "../../components/nightscout-settings";
 

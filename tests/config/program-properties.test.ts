@@ -16,7 +16,7 @@ import { evaluatePolicies, type PolicyPackConfig } from "../../policies/evaluate
 import { capture, stackConfig } from "../../tools/lib/capture";
 import { kubernetesObjects, manifestValidator, type Props } from "../helpers/program";
 
-const RUNS = Number(process.env.FC_PROGRAM_RUNS ?? 5);
+const RUNS = Number(process.env.FC_PROGRAM_RUNS ?? 4);
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
 const POLICY_CONFIG = JSON.parse(
   fs.readFileSync(path.join(__dirname, "../../policies/config/staging.json"), "utf8"),

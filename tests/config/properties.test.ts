@@ -2,7 +2,7 @@
  * Property tests: random and adversarial values for every setting. The config either comes
  * back whole or fails as one ConfigError whose every line names a key and a fix; it never
  * throws anything else and never quotes a secret. The seed is printed on failure (fast-check
- * does so in its report); FC_SEED reproduces a run. Each property runs 150 cases in `npm test`;
+ * does so in its report); FC_SEED reproduces a run. Each property runs 100 cases in `npm test`;
  * FC_RUNS=2000 searches deeper.
  */
 import fc from "fast-check";
@@ -12,7 +12,7 @@ import { SETTINGS, Setting } from "../../config/settings";
 
 const settings = SETTINGS;
 const SECRET_MARK = "Zq7-secret-";
-const RUNS = Number(process.env.FC_RUNS ?? 150);
+const RUNS = Number(process.env.FC_RUNS ?? 100);
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
 
 const yamlish = fc.constantFrom(

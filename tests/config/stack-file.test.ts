@@ -1,15 +1,15 @@
 /**
  * Stack files as the engine reads them (config/stack-file.ts): the YAML forms whose meaning the
- * engine changes are refused by the program itself, through the gate's reading and under mocks,
- * and a namespace that only looks like the project's is refused instead of dropped.
+ * engine changes are refused by the program itself, here through the gate's reading (the whole
+ * program under mocks, reading its own stack file: tests/config/slip-kinds.test.ts), and a
+ * namespace that only looks like the project's is refused instead of dropped.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, parseStackConfig } from "../../config";
 import { namespaceSlip } from "../../config/key-names";
 import { readStackFile, resolvePlainScalar, StackFileError } from "../../config/stack-file";
-import { capture, configurationOf } from "../../tools/lib/capture";
+import { configurationOf } from "../../tools/lib/capture";
 
 const ROOT = path.resolve(__dirname, "../..");
 const STAGING = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
@@ -238,48 +238,4 @@ describe("namespaces that only look like the project's", () => {
     );
     expect(config.warnings.join("\n")).not.toContain("kubernetes:");
   });
-});
-
-describe("the program under mocks reads its own stack file", () => {
-  const original = process.cwd();
-  let dir: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-file-"));
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: nightscout\nruntime: nodejs\n");
-  });
-  afterEach(() => {
-    process.chdir(original);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function evaluate(text: string): Promise<unknown> {
-    fs.writeFileSync(path.join(dir, "Pulumi.yamlcase.yaml"), text);
-    process.chdir(dir);
-    const configuration = configurationOf(readStackFile(text, "Pulumi.yamlcase.yaml").config);
-    try {
-      await capture({
-        stack: "yamlcase",
-        configuration,
-        loadProgram: () => {
-          jest.isolateModules(() => {
-            require("../../index"); // eslint-disable-line @typescript-eslint/no-require-imports
-          });
-        },
-      });
-    } catch (error) {
-      return error;
-    }
-    return undefined;
-  }
-
-  test("a zero-padded number stops it before anything registers", async () => {
-    const error = await evaluate(stagingWith(["nightscout:postgresMaxConnections: 0100"]));
-    expect(String(error)).toContain(
-      'nightscout:postgresMaxConnections = "0100" in Pulumi.yamlcase.yaml',
-    );
-  }, 60_000);
-
-  test("the same file with the number written plainly deploys", async () => {
-    expect(await evaluate(stagingWith(["nightscout:postgresMaxConnections: 100"]))).toBeUndefined();
-  }, 60_000);
 });
