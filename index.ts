@@ -7,7 +7,7 @@ import { Nightscout } from "./components/nightscout";
 import { PostDeployCheck } from "./components/post-deploy-check";
 import { PostgresCluster } from "./components/postgres-cluster";
 import { loadStackConfig } from "./config/runtime";
-import { readPlatformStack } from "./config/platform";
+import { readPlatformStack } from "./config/platform-stack";
 import { stackOutputs } from "./outputs";
 
 // Every setting is validated here, before any resource is registered.
