@@ -91,3 +91,13 @@ export function editDistance(a: string, b: string): number {
   }
   return previous[b.length];
 }
+
+/** Names the characters of `name` that are not ASCII: a look-alike letter is invisible. */
+export function nonAscii(name: string): string {
+  const odd = [...name].filter((c) => c.codePointAt(0)! > 0x7e);
+  if (odd.length === 0) return "";
+  const codes = odd.map(
+    (c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`,
+  );
+  return ` (it contains ${codes.join(", ")}, which only looks like a Latin letter)`;
+}

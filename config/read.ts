@@ -6,7 +6,7 @@
 // The Output module alone: see config/runtime.ts.
 import * as pulumi from "@pulumi/pulumi/output";
 import { formatProblem } from "./formats";
-import { closest, namespaceSlip } from "./key-names";
+import { closest, namespaceSlip, nonAscii } from "./key-names";
 import { readStackFile, StackFileError } from "./stack-file";
 import { APP_SETTINGS, DeclaredSettings, Setting, SettingKey } from "./settings";
 
@@ -387,14 +387,4 @@ export class Settings<K extends string = SettingKey> {
       );
     }
   }
-}
-
-/** Names the characters of `name` that are not ASCII: a look-alike letter is invisible. */
-function nonAscii(name: string): string {
-  const odd = [...name].filter((c) => c.codePointAt(0)! > 0x7e);
-  if (odd.length === 0) return "";
-  const codes = odd.map(
-    (c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`,
-  );
-  return ` (it contains ${codes.join(", ")}, which only looks like a Latin letter)`;
 }
