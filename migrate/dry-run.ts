@@ -44,7 +44,12 @@ async function sizeOf(db: Db, collection: string): Promise<Sized> {
 const mib = (bytes?: number): string =>
   bytes === undefined ? "?" : `${(bytes / 1048576).toFixed(1)} MiB`;
 
-export async function dryRun(source: Db, target: Db, collections: string[]): Promise<string> {
+export async function dryRun(
+  source: Db,
+  target: Db,
+  collections: string[],
+  skipped: string[] = [],
+): Promise<string> {
   const lines = [
     `${"collection".padEnd(16)}${"documents".padStart(11)}${"size".padStart(13)}${"on target".padStart(11)}`,
   ];
@@ -56,6 +61,12 @@ export async function dryRun(source: Db, target: Db, collections: string[]): Pro
     bytes += s.bytes ?? 0;
     lines.push(
       `${collection.padEnd(16)}${String(s.count).padStart(11)}${mib(s.bytes).padStart(13)}${String(t.count).padStart(11)}`,
+    );
+  }
+  for (const collection of skipped) {
+    const s = await sizeOf(source, collection);
+    lines.push(
+      `${collection.padEnd(16)}${String(s.count).padStart(11)}${mib(s.bytes).padStart(13)}  left behind (--skip-collections)`,
     );
   }
   lines.push(

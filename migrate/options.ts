@@ -31,6 +31,8 @@ export const USAGE = `usage: npm run migrate -- --stack <name> --from env:<VAR>|
   --to env:VAR|file:P     a direct target URI instead of the port-forward
   --kube-context <ctx>    kubeconfig context for the port-forward
   --collections a,b       more collections to copy besides Nightscout's own
+  --skip-collections a,b  source collections to leave behind (never Nightscout's own); every
+                          source collection must be copied or skipped, else exit 64
   --skip-invalid          put documents the target refuses in the dead-letter file and go on
   --dry-run               count and size the source, estimate the time, write nothing
   --state-dir <dir>       resume state, dead letters and report (default .migrate/<stack>)
@@ -48,6 +50,8 @@ export interface MigrateOptions {
   to?: UriSource;
   kubeContext?: string;
   collections: string[];
+  /** Source collections the operator chose to leave behind (--skip-collections). */
+  skipCollections: string[];
   skipInvalid: boolean;
   dryRun: boolean;
   stateDir: string;
@@ -108,12 +112,26 @@ const OPTIONS = {
   to: { type: "string" },
   "kube-context": { type: "string" },
   collections: { type: "string" },
+  "skip-collections": { type: "string" },
   "skip-invalid": { type: "boolean" },
   "dry-run": { type: "boolean" },
   "state-dir": { type: "string" },
   "batch-size": { type: "string" },
   help: { type: "boolean" },
 } as const;
+
+/** A comma-separated list of collection names; a string is the usage error, naming entries by place. */
+function collectionList(flag: string, value: unknown): string[] | string {
+  const names = (typeof value === "string" ? value : "")
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c);
+  const bad = names.findIndex((name) => !COLLECTION_NAME.test(name) || name.startsWith("system."));
+  if (bad >= 0) {
+    return `${flag}: entry ${bad + 1} is not a collection the migration copies (no '$', no system.*)`;
+  }
+  return names;
+}
 
 /** Parses argv (without node and the script); a string is the usage error, quoting no URI. */
 export function parseCommandLine(
@@ -155,6 +173,7 @@ export function parseCommandLine(
     "to",
     "kube-context",
     "collections",
+    "skip-collections",
     "state-dir",
     "batch-size",
   ] as const) {
@@ -179,14 +198,17 @@ export function parseCommandLine(
   const kubeContext = values["kube-context"] as string | undefined;
   if (to && kubeContext)
     return "--kube-context applies to the port-forward; --to connects directly: give one";
-  const extra = ((values.collections as string | undefined) ?? "")
-    .split(",")
-    .map((c) => c.trim())
-    .filter((c) => c);
-  for (const name of extra) {
-    if (!COLLECTION_NAME.test(name) || name.startsWith("system.")) {
-      return `--collections: entry ${extra.indexOf(name) + 1} is not a collection the migration copies (no '$', no system.*)`;
-    }
+  const extra = collectionList("--collections", values.collections);
+  if (typeof extra === "string") return extra;
+  const skipped = collectionList("--skip-collections", values["skip-collections"]);
+  if (typeof skipped === "string") return skipped;
+  const own = skipped.filter((c) => (NIGHTSCOUT_COLLECTIONS as readonly string[]).includes(c));
+  if (own.length > 0) {
+    return `--skip-collections names ${own.join(", ")}, Nightscout's own: those are always copied`;
+  }
+  const both = skipped.filter((c) => extra.includes(c));
+  if (both.length > 0) {
+    return `${both.join(", ")} ${both.length === 1 ? "is" : "are"} in both --collections and --skip-collections: give each collection one of them`;
   }
   const batchRaw = (values["batch-size"] as string | undefined) ?? String(DEFAULT_BATCH_SIZE);
   const batchSize = Number(batchRaw);
@@ -203,6 +225,7 @@ export function parseCommandLine(
     to,
     kubeContext,
     collections: [...new Set([...NIGHTSCOUT_COLLECTIONS, ...extra])],
+    skipCollections: [...new Set(skipped)],
     skipInvalid: values["skip-invalid"] === true,
     dryRun: values["dry-run"] === true,
     stateDir,

@@ -41,6 +41,8 @@ export interface RunReport {
   peakRssMiB: number;
   deadLetterFile?: string;
   collections: CollectionReport[];
+  /** Source collections left behind because the operator said so (--skip-collections). */
+  skippedCollections: string[];
 }
 
 export function collectionReport(
@@ -93,6 +95,9 @@ export function formatReport(report: RunReport): string {
       `${formatDuration(report.seconds)} (copy ${report.copySeconds.toFixed(1)} s, ` +
       `${Math.round(report.docsPerSecond)} docs/s, peak RSS ${report.peakRssMiB} MiB)`,
   );
+  if (report.skippedCollections.length > 0) {
+    lines.push(`left behind (--skip-collections): ${report.skippedCollections.join(", ")}`);
+  }
   const dead = report.collections.reduce((s, c) => s + c.deadLettered, 0);
   if (dead > 0) lines.push(`${dead} documents wait in ${report.deadLetterFile}`);
   lines.push(report.verified ? "verified: every collection matches" : "NOT verified");

@@ -61,22 +61,50 @@ function positiveEnv(io: RunIO, name: string, fallback: number): number {
   return value;
 }
 
+/**
+ * Every collection of the source, accounted for: copied (Nightscout's own and --collections),
+ * skipped because the operator said so (--skip-collections), or a usage error. Proving that
+ * nothing was lost has to cover what plugins and older tools keep beside Nightscout's own.
+ */
 async function collectionsToCopy(
   source: Db,
   opts: MigrateOptions,
   extra: Set<string>,
-): Promise<string[]> {
+): Promise<{ copied: string[]; skipped: string[] }> {
   const present = new Set(
-    (await source.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name as string),
+    (await source.listCollections({}, { nameOnly: true }).toArray())
+      .map((c) => c.name as string)
+      .filter((name) => !name.startsWith("system.")),
   );
-  const missing = [...extra].filter((name) => !present.has(name));
-  if (missing.length > 0) {
+  const absent = (names: Iterable<string>) => [...names].filter((name) => !present.has(name));
+  for (const [flag, names] of [
+    ["--collections", extra],
+    ["--skip-collections", opts.skipCollections],
+  ] as const) {
+    const missing = absent(names);
+    if (missing.length > 0) {
+      throw new MigrateError(
+        MIGRATE_EXIT_CODES.usage,
+        `${flag} names ${missing.join(", ")}, which the source database does not have`,
+      );
+    }
+  }
+  const unaccounted = [...present]
+    .filter((name) => !opts.collections.includes(name) && !opts.skipCollections.includes(name))
+    .sort();
+  if (unaccounted.length > 0) {
+    const list = unaccounted.join(",");
     throw new MigrateError(
       MIGRATE_EXIT_CODES.usage,
-      `--collections names ${missing.join(", ")}, which the source database does not have`,
+      `the source has ${unaccounted.length === 1 ? "a collection" : "collections"} that Nightscout does not own: ` +
+        `${unaccounted.join(", ")}. Say what to do with ${unaccounted.length === 1 ? "it" : "each"}: ` +
+        `--collections ${list} to copy, or --skip-collections ${list} to leave behind`,
     );
   }
-  return opts.collections.filter((name) => present.has(name));
+  return {
+    copied: opts.collections.filter((name) => present.has(name)),
+    skipped: opts.skipCollections.filter((name) => present.has(name)),
+  };
 }
 
 async function retryDeadLetters(
@@ -152,12 +180,13 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
     ]);
     clients.push(src, dst);
     const extra = new Set(opts.collections.filter((c) => !NIGHTSCOUT_SET.has(c)));
-    const collections = await collectionsToCopy(src.db, opts, extra);
+    const { copied: collections, skipped } = await collectionsToCopy(src.db, opts, extra);
     log(
-      `migrate: ${source.display} -> ${target.endpoint.display}: ${collections.join(", ") || "nothing to copy"}`,
+      `migrate: ${source.display} -> ${target.endpoint.display}: ${collections.join(", ") || "nothing to copy"}` +
+        (skipped.length > 0 ? `; left behind (--skip-collections): ${skipped.join(", ")}` : ""),
     );
     if (opts.dryRun) {
-      io.stdout(await dryRun(src.db, dst.db, collections));
+      io.stdout(await dryRun(src.db, dst.db, collections, skipped));
       return MIGRATE_EXIT_CODES.ok;
     }
     const pair = `${source.display} -> ${target.endpoint.display.split(" via ")[0]}`;
@@ -244,6 +273,7 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       deadLetterFile: deadLetters.all().length > 0 ? deadLetters.file : undefined,
       collections: reports,
+      skippedCollections: skipped,
     };
     const file = writeReport(opts.stateDir, report);
     io.stdout(`${hide(formatReport(report), secrets)}\n`);

@@ -130,8 +130,10 @@ it("the report names a mismatching collection and its first differing _id", () =
         copySeconds: 1,
       },
     ],
+    skippedCollections: ["plugin_cache"],
   };
   const text = formatReport(report);
+  expect(text).toContain("left behind (--skip-collections): plugin_cache");
   expect(text).toContain(
     'MISMATCH source aaaaaaaaaaaa target bbbbbbbbbbbb; first _id "x-1" missing on the target',
   );

@@ -97,6 +97,32 @@ it("names each missing or bad setting and the fix", () => {
   expect(parse("--help")).toBe("help");
 });
 
+it("takes collections to leave behind, never Nightscout's own, and never one also to copy", () => {
+  const options = parse("--stack", "s", "--from", "env:A", "--skip-collections", "cache, old_loop");
+  expect(options).toMatchObject({ skipCollections: ["cache", "old_loop"] });
+  expect(refusal("--stack", "s", "--from", "env:A", "--skip-collections", "entries,cache")).toBe(
+    "--skip-collections names entries, Nightscout's own: those are always copied",
+  );
+  expect(
+    refusal(
+      "--stack",
+      "s",
+      "--from",
+      "env:A",
+      "--collections",
+      "cache",
+      "--skip-collections",
+      "cache",
+    ),
+  ).toBe("cache is in both --collections and --skip-collections: give each collection one of them");
+  expect(refusal("--stack", "s", "--from", "env:A", "--skip-collections", "ok,a$b")).toBe(
+    "--skip-collections: entry 2 is not a collection the migration copies (no '$', no system.*)",
+  );
+  expect(refusal("--stack", "s", "--from", "env:A", "--skip-collections")).toBe(
+    "--skip-collections needs a value",
+  );
+});
+
 it("reads the URI from the environment or a one-line file, and says what is wrong", () => {
   expect(readUri("--from", { kind: "env", name: "A" }, { A: ` ${URI}\n` })).toEqual({ uri: URI });
   expect(readUri("--from", { kind: "env", name: "A" }, {})).toEqual({
@@ -136,6 +162,8 @@ describe("no argument is ever echoed unless it is known to hold no credential (i
     [...base, "--kube-context", URI, "--to", "env:B"],
     [...base, "--collections", `treatments,${URI}`],
     [...base, "--collections", `${MARKER}$`],
+    [...base, "--skip-collections", `cache,${URI}`],
+    [...base, "--skip-collections", `${MARKER}$`],
     [...base, "--state-dir", URI, "--batch-size", URI],
     [...base, "--batch-size", `${MARKER}`],
     [...base, URI],

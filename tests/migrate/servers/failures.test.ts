@@ -254,3 +254,60 @@ it("on a terminal, redraws one progress line per collection in place", async () 
   expect(run.stdout).not.toContain("entries: copying");
   expectClean(run);
 });
+
+describe("every source collection accounted for (issue 21)", () => {
+  const EXTRA = "plugin_cache";
+  beforeAll(() =>
+    withClient(pair.source.uri(), (client) =>
+      client
+        .db()
+        .collection(EXTRA)
+        .insertMany([{ _id: "a" }, { _id: "b" }] as never[]),
+    ),
+  );
+  afterAll(() => withClient(pair.source.uri(), (client) => client.db().collection(EXTRA).drop()));
+
+  it("refuses a collection Nightscout does not own until the operator says what to do (exit 64)", async () => {
+    const run = await migrate(pair.args(pair.stateDir(), ["--dry-run"]), pair.env());
+    expect(run.code).toBe(MIGRATE_EXIT_CODES.usage);
+    expect(run.stderr).toContain(
+      `the source has a collection that Nightscout does not own: ${EXTRA}. Say what to do with it: --collections ${EXTRA} to copy, or --skip-collections ${EXTRA} to leave behind`,
+    );
+    expectClean(run);
+  });
+
+  it("lists it as copied with --collections, and as left behind with --skip-collections", async () => {
+    const copied = await migrate(
+      pair.args(pair.stateDir(), ["--dry-run", "--collections", EXTRA]),
+      pair.env(),
+    );
+    expect(copied.code).toBe(MIGRATE_EXIT_CODES.ok);
+    expect(copied.stdout).toMatch(new RegExp(`^${EXTRA}\\s+2\\s`, "m"));
+    const skipped = await migrate(
+      pair.args(pair.stateDir(), ["--dry-run", "--skip-collections", EXTRA]),
+      pair.env(),
+    );
+    expect(skipped.code).toBe(MIGRATE_EXIT_CODES.ok);
+    expect(skipped.stdout).toMatch(
+      new RegExp(`^${EXTRA}\\s+2\\s.*left behind \\(--skip-collections\\)$`, "m"),
+    );
+    expect(skipped.stderr).toContain(`left behind (--skip-collections): ${EXTRA}`);
+  });
+
+  it("refuses to skip a collection the source does not have: a typo would leave the real one unnamed", async () => {
+    const run = await migrate(
+      pair.args(pair.stateDir(), [
+        "--dry-run",
+        "--collections",
+        EXTRA,
+        "--skip-collections",
+        "plugin_cahce",
+      ]),
+      pair.env(),
+    );
+    expect(run.code).toBe(MIGRATE_EXIT_CODES.usage);
+    expect(run.stderr).toContain(
+      "--skip-collections names plugin_cahce, which the source database does not have",
+    );
+  });
+});
