@@ -7,6 +7,7 @@
  *
  *   npx ts-node --transpile-only tools/commands/mutation-survivors.ts <mutation.json>...
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -104,6 +105,10 @@ function main(): void {
     );
   }
   fs.writeFileSync(OUT, `${lines.join("\n")}\n`);
+  // In the repository's own format, so `npm run lint` passes on the generated file.
+  spawnSync(process.execPath, [require.resolve("prettier/bin/prettier.cjs"), "--write", OUT], {
+    stdio: "ignore",
+  });
   process.stdout.write(`${path.relative(ROOT, OUT)}: ${alive.length} alive, ${judged} judged\n`);
 }
 
