@@ -3,7 +3,9 @@ import * as path from "path";
 import { parseStackConfig } from "../../../config";
 import { configurationOf } from "../../../tools/lib/capture";
 import { gateReading } from "../../helpers/gate";
-import { parseCommandLine } from "../../../tools/commands/policy-check";
+// In this registry, for a run that the config refuses: it registers nothing, so it needs no
+// fresh registry and reuses the SDK this file has loaded already.
+import { parseCommandLine, runGate } from "../../../tools/commands/policy-check";
 
 const configFor = gateReading;
 
@@ -99,12 +101,11 @@ test("a broken production configuration gets exactly the expected violations and
 });
 
 test("an invalid config value fails with the program's own message, before any policy runs", async () => {
-  const { status, stderr, stdout } = await gate(
-    "--stack",
-    "staging",
-    "--set",
-    "postgresInstances=0",
-  );
+  const {
+    code: status,
+    stderr,
+    stdout,
+  } = await runGate(["--stack", "staging", "--set", "postgresInstances=0"]);
   expect(stderr).toContain(
     'nightscout:postgresInstances = "0": must be a whole number from 1 to 9',
   );
