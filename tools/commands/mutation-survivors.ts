@@ -6,6 +6,8 @@
  * by file, line and mutator; a mutant without one is a gap.
  *
  *   npx ts-node --transpile-only tools/commands/mutation-survivors.ts <mutation.json>...
+ *
+ * Name full runs first and runs over a few files after them: see merge().
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -25,39 +27,42 @@ const ROOT = path.resolve(__dirname, "../..");
 const OUT = path.join(ROOT, "docs", "mutation-survivors.md");
 const FOLDERS = ["domain/", "config/", "policies/rules/"];
 
-/** `file:line:mutator` -> why the mutant is equivalent. */
+/** `file:line:mutator:replacement` -> why the mutant is equivalent. */
 const VERDICTS: Record<string, string> = {
-  "domain/rules/thresholds.ts:119:ConditionalExpression":
+  "domain/rules/thresholds.ts:119:ConditionalExpression:true":
     "equivalent: `convertedFits` is read only with `looksOther`, and whenever a value looks like the other unit its conversion fits (the two ranges map onto each other; docs/mutation-testing.md)",
-  "domain/rules/thresholds.ts:119:LogicalOperator":
+  "domain/rules/thresholds.ts:119:LogicalOperator:Number(converted) >= min || Number(converted) <= max":
     "equivalent: as above, `convertedFits` cannot be false while `looksOther` holds",
-  "domain/platform.ts:38:EqualityOperator":
+  "domain/platform.ts:38:EqualityOperator:i <= 3":
     "equivalent: `i <= 3` reads index 3 of two three-part versions, undefined on both sides, so the loop goes on to return 0 as before",
+  "config/formats.ts:68:Regex:/\\s/":
+    "equivalent: splitting on single whitespace leaves empty words between runs of it, and `filter(Boolean)` drops them: the same words",
+  "config/formats.ts:195:ConditionalExpression:false":
+    "equivalent: without an offset, `Number(undefined)` is NaN, and `NaN > 23` is false exactly as `0 > 23` is",
+  "config/formats.ts:196:ConditionalExpression:false":
+    "equivalent: as the line above, for the offset's minutes",
 };
 
-/** A mutant's status when the same place was tested by several reports: killed wins. */
-function merge(reports: Report[]): Map<string, { mutant: Mutant; file: string }> {
-  const byPlace = new Map<string, { mutant: Mutant; file: string }>();
+/**
+ * Each file's mutants from the last report that holds the file: a later run over a few files
+ * (with `--mutate`) replaces what an earlier full run said of those files, whose lines may have
+ * moved since, and leaves the other files as the earlier run found them.
+ */
+function merge(reports: Report[]): { mutant: Mutant; file: string }[] {
+  const byFile = new Map<string, Mutant[]>();
   for (const report of reports) {
     for (const [absolute, { mutants }] of Object.entries(report.files)) {
-      const file = path.relative(ROOT, path.resolve(ROOT, absolute));
-      for (const mutant of mutants) {
-        const { start, end } = mutant.location;
-        const id = `${file}:${start.line}:${start.column}-${end.line}:${end.column}:${mutant.mutatorName}:${mutant.replacement ?? ""}`;
-        const seen = byPlace.get(id);
-        const alive = (m: Mutant) => m.status === "Survived" || m.status === "NoCoverage";
-        if (!seen || (alive(seen.mutant) && !alive(mutant))) byPlace.set(id, { mutant, file });
-      }
+      byFile.set(path.relative(ROOT, path.resolve(ROOT, absolute)), mutants);
     }
   }
-  return byPlace;
+  return [...byFile].flatMap(([file, mutants]) => mutants.map((mutant) => ({ mutant, file })));
 }
 
 function main(): void {
   const inputs = process.argv.slice(2);
   if (inputs.length === 0) throw new Error("usage: mutation-survivors.ts <mutation.json>...");
   const reports = inputs.map((f) => JSON.parse(fs.readFileSync(f, "utf8")) as Report);
-  const mutants = [...merge(reports).values()];
+  const mutants = merge(reports);
   const lines: string[] = [
     "# Surviving mutants",
     "",
@@ -86,9 +91,11 @@ function main(): void {
         ? a.mutant.location.start.line - b.mutant.location.start.line
         : a.file.localeCompare(b.file),
     );
-  const judged = alive.filter(
-    (m) => VERDICTS[`${m.file}:${m.mutant.location.start.line}:${m.mutant.mutatorName}`],
-  ).length;
+  const verdictOf = (m: { file: string; mutant: Mutant }) =>
+    VERDICTS[
+      `${m.file}:${m.mutant.location.start.line}:${m.mutant.mutatorName}:${m.mutant.replacement ?? ""}`
+    ];
+  const judged = alive.filter((m) => verdictOf(m)).length;
   lines.push(
     "",
     `${alive.length} mutants are alive: ${judged} judged equivalent, ${alive.length - judged} gaps (a test is missing).`,
@@ -99,7 +106,7 @@ function main(): void {
   for (const { file, mutant } of alive) {
     const line = mutant.location.start.line;
     const edit = (mutant.replacement ?? "").replace(/\s+/g, " ").replace(/\|/g, "\\|").slice(0, 80);
-    const verdict = VERDICTS[`${file}:${line}:${mutant.mutatorName}`] ?? "gap";
+    const verdict = verdictOf({ file, mutant }) ?? "gap";
     lines.push(
       `| \`${file}:${line}\` | ${mutant.mutatorName} | \`${edit}\` | ${mutant.status} | ${verdict} |`,
     );
