@@ -12,8 +12,11 @@ const CREDENTIALS: SettingKey[] = ["backupAccessKeyId", "backupSecretAccessKey"]
 export function backupRule(s: Settings): PostgresBackupArgs | undefined {
   const destinationPath = s.text("backupDestinationPath");
   if (destinationPath === undefined) {
+    // A restore from another store without backups of its own reads the same credentials and
+    // endpoint: they are not stray then.
+    const restoring = s.isSet("restoreFromServerName");
     const stray = (["backupEndpointUrl", ...CREDENTIALS] as SettingKey[]).find((k) => s.isSet(k));
-    if (stray) {
+    if (stray && !restoring) {
       s.problems.add(
         "backupDestinationPath",
         undefined,
