@@ -1,0 +1,41 @@
+/**
+ * A value that fails its own check is reported once: the cross-field rules that read it stand
+ * back instead of adding a second, misleading problem about it (docs/mutation-testing.md).
+ */
+import { WITH_BACKUP, problems } from "./helpers";
+
+const PRODUCTION = {
+  environment: "production",
+  protectDatabase: "true",
+  postgresInstances: "3",
+  ...WITH_BACKUP,
+  backupEndpointUrl: "https://s3.example.org",
+  authDefaultRoles: '["denied"]',
+};
+
+test.each([
+  ["showPlugins", { showPlugins: "careportal" }],
+  ["enabledPlugins", { enabledPlugins: "careportal" }],
+  ["tlsSecretName", { tlsSecretName: "Not_A_Name" }],
+  ["postgresClusterName", { postgresClusterName: "Not_A_Name", tlsSecretName: "ns-tls" }],
+  ["dbSizeMaxMiB", { dbSizeMaxMiB: "lots" }],
+  ["postgresStorageSize", { postgresStorageSize: "lots", dbSizeMaxMiB: "100" }],
+  ["nightscoutMemoryRequest", { nightscoutMemoryRequest: "lots" }],
+  ["nightscoutMemoryLimit", { nightscoutMemoryLimit: "lots" }],
+  ["cnpgOperatorNamespace", { cnpgOperatorNamespace: "Not A Namespace" }],
+  ["monitoringNamespace", { monitoring: "true", monitoringNamespace: "Not A Namespace" }],
+])("an invalid %s is one problem, its own", (key, given) => {
+  const found = problems(given);
+  expect(found).toHaveLength(1);
+  expect(found[0]).toMatch(new RegExp(`^nightscout:${key} = `));
+});
+
+test.each([
+  ["postgresInstances", { postgresInstances: "many" }],
+  ["protectDatabase", { protectDatabase: "maybe" }],
+  ["authDefaultRoles", { authDefaultRoles: "readable" }],
+])("in production, an invalid %s is one problem, its own", (key, given) => {
+  const found = problems({ ...PRODUCTION, ...given });
+  expect(found).toHaveLength(1);
+  expect(found[0]).toMatch(new RegExp(`^nightscout:${key} = `));
+});
