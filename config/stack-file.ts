@@ -167,6 +167,8 @@ function goTimestamp(text: string): string | undefined {
   return `${year}-${two(month)}-${two(day)} ${two(hour)}:${two(minute)}:${two(second)}${fraction} ${offset}`;
 }
 
+const NULL = resolvePlainScalar("");
+
 /** js-yaml hands every plain scalar here (quoted ones stay strings), so none escapes resolving. */
 const PLAIN_SCALAR = new yaml.Type("tag:yaml.org,2002:plain", {
   kind: "scalar",
@@ -191,18 +193,18 @@ export function readStackFile(text: string, fileName: string): StackFileReading 
   const config: Record<string, unknown> = {};
   const surprises: YamlSurprise[] = [];
   if (!isMap(block)) return { config, surprises };
-  for (const [key, raw] of Object.entries(block)) {
-    // A key with nothing after it never reaches the scalar resolver: it is null as well.
-    const value = raw === null ? resolvePlainScalar("") : raw;
+  for (const [key, value] of Object.entries(block)) {
     if (typeof value === "string") {
       config[key] = value;
-    } else if (value instanceof Resolved) {
-      config[key] = value.engineText;
-      if (value.surprise) surprises.push({ path: key, written: value.written, ...value.surprise });
     } else if (isMap(value) && Object.keys(value).length === 1 && "secure" in value) {
       config[key] = { secure: plainJson(value.secure, key, surprises) };
     } else {
-      config[key] = JSON.stringify(plainJson(value, key, surprises));
+      // A whole setting is the engine's string; a list or map keeps its values typed, as JSON.
+      const json = plainJson(value, key, surprises);
+      config[key] =
+        value instanceof Resolved || value === null
+          ? (value ?? NULL).engineText
+          : JSON.stringify(json);
     }
   }
   return { config, surprises };
@@ -213,7 +215,8 @@ function plainJson(value: unknown, at: string, surprises: YamlSurprise[]): unkno
     if (value.surprise) surprises.push({ path: at, written: value.written, ...value.surprise });
     return value.json;
   }
-  if (value === null) return plainJson(resolvePlainScalar(""), at, surprises);
+  // A key with nothing after it never reaches the scalar resolver: it is null as well.
+  if (value === null) return plainJson(NULL, at, surprises);
   if (Array.isArray(value)) return value.map((v, i) => plainJson(v, `${at}[${i}]`, surprises));
   if (isMap(value)) {
     return Object.fromEntries(
@@ -238,13 +241,8 @@ function yamlErrorMessage(error: unknown, text: string, fileName: string): strin
   const line = error.mark ? error.mark.line + 1 : undefined;
   if (error.reason === "duplicated mapping key" && line !== undefined) {
     const lines = text.split("\n");
-    const key = /^\s*(?:"([^"]+)"|'([^']+)'|(\S.*?))\s*:(?:\s|$)/.exec(lines[line - 1] ?? "");
-    const name = key ? (key[1] ?? key[2] ?? key[3]) : undefined;
-    const first = name
-      ? lines.findIndex(
-          (l, i) => i < line - 1 && new RegExp(`^\\s*["']?${escapeRegExp(name)}["']?\\s*:`).test(l),
-        )
-      : -1;
+    const name = keyOfLine(lines[line - 1] ?? "");
+    const first = name ? lines.findIndex((l, i) => i < line - 1 && keyOfLine(l) === name) : -1;
     const where = first >= 0 ? ` (first set on line ${first + 1})` : "";
     return (
       `${fileName} line ${line}: ${name ?? "a key"} is set twice${where}, and Pulumi refuses ` +
@@ -254,8 +252,10 @@ function yamlErrorMessage(error: unknown, text: string, fileName: string): strin
   return `${fileName} is not valid YAML: ${error.reason}${line !== undefined ? ` (line ${line})` : ""}. Fix: correct the file at that line`;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** The mapping key a line of the file sets, quoted or not; undefined for any other line. */
+function keyOfLine(line: string): string | undefined {
+  const key = /^\s*(?:"([^"]+)"|'([^']+)'|(\S.*?))\s*:(?:\s|$)/.exec(line);
+  return key ? (key[1] ?? key[2] ?? key[3]) : undefined;
 }
 
 /**
