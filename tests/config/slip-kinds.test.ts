@@ -156,6 +156,27 @@ const IN_CONTEXT: Slip[] = [
 ];
 const inContext: fc.Arbitrary<Slip> = fc.constantFrom(...IN_CONTEXT);
 
+/** One slip of each generated kind, run first so every run of the suite covers them all. */
+const FIRST_OF_EACH: Slip[] = [
+  { kind: "wrong unit", key: "postgresCpuRequest", lines: [line("postgresCpuRequest", '"256Mi"')] },
+  {
+    kind: "wrong grammar",
+    key: "ferretdbImage",
+    lines: [line("ferretdbImage", '"ghcr.io/FerretDB/ferretdb:2.1.0"')],
+  },
+  {
+    kind: "contradicting namespaces",
+    key: "namespace",
+    lines: [line("ingressControllerNamespace", "nightscout-staging")],
+  },
+  { kind: "YAML null", key: "postgresStorageClass", lines: [line("postgresStorageClass", "null")] },
+  {
+    kind: "padding",
+    key: "postgresMaxConnections",
+    lines: [line("postgresMaxConnections", "0100")],
+  },
+];
+
 const slip: fc.Arbitrary<Slip> = fc.oneof(
   wrongUnit,
   wrongGrammar,
@@ -216,45 +237,7 @@ test("each kind of slip, written into a stack file, stops the whole program nami
     {
       numRuns: RUNS,
       seed: SEED,
-      // One of each kind first, so every run of the suite covers them all.
-      examples: [
-        [
-          {
-            kind: "wrong unit",
-            key: "postgresCpuRequest",
-            lines: [line("postgresCpuRequest", '"256Mi"')],
-          },
-        ],
-        [
-          {
-            kind: "wrong grammar",
-            key: "ferretdbImage",
-            lines: [line("ferretdbImage", '"ghcr.io/FerretDB/ferretdb:2.1.0"')],
-          },
-        ],
-        [
-          {
-            kind: "contradicting namespaces",
-            key: "namespace",
-            lines: [line("ingressControllerNamespace", "nightscout-staging")],
-          },
-        ],
-        [
-          {
-            kind: "YAML null",
-            key: "postgresStorageClass",
-            lines: [line("postgresStorageClass", "null")],
-          },
-        ],
-        [
-          {
-            kind: "padding",
-            key: "postgresMaxConnections",
-            lines: [line("postgresMaxConnections", "0100")],
-          },
-        ],
-        ...IN_CONTEXT.map((s): [Slip] => [s]),
-      ],
+      examples: [...FIRST_OF_EACH, ...IN_CONTEXT].map((s): [Slip] => [s]),
     },
   );
   expect([...seen].sort()).toEqual([
