@@ -121,6 +121,53 @@ function build() {
   fs.renameSync(tmp, OUT);
 }
 
+/**
+ * Gives @pulumi/policy, and only it, a view of the SDK's index that holds what it reads from
+ * the index (`Output` and `asset`, in deserialize.js), each taken from the SDK module that
+ * defines it (the index re-exports those very objects), and loads the real index the first
+ * time anything else is read: only the moment the rest is loaded changes. The index loads all
+ * of @pulumi/pulumi, the Automation API's npm libraries (arborist, pacote, sigstore) included:
+ * 780 modules against 197, most of the pack's start-up, which the engine waits for before it
+ * runs the program. Returns whether the real index has been loaded so far, or undefined when
+ * the SDK is not laid out as expected and is left to load as it always does.
+ * @param {string} packDir
+ * @returns {(() => boolean) | undefined}
+ */
+function loadSdkIndexLazilyForPolicy(packDir) {
+  const Module = require("node:module");
+  let policyDir, sdkDir, sdkIndex;
+  try {
+    policyDir = path.dirname(require.resolve("@pulumi/policy/package.json", { paths: [packDir] }));
+    sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [policyDir] }));
+    sdkIndex = require.resolve("@pulumi/pulumi", { paths: [policyDir] });
+  } catch {
+    return undefined;
+  }
+  /** @type {Record<string, unknown>} */
+  const eager = {
+    Output: require(path.join(sdkDir, "output")).Output,
+    asset: require(path.join(sdkDir, "asset")),
+  };
+  /** @type {Record<string | symbol, unknown> | undefined} */
+  let full;
+  const real = () => (full ??= require(sdkIndex));
+  const view = new Proxy(eager, {
+    get: (target, name) =>
+      Object.hasOwn(target, name) ? target[/** @type {string} */ (name)] : real()[name],
+    has: (target, name) => Object.hasOwn(target, name) || name in real(),
+  });
+  const inPolicy = policyDir + path.sep;
+  /** @type {(request: string, parent: { filename?: string } | undefined, isMain: boolean) => unknown} */
+  // @ts-expect-error Module._load is Node's loader, the one hook CommonJS offers; untyped.
+  const load = Module._load;
+  // @ts-expect-error as above
+  Module._load = function (request, parent, isMain) {
+    if (request === "@pulumi/pulumi" && parent?.filename?.startsWith(inPolicy)) return view;
+    return load.call(this, request, parent, isMain);
+  };
+  return () => full !== undefined;
+}
+
 /** @param {string | undefined} engineAddress */
 function run(engineAddress) {
   const mode = process.env.NIGHTSCOUT_POLICY_PACK_MODE || "auto";
@@ -136,6 +183,7 @@ function run(engineAddress) {
     if (state.fresh) {
       // Source maps for the pack's own files only: enabled before the SDK loads, Node would
       // read the maps of its hundreds of modules too (measured at 0.1-0.2 s of start-up).
+      loadSdkIndexLazilyForPolicy(PACK);
       require(require.resolve("@pulumi/policy", { paths: [PACK] }));
       process.setSourceMapsEnabled(true);
       require(ENTRY);
@@ -161,7 +209,13 @@ function run(engineAddress) {
   require(runner);
 }
 
-module.exports = { sourceHash, freshness, OUT, ENTRY };
+module.exports = {
+  sourceHash,
+  freshness,
+  loadSdkIndexLazilyForPolicy,
+  OUT,
+  ENTRY,
+};
 
 if (require.main === module) {
   const [command, ...args] = process.argv.slice(2);

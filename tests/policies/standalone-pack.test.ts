@@ -176,3 +176,56 @@ describe("the precompiled pack (policies/precompiled.js)", () => {
     );
   });
 });
+
+describe("the SDK as the precompiled pack loads it", () => {
+  const POLICIES = path.join(ROOT, "policies");
+  // In a child: jest's module registry does not go through Node's loader, which the view hooks.
+  const probe = `
+    const path = require("node:path");
+    const { createRequire } = require("node:module");
+    const pack = ${JSON.stringify(POLICIES)};
+    const indexLoaded = require(path.join(pack, "precompiled.js")).loadSdkIndexLazilyForPolicy(pack);
+    const fromPack = createRequire(path.join(pack, "index.js"));
+    const policyDir = path.dirname(fromPack.resolve("@pulumi/policy/package.json"));
+    const fromPolicy = createRequire(path.join(policyDir, "index.js"));
+    const { Struct } = fromPolicy("google-protobuf/google/protobuf/struct_pb");
+    const { deserializeProperties } = fromPolicy("./deserialize");
+    const rpc = fromPolicy("@pulumi/pulumi/runtime/rpc");
+    // A resource property holding a file asset, as the engine sends it.
+    const props = deserializeProperties(
+      Struct.fromJavaScript({
+        data: { [rpc.specialSigKey]: rpc.specialAssetSig, path: "/x" },
+      }),
+      false,
+    );
+    const realAsset = fromPolicy("@pulumi/pulumi/asset");
+    const servedWithoutIndex = !indexLoaded();
+    const arboristLoaded = Object.keys(require.cache).some((f) => f.includes("@npmcli/arborist"));
+    const view = fromPolicy("@pulumi/pulumi");
+    const otherName = view.runtime;
+    const index = fromPack("@pulumi/pulumi");
+    console.log(JSON.stringify({
+      servedWithoutIndex,
+      arboristLoaded,
+      assetDeserialized: props.data instanceof realAsset.FileAsset,
+      sameOutput: view.Output === fromPolicy("@pulumi/pulumi/output").Output,
+      indexLoadedOnOtherName: indexLoaded(),
+      otherNameIsTheIndexs: otherName === index.runtime,
+      othersGetTheIndex: index !== view && typeof index.automation === "object",
+    }));
+  `;
+
+  it("serves @pulumi/policy without loading the SDK's whole index, and loads it on first need", () => {
+    const r = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({
+      servedWithoutIndex: true,
+      arboristLoaded: false,
+      assetDeserialized: true,
+      sameOutput: true,
+      indexLoadedOnOtherName: true,
+      otherNameIsTheIndexs: true,
+      othersGetTheIndex: true,
+    });
+  });
+});
