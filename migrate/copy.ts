@@ -6,6 +6,7 @@
  */
 import type { Db, Document, FindCursor } from "mongodb";
 import { connectionError, type Endpoint } from "./connect";
+import { idTextOfRaw, type CopiedIds } from "./copied-ids";
 import type { DeadLetters } from "./dead-letter";
 import { MIGRATE_EXIT_CODES, MigrateError } from "./exit-codes";
 import { BUCKETS, bucketFilter, idText, isPositioned, parseIdText } from "./id-order";
@@ -19,6 +20,8 @@ export interface CopyContext {
   sourceEndpoint: Endpoint;
   writer: TargetWriter;
   state: StateFile;
+  /** The `_id`s on the target because the migration put them there. */
+  copied: CopiedIds;
   deadLetters: DeadLetters;
   skipInvalid: boolean;
   batchSize: number;
@@ -115,9 +118,16 @@ export async function copyCollection(ctx: CopyContext, collection: string): Prom
       counts.inserted += result.inserted;
       counts.duplicates += result.duplicates;
       counts.deadLettered += handleRefusals(ctx, collection, result.refused);
+      // Recorded before the position moves past them: see copied-ids.ts.
+      const refused = new Set(result.refused.map((r) => idText(r.document._id)));
+      ctx.copied.record(
+        collection,
+        docs.map(idTextOfRaw).filter((id) => !refused.has(id)),
+      );
       state.inserted += result.inserted;
       if (isPositioned(bucket)) {
         state.positions[bucket] = idText(decodeFaithfully(docs[docs.length - 1])._id);
+        state.throughPositions = (state.throughPositions ?? 0) + docs.length;
       }
       ctx.state.save();
       ctx.progress.advance(docs.length);

@@ -1,6 +1,6 @@
 /**
  * The migration's exit codes: the post-deploy check's (domain/check.ts) for what the two
- * share (unreachable, authentication, usage), and two of its own for documents.
+ * share (unreachable, authentication, usage), and three of its own for documents.
  */
 import { CHECK_EXIT_CODES } from "../domain";
 
@@ -15,6 +15,8 @@ export const MIGRATE_EXIT_CODES = {
   refused: 7,
   /** Everything else verified, but documents wait in the dead-letter file. */
   deadLettered: 8,
+  /** --carry-deletes would remove more of a collection than a run removes unconfirmed. */
+  deletesOverCap: 9,
   usage: CHECK_EXIT_CODES.usage,
 } as const;
 

@@ -21,6 +21,9 @@ export const NIGHTSCOUT_COLLECTIONS = [
 ] as const;
 
 export const DEFAULT_BATCH_SIZE = 1000;
+/** The share of a collection on the target that --carry-deletes removes without --confirm-deletes. */
+export const DELETE_CAP_PERCENT = 10;
+const DELETE_CAP_PERCENT_TEXT = `${DELETE_CAP_PERCENT} %`;
 const MAX_BATCH_SIZE = 10_000;
 const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 const COLLECTION_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -34,6 +37,11 @@ export const USAGE = `usage: npm run migrate -- --stack <name> --from env:<VAR>|
   --skip-collections a,b  source collections to leave behind (never Nightscout's own); every
                           source collection must be copied or skipped, else exit 64
   --skip-invalid          put documents the target refuses in the dead-letter file and go on
+  --carry-deletes         remove from the target what the migration copied and the source has
+                          deleted since (saved first to <state-dir>/removed/); documents it
+                          never copied are never removed. For the final pass
+  --confirm-deletes <n>   with --carry-deletes: let a collection lose up to n documents even
+                          beyond ${DELETE_CAP_PERCENT_TEXT} of it (the run refuses otherwise)
   --dry-run               count and size the source, estimate the time, write nothing
   --state-dir <dir>       resume state, dead letters and report (default .migrate/<stack>)
   --batch-size <n>        documents per batch (default ${DEFAULT_BATCH_SIZE})`;
@@ -53,6 +61,10 @@ export interface MigrateOptions {
   /** Source collections the operator chose to leave behind (--skip-collections). */
   skipCollections: string[];
   skipInvalid: boolean;
+  /** Remove from the target the copied documents the source no longer has (--carry-deletes). */
+  carryDeletes: boolean;
+  /** Documents a collection may lose beyond the cap (--confirm-deletes); 0 when not given. */
+  confirmDeletes: number;
   dryRun: boolean;
   stateDir: string;
   batchSize: number;
@@ -114,6 +126,8 @@ const OPTIONS = {
   collections: { type: "string" },
   "skip-collections": { type: "string" },
   "skip-invalid": { type: "boolean" },
+  "carry-deletes": { type: "boolean" },
+  "confirm-deletes": { type: "string" },
   "dry-run": { type: "boolean" },
   "state-dir": { type: "string" },
   "batch-size": { type: "string" },
@@ -176,6 +190,7 @@ export function parseCommandLine(
     "skip-collections",
     "state-dir",
     "batch-size",
+    "confirm-deletes",
   ] as const) {
     if (values[flag] === true) return `--${flag} needs a value`;
   }
@@ -215,6 +230,17 @@ export function parseCommandLine(
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
     return `--batch-size must be a whole number from 1 to ${MAX_BATCH_SIZE}`;
   }
+  const carryDeletes = values["carry-deletes"] === true;
+  let confirmDeletes = 0;
+  if (values["confirm-deletes"] !== undefined) {
+    confirmDeletes = Number(values["confirm-deletes"]);
+    if (!Number.isInteger(confirmDeletes) || confirmDeletes < 1) {
+      return "--confirm-deletes must be a whole number of documents, 1 or more (the dry run with --carry-deletes shows how many)";
+    }
+    if (!carryDeletes) {
+      return "--confirm-deletes confirms the deletes that --carry-deletes makes: give both, or neither";
+    }
+  }
   const stateDir = path.resolve(
     cwd,
     (values["state-dir"] as string | undefined) ?? path.join(".migrate", stack.replace(/\//g, "_")),
@@ -227,6 +253,8 @@ export function parseCommandLine(
     collections: [...new Set([...NIGHTSCOUT_COLLECTIONS, ...extra])],
     skipCollections: [...new Set(skipped)],
     skipInvalid: values["skip-invalid"] === true,
+    carryDeletes,
+    confirmDeletes,
     dryRun: values["dry-run"] === true,
     stateDir,
     batchSize,

@@ -36,25 +36,39 @@ export interface ProgressLine {
   done: number;
   total: number;
   elapsedMs: number;
+  /** Documents already done when this run started on the collection (a resume). */
+  doneAtStart?: number;
 }
+
+/**
+ * Before this much time has passed the rate is one batch over a few milliseconds (it once read
+ * "1 docs/s ETA 17:32:15"): no rate and no ETA are shown yet.
+ */
+export const RATE_AFTER_MS = 1_000;
 
 /** `entries 12,000/105,120 (11%) 4,000 docs/s ETA 0:23`. */
 export function formatProgress(p: ProgressLine): string {
-  const rate = p.elapsedMs > 0 ? (p.done * 1000) / p.elapsedMs : 0;
+  const movedThisRun = p.done - (p.doneAtStart ?? 0);
+  const rate =
+    p.elapsedMs >= RATE_AFTER_MS && movedThisRun > 0 ? (movedThisRun * 1000) / p.elapsedMs : 0;
   const left = Math.max(0, p.total - p.done);
   const percent = p.total > 0 ? Math.min(100, Math.floor((p.done * 100) / p.total)) : 100;
-  const eta = rate > 0 ? formatDuration(left / rate) : "?";
-  return (
-    `${p.collection} ${group(p.done)}/${group(p.total)} (${percent}%) ` +
-    `${group(rate)} docs/s ETA ${eta}`
-  );
+  const speed =
+    rate > 0 ? `${group(rate)} docs/s ETA ${formatDuration(left / rate)}` : "measuring the rate";
+  return `${p.collection} ${group(p.done)}/${group(p.total)} (${percent}%) ${speed}`;
 }
 
 export class Progress {
   private readonly sink: ProgressSink;
   private readonly intervalMs: number;
   private readonly now: () => number;
-  private current?: { collection: string; total: number; done: number; startedAt: number };
+  private current?: {
+    collection: string;
+    total: number;
+    done: number;
+    doneAtStart: number;
+    startedAt: number;
+  };
   private lastDrawAt = 0;
 
   constructor(opts: ProgressOptions) {
@@ -64,7 +78,7 @@ export class Progress {
   }
 
   start(collection: string, total: number, done = 0): void {
-    this.current = { collection, total, done, startedAt: this.now() };
+    this.current = { collection, total, done, doneAtStart: done, startedAt: this.now() };
     this.lastDrawAt = this.now();
     if (!this.sink.isTTY) this.sink.write(`${collection}: copying, ${group(total)} documents\n`);
   }
@@ -99,6 +113,7 @@ export class Progress {
       done: this.current.done,
       total: Math.max(this.current.total, this.current.done),
       elapsedMs: this.now() - this.current.startedAt,
+      doneAtStart: this.current.doneAtStart,
     });
     const text = final ? `${line}${note ? ` ${note}` : ""}` : line;
     if (this.sink.isTTY) this.sink.write(`\r\x1b[2K${text}${final ? "\n" : ""}`);

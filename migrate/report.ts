@@ -19,6 +19,13 @@ export interface CollectionReport {
   duplicatesSkipped: number;
   caughtUp: number;
   deadLettered: number;
+  /** Copied earlier and deleted on the source since, still on the target after this run. */
+  goneFromSource: number;
+  /** Removed by this run (--carry-deletes), saved first in removedFiles. */
+  removed: number;
+  removedFiles: string[];
+  /** Only on the target, never copied (written there, e.g. by the new site): kept. */
+  keptOnTarget: number;
   firstDifference?: Verdict["firstDifference"];
   indexesCreated: string[];
   indexesRefused: { name: string; reason: string }[];
@@ -49,6 +56,7 @@ export function collectionReport(
   verdict: Verdict,
   copy: { inserted: number; duplicates: number; seconds: number },
   caughtUp: number,
+  removed: { count: number; files: string[] },
   indexes: { created: string[]; refused: { name: string; reason: string }[] },
 ): CollectionReport {
   return {
@@ -62,6 +70,10 @@ export function collectionReport(
     duplicatesSkipped: copy.duplicates,
     caughtUp,
     deadLettered: verdict.deadLettered,
+    goneFromSource: verdict.goneFromSource.length,
+    removed: removed.count,
+    removedFiles: removed.files,
+    keptOnTarget: verdict.keptOnTarget,
     firstDifference: verdict.firstDifference,
     indexesCreated: indexes.created,
     indexesRefused: indexes.refused,
@@ -86,6 +98,14 @@ export function formatReport(report: RunReport): string {
       `${c.collection.padEnd(16)}${pad(c.sourceCount, 9)}${pad(c.targetCount, 9)}${pad(c.inserted, 9)}` +
         `${pad(c.caughtUp, 10)}${pad(c.deadLettered, 6)}  ${digest}`,
     );
+    if (c.removed > 0) {
+      lines.push(
+        `  ${c.removed} removed: copied earlier, deleted on the source since (saved in ${c.removedFiles.join(", ")})`,
+      );
+    }
+    if (c.keptOnTarget > 0) {
+      lines.push(`  ${c.keptOnTarget} only on the target and never copied: kept, not compared`);
+    }
     for (const refused of c.indexesRefused) {
       lines.push(`  index ${refused.name} not created on the target: ${refused.reason}`);
     }

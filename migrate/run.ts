@@ -13,9 +13,10 @@ import {
   type Connected,
   type Endpoint,
 } from "./connect";
+import { CopiedIds } from "./copied-ids";
 import { copyCollection, type CopyCounts } from "./copy";
 import { DeadLetters } from "./dead-letter";
-import { dryRun } from "./dry-run";
+import { dryRun, type PlannedDeletes } from "./dry-run";
 import { sameDatabase, sourceEndpoint, targetEndpoint, type Target } from "./endpoints";
 import { MIGRATE_EXIT_CODES, MigrateError } from "./exit-codes";
 import { parseIdText } from "./id-order";
@@ -30,7 +31,7 @@ import {
   type RunReport,
 } from "./report";
 import { StateFile } from "./state";
-import { verifyCollection, type Verdict, type VerifyContext } from "./verify";
+import { verifyCollection, type CompareContext, type Verdict, type VerifyContext } from "./verify";
 import { TargetWriter } from "./write";
 
 export interface RunIO {
@@ -126,27 +127,43 @@ async function retryDeadLetters(
       : Buffer.from(BSON.serialize(letter.document));
     const result = await ctx.writer.insert(letter.collection, [raw]);
     if (result.refused.length === 0) {
+      ctx.copied.record(letter.collection, [letter.id]);
       letters.remove(letter.collection, letter.id);
       log(`${letter.collection}: dead letter _id ${letter.id} is on the target now`);
     }
   }
 }
 
-async function catchUpAndVerify(
-  ctx: VerifyContext,
-  collection: string,
-): Promise<{ verdict: Verdict; caughtUp: number }> {
-  let caughtUp = 0;
+interface CaughtUp {
+  verdict: Verdict;
+  /** Documents inserted or replaced from the source. */
+  caughtUp: number;
+  removed: { count: number; files: string[] };
+}
+
+async function catchUpAndVerify(ctx: VerifyContext, collection: string): Promise<CaughtUp> {
+  const result: CaughtUp = {
+    verdict: undefined as unknown as Verdict,
+    caughtUp: 0,
+    removed: { count: 0, files: [] },
+  };
+  const tally = (verdict: Verdict): CaughtUp => {
+    result.verdict = verdict;
+    result.caughtUp += verdict.repaired - verdict.removed;
+    result.removed.count += verdict.removed;
+    if (verdict.removedFile) result.removed.files.push(verdict.removedFile);
+    return result;
+  };
   for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
-    const verdict = await verifyCollection(ctx, collection, true);
-    caughtUp += verdict.repaired;
-    if (verdict.differences === 0) return { verdict, caughtUp };
+    const verdict = tally(await verifyCollection(ctx, collection, true)).verdict;
+    if (verdict.differences === 0) return result;
     // A round that repaired nothing read both sides as they are: its differences stand
-    // (a document only on the target), unless the totals moved under it (a document written
-    // to the source behind the cursor), which the next round picks up.
-    if (verdict.repaired === 0 && !verdict.unwalked) return { verdict, caughtUp };
+    // (a document deleted on the source without --carry-deletes), unless the totals moved
+    // under it (a document written to the source behind the cursor), which the next round
+    // picks up.
+    if (verdict.repaired === 0 && !verdict.unwalked) return result;
   }
-  return { verdict: await verifyCollection(ctx, collection, false), caughtUp };
+  return tally(await verifyCollection(ctx, collection, false));
 }
 
 export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<number> {
@@ -186,7 +203,31 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
         (skipped.length > 0 ? `; left behind (--skip-collections): ${skipped.join(", ")}` : ""),
     );
     if (opts.dryRun) {
-      io.stdout(await dryRun(src.db, dst.db, collections, skipped));
+      let deletes: { plans: PlannedDeletes[]; confirmed: number } | undefined;
+      if (opts.carryDeletes) {
+        // Read-only: the record of copied `_id`s and the dead letters are read, nothing written.
+        const compare: CompareContext = {
+          source: src.db,
+          sourceEndpoint: source,
+          target: dst.db,
+          targetEndpoint: target.endpoint,
+          deadLetters: new DeadLetters(opts.stateDir),
+          batchSize: opts.batchSize,
+          copied: new CopiedIds(opts.stateDir),
+        };
+        const plans: PlannedDeletes[] = [];
+        for (const collection of collections) {
+          const v = await verifyCollection(compare, collection, false);
+          plans.push({
+            collection,
+            ids: v.goneFromSource,
+            onTarget: v.targetCount + v.keptOnTarget,
+            kept: v.keptOnTarget,
+          });
+        }
+        deletes = { plans, confirmed: opts.confirmDeletes };
+      }
+      io.stdout(await dryRun(src.db, dst.db, collections, skipped, deletes));
       return MIGRATE_EXIT_CODES.ok;
     }
     const pair = `${source.display} -> ${target.endpoint.display.split(" via ")[0]}`;
@@ -205,6 +246,10 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
       targetEndpoint: target.endpoint,
       writer: new TargetWriter(dst.db, target.endpoint),
       state,
+      copied: new CopiedIds(opts.stateDir),
+      carryDeletes: opts.carryDeletes
+        ? { stateDir: opts.stateDir, confirmed: opts.confirmDeletes }
+        : undefined,
       deadLetters,
       skipInvalid: opts.skipInvalid,
       batchSize: opts.batchSize,
@@ -226,7 +271,7 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
         .catch((err: unknown) => {
           throw connectionError(source, err, "command");
         });
-      const already = state.collection(collection).inserted;
+      const already = state.collection(collection).throughPositions ?? 0;
       progress.start(collection, total, Math.min(already, total));
       const t0 = performance.now();
       const counts = await copyCollection(ctx, collection);
@@ -246,7 +291,7 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
         );
       }
       log(`${collection}: verifying (and catching up with changes on the source)`);
-      const { verdict, caughtUp } = await catchUpAndVerify(ctx, collection);
+      const { verdict, caughtUp, removed } = await catchUpAndVerify(ctx, collection);
       const copy = copies.get(collection) ?? {
         inserted: 0,
         duplicates: 0,
@@ -254,7 +299,7 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
         read: 0,
         deadLettered: 0,
       };
-      reports.push(collectionReport(verdict, copy, caughtUp, indexes));
+      reports.push(collectionReport(verdict, copy, caughtUp, removed, indexes));
     }
     const allVerified = reports.every((r) => r.verified);
     const documentsRead = [...copies.values()].reduce((s, c) => s + c.read, 0);
@@ -279,11 +324,20 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
     io.stdout(`${hide(formatReport(report), secrets)}\n`);
     log(`migrate: report written to ${file}`);
     if (!allVerified) {
-      const bad = reports.find((r) => !r.verified) as CollectionReport;
-      const where = bad.firstDifference
-        ? `first differing _id ${bad.firstDifference.id} (${bad.firstDifference.what})`
-        : `counts ${bad.sourceCount} and ${bad.targetCount}`;
-      log(`migrate: ${bad.collection} does not match: ${where}`);
+      for (const bad of reports.filter((r) => !r.verified)) {
+        const where = bad.firstDifference
+          ? `first differing _id ${bad.firstDifference.id} (${bad.firstDifference.what})`
+          : `counts ${bad.sourceCount} and ${bad.targetCount}`;
+        log(`migrate: ${bad.collection} does not match: ${where}`);
+      }
+      const gone = reports.reduce((sum, r) => sum + r.goneFromSource, 0);
+      if (gone > 0 && !opts.carryDeletes) {
+        log(
+          `migrate: ${gone} documents the migration copied have been deleted on the source since. ` +
+            "Once the uploaders are stopped (the final pass), rerun with --carry-deletes to remove them " +
+            "from the target (each is saved first); --dry-run --carry-deletes lists them",
+        );
+      }
       return MIGRATE_EXIT_CODES.mismatch;
     }
     if (deadLetters.all().length > 0) return MIGRATE_EXIT_CODES.deadLettered;

@@ -12,13 +12,20 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PositionedBucket } from "./id-order";
 
-export const STATE_VERSION = 1;
+/** 2: the copied `_id`s are recorded beside the state (copied-ids.ts). */
+export const STATE_VERSION = 2;
 
 export interface CollectionState {
   /** The last `_id` copied, per bucket, as canonical Extended JSON (idText). */
   positions: Partial<Record<PositionedBucket, string>>;
   /** Documents this and earlier runs inserted (duplicates not counted). */
   inserted: number;
+  /**
+   * Documents read up to the saved positions, saved with them: where a resumed run's progress
+   * starts. (`inserted` also counts the partly written batch after the position, which the
+   * resumed run reads again: it made a total read 60,005/60,005 for 60,004 documents.)
+   */
+  throughPositions?: number;
 }
 
 export interface MigrationState {
@@ -52,6 +59,13 @@ export class StateFile {
     } catch (err) {
       throw new Error(
         `${file} is not readable JSON (${(err as Error).message}): move it away to start over`,
+      );
+    }
+    if (state.version === 1) {
+      throw new Error(
+        `${file} was written before the migration recorded the _ids it copies, which ` +
+          "--carry-deletes and verification now rely on: move it away and run again (the copy " +
+          "reads the source again, records every _id, and inserts nothing twice)",
       );
     }
     if (state.version !== STATE_VERSION || typeof state.collections !== "object") {

@@ -6,12 +6,19 @@
  *
  * In repair mode (the catch-up pass) a document missing on the target is inserted and one
  * that differs is replaced from the source, so documents written to or edited on the source
- * during the migration arrive; a document only on the target is never deleted, only named.
+ * during the migration arrive.
+ *
+ * A document only on the target is one of two kinds, told apart by the record of copied
+ * `_id`s (copied-ids.ts). Copied, then deleted on the source: a difference, which
+ * --carry-deletes repairs by removing it (saved first, within the cap: removed.ts). Never
+ * copied (the new site wrote it): not the source's, so it is left out of the comparison,
+ * counted as kept, and never removed.
  */
 import { createHash, type Hash } from "node:crypto";
 import type { Db } from "mongodb";
 import { fieldNames } from "./bson-scan";
 import { connectionError, type Endpoint } from "./connect";
+import { idTextOfRaw, type CopiedIds } from "./copied-ids";
 import { handleRefusals, type CopyContext } from "./copy";
 import {
   BUCKETS,
@@ -23,6 +30,7 @@ import {
   type Bucket,
 } from "./id-order";
 import { decodeFaithfully as decode, FAITHFUL_READ } from "./raw-bson";
+import { checkCap, saveRemoved, type DeletePolicy } from "./removed";
 
 export interface Difference {
   id: string;
@@ -41,13 +49,31 @@ export interface Verdict {
   differences: number;
   /** Source documents no bucket walks (their `_id` type); 0 when all were compared. */
   unwalked?: number;
-  /** Documents inserted or replaced by this pass (repair mode). */
+  /** Documents inserted, replaced or removed by this pass (repair mode). */
   repaired: number;
+  /** Copied earlier, deleted on the source since: their `_id`s (idText). */
+  goneFromSource: string[];
+  /** Documents only on the target that the migration never copied: left alone. */
+  keptOnTarget: number;
+  /** Documents this pass removed (--carry-deletes), and the file that holds them. */
+  removed: number;
+  removedFile?: string;
 }
 
-export interface VerifyContext extends CopyContext {
+/** What a comparison reads; repair mode needs the whole VerifyContext. */
+export interface CompareContext {
+  source: Db;
+  sourceEndpoint: Endpoint;
   target: Db;
   targetEndpoint: Endpoint;
+  deadLetters: CopyContext["deadLetters"];
+  batchSize: number;
+  copied: CopiedIds;
+}
+
+export interface VerifyContext extends CopyContext, CompareContext {
+  /** Set with --carry-deletes. */
+  carryDeletes?: DeletePolicy;
 }
 
 const RAW = { ...FAITHFUL_READ, raw: true };
@@ -107,11 +133,23 @@ async function countAll(db: Db, endpoint: Endpoint, collection: string): Promise
   }
 }
 
-export async function verifyCollection(
+export function verifyCollection(
   ctx: VerifyContext,
   collection: string,
   repair: boolean,
+): Promise<Verdict>;
+export function verifyCollection(
+  ctx: CompareContext,
+  collection: string,
+  repair: false,
+): Promise<Verdict>;
+export async function verifyCollection(
+  compare: CompareContext,
+  collection: string,
+  repair: boolean,
 ): Promise<Verdict> {
+  // Only repair mode writes, and the first overload is the only one that allows it.
+  const ctx = compare as VerifyContext;
   const excluded = ctx.deadLetters.ids(collection);
   const sourceHash: Hash = createHash("sha256");
   const targetHash: Hash = createHash("sha256");
@@ -124,16 +162,26 @@ export async function verifyCollection(
     deadLettered: 0,
     differences: 0,
     repaired: 0,
+    goneFromSource: [],
+    keptOnTarget: 0,
+    removed: 0,
   };
   const differ = (id: unknown, what: Difference["what"]): void => {
     verdict.differences++;
     verdict.firstDifference ??= { id: idText(id), what };
   };
   const toRepair: Buffer[] = [];
+  const toRemove: { raw: Buffer; id: unknown }[] = [];
   const flush = async (): Promise<void> => {
-    const result = await ctx.writer.insert(collection, toRepair.splice(0));
+    const docs = toRepair.splice(0);
+    const result = await ctx.writer.insert(collection, docs);
     verdict.repaired += result.inserted;
     handleRefusals(ctx, collection, result.refused);
+    const refused = new Set(result.refused.map((r) => idText(r.document._id)));
+    ctx.copied.record(
+      collection,
+      docs.map(idTextOfRaw).filter((id) => !refused.has(id)),
+    );
   };
 
   for (const bucket of BUCKETS) {
@@ -181,7 +229,10 @@ export async function verifyCollection(
           if (repair) {
             const refusal = await ctx.writer.replace(collection, a as Buffer);
             if (refusal) handleRefusals(ctx, collection, [refusal]);
-            else verdict.repaired++;
+            else {
+              verdict.repaired++;
+              ctx.copied.record(collection, [idText(da._id)]);
+            }
           }
         }
         [a, b] = await Promise.all([nextSource(), target.next()]);
@@ -195,9 +246,16 @@ export async function verifyCollection(
         }
         a = await nextSource();
       } else if (db) {
-        targetHash.update(`${canonical(db)}\n`);
-        verdict.targetCount++;
-        differ(db._id, "only on the target");
+        const id = idText(db._id);
+        if (ctx.copied.has(collection, id)) {
+          targetHash.update(`${canonical(db)}\n`);
+          verdict.targetCount++;
+          verdict.goneFromSource.push(id);
+          differ(db._id, "copied earlier, since deleted on the source");
+          if (repair && ctx.carryDeletes) toRemove.push({ raw: b as Buffer, id: db._id });
+        } else {
+          verdict.keptOnTarget++;
+        }
         b = await target.next();
       }
     }
@@ -209,8 +267,21 @@ export async function verifyCollection(
     countAll(ctx.source, ctx.sourceEndpoint, collection),
     countAll(ctx.target, ctx.targetEndpoint, collection),
   ]);
+  if (toRemove.length > 0 && ctx.carryDeletes) {
+    checkCap(collection, toRemove.length, targetTotal, ctx.carryDeletes);
+    verdict.removedFile = saveRemoved(
+      ctx.carryDeletes,
+      collection,
+      toRemove.map((r) => r.raw),
+    );
+    verdict.removed = await ctx.writer.remove(
+      collection,
+      toRemove.map((r) => r.id),
+    );
+    verdict.repaired += verdict.removed;
+  }
   const unwalked = sourceTotal - verdict.sourceCount - verdict.deadLettered;
-  if (unwalked !== 0 || targetTotal !== verdict.targetCount) {
+  if (unwalked !== 0 || targetTotal !== verdict.targetCount + verdict.keptOnTarget) {
     verdict.differences++;
     verdict.unwalked = unwalked;
     verdict.firstDifference ??= {

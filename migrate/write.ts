@@ -14,6 +14,8 @@ import { decodeFaithfully, documentSequence, replacementStatement } from "./raw-
 import { scrub } from "../check/redact";
 
 const DUPLICATE_KEY = 11000;
+/** `_id`s per delete command: well under the 16 MiB command limit for any `_id`. */
+const REMOVE_BATCH = 1000;
 
 export interface Refusal {
   document: Document;
@@ -149,5 +151,33 @@ export class TargetWriter {
     this.durable(collection, reply);
     const refusal = reply.writeErrors?.[0];
     return refusal ? { document: decodeFaithfully(raw), reason: this.reason(refusal) } : undefined;
+  }
+
+  /** Deletes the documents with these `_id`s (values as decoded faithfully); returns how many went. */
+  async remove(collection: string, ids: readonly unknown[]): Promise<number> {
+    let removed = 0;
+    for (let at = 0; at < ids.length; at += REMOVE_BATCH) {
+      const batch = ids.slice(at, at + REMOVE_BATCH);
+      let reply: WriteReply;
+      try {
+        reply = (await this.db.command({
+          delete: collection,
+          deletes: [{ q: { _id: { $in: batch } }, limit: 0 }],
+          ordered: true,
+        })) as WriteReply;
+      } catch (err) {
+        throw connectionError(this.endpoint, err, "command");
+      }
+      this.durable(collection, reply);
+      if (reply.writeErrors?.length) {
+        throw new MigrateError(
+          MIGRATE_EXIT_CODES.internal,
+          `${collection}: the target refused a delete (${this.reason(reply.writeErrors[0])}); ` +
+            "rerun once it is healthy, the migration continues where it stopped",
+        );
+      }
+      removed += reply.n ?? 0;
+    }
+    return removed;
   }
 }

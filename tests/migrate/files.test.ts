@@ -99,6 +99,29 @@ it("progress: documents, rate and ETA; redrawn in place on a terminal, plain lin
   expect(tty[tty.length - 1].endsWith("\n")).toBe(true);
 });
 
+it("progress: no rate before a second has passed; a resumed run's rate counts only its own documents", () => {
+  const line = (elapsedMs: number, done: number, doneAtStart?: number) =>
+    formatProgress({ collection: "entries", done, total: 60_004, elapsedMs, doneAtStart });
+  expect(line(999, 1000)).toBe("entries 1,000/60,004 (1%) measuring the rate");
+  expect(line(1000, 1000)).toBe("entries 1,000/60,004 (1%) 1,000 docs/s ETA 0:59");
+  // 50,000 were there before this run; 2,000 moved in 2 s.
+  expect(line(2000, 52_000, 50_000)).toBe("entries 52,000/60,004 (86%) 1,000 docs/s ETA 0:08");
+  expect(line(2000, 50_000, 50_000)).toBe("entries 50,000/60,004 (83%) measuring the rate");
+
+  let now = 0;
+  const out: string[] = [];
+  const resumed = new Progress({
+    sink: { isTTY: false, write: (t) => out.push(t) },
+    intervalMs: 1000,
+    now: () => now,
+  });
+  resumed.start("entries", 60_004, 60_000);
+  now += 1500;
+  resumed.advance(4);
+  resumed.finish();
+  expect(out[out.length - 1]).toBe("entries 60,004/60,004 (100%) 3 docs/s ETA 0:00\n");
+});
+
 it("the report names a mismatching collection and its first differing _id", () => {
   const report: RunReport = {
     source: "mongodb+srv://***@cluster0.example.net/ns",
@@ -124,6 +147,10 @@ it("the report names a mismatching collection and its first differing _id", () =
         duplicatesSkipped: 0,
         caughtUp: 0,
         deadLettered: 0,
+        goneFromSource: 0,
+        removed: 0,
+        removedFiles: [],
+        keptOnTarget: 0,
         firstDifference: { id: '"x-1"', what: "missing on the target" },
         indexesCreated: [],
         indexesRefused: [],
