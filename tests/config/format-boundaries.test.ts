@@ -151,4 +151,17 @@ describe("timestamp", () => {
       "must be an RFC 3339 timestamp with a timezone; 2026-13 has no day 01",
     );
   });
+  // Month 00 would otherwise pass: Date.UTC(2026, 0, 0) is 31 December, a month with 31 days.
+  test("January is a month, month 00 is not", () => {
+    ok("timestamp", "2026-01-10T00:00:00Z");
+    expect(why("timestamp", "2026-00-10T00:00:00Z")).toBe(
+      "must be an RFC 3339 timestamp with a timezone; 2026-00 has no day 10",
+    );
+  });
+  test("the 1st is a day, the 0th is not", () => {
+    ok("timestamp", "2026-01-01T00:00:00Z");
+    expect(why("timestamp", "2026-01-00T00:00:00Z")).toBe(
+      "must be an RFC 3339 timestamp with a timezone; 2026-01 has no day 00",
+    );
+  });
 });
