@@ -41,6 +41,8 @@ const VERDICTS: Record<string, string> = {
     "equivalent: without an offset, `Number(undefined)` is NaN, and `NaN > 23` is false exactly as `0 > 23` is",
   "config/formats.ts:196:ConditionalExpression:false":
     "equivalent: as the line above, for the offset's minutes",
+  "config/platform.ts:47:ConditionalExpression:true":
+    "equivalent: the function has returned already when `operatorNamespace` is undefined, so `outputs.operatorNamespace === needs.namespace` cannot hold with `needs.namespace` undefined; the guard never decides",
 };
 
 /**
