@@ -12,19 +12,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { BSON } from "mongodb";
-import { fieldAlone } from "./bson-scan";
 import { idText } from "./id-order";
-import { decodeFaithfully, FAITHFUL_READ } from "./raw-bson";
+import { idOfRaw } from "./raw-bson";
 
 /** A raw document's `_id` as idText, without decoding the rest of the document. */
-export function idTextOfRaw(raw: Buffer): string {
-  const alone = fieldAlone(raw, "_id");
-  const id = alone
-    ? (BSON.deserialize(alone, FAITHFUL_READ) as { _id: unknown })._id
-    : decodeFaithfully(raw)._id;
-  return idText(id);
-}
+export const idTextOfRaw = (raw: Buffer): string => idText(idOfRaw(raw));
 
 export class CopiedIds {
   readonly dir: string;

@@ -1,17 +1,19 @@
 /**
- * The copy pass of one collection: each `_id` bucket read in `_id` order in batches of raw
- * BSON, each batch written as those bytes (raw-bson.ts) while the next is read, the position saved after every batch. Run again,
- * it continues from the saved positions, which is also the catch-up pass: documents written
- * to the source since (new ObjectIds, later dates) come after the positions.
+ * The copy pass of one collection: one sorted scan of the source (scan.ts), in batches of raw
+ * BSON, each batch written as those bytes (raw-bson.ts) while the next is read, the position
+ * of each `_id` bucket saved after every batch. Run again after a kill, it scans from the
+ * start and passes over what the positions cover. Once a scan has finished, later runs leave
+ * the copy out: their catch-up pass inserts what is new (run.ts).
  */
-import type { Db, Document, FindCursor } from "mongodb";
-import { connectionError, type Endpoint } from "./connect";
+import type { Db } from "mongodb";
+import type { Endpoint } from "./connect";
 import { idTextOfRaw, type CopiedIds } from "./copied-ids";
 import type { DeadLetters } from "./dead-letter";
 import { MIGRATE_EXIT_CODES, MigrateError } from "./exit-codes";
-import { BUCKETS, bucketFilter, idText, isPositioned, parseIdText } from "./id-order";
+import { compareIds, idText, isPositioned, parseIdText, type PositionedBucket } from "./id-order";
 import type { Progress } from "./progress";
-import { decodeFaithfully, MAX_BATCH_BYTES } from "./raw-bson";
+import { MAX_BATCH_BYTES } from "./raw-bson";
+import { Scan } from "./scan";
 import type { StateFile } from "./state";
 import type { Refusal, TargetWriter, WriteResult } from "./write";
 
@@ -42,36 +44,48 @@ export interface CopyCounts {
  */
 const WRITES_IN_FLIGHT = 2;
 
-/** Raw documents in batches of at most `size` documents and MAX_BATCH_BYTES bytes. */
-async function* inBatches(
-  cursor: FindCursor<Document>,
+interface Batch {
+  raws: Buffer[];
+  /** The last `_id` of each positioned bucket in the batch. */
+  last: Partial<Record<PositionedBucket, unknown>>;
+  /** Documents the scan passed to make this batch, those skipped as already copied included. */
+  scanned: number;
+}
+
+/**
+ * The documents the scan finds after the saved positions, in batches of at most `size`
+ * documents and MAX_BATCH_BYTES bytes. Documents up to a bucket's position are on the target
+ * already and are passed over; unpositioned buckets are copied whole (a duplicate is ignored).
+ */
+async function* batchesAfter(
+  scan: Scan,
+  positions: Partial<Record<PositionedBucket, unknown>>,
   size: number,
-  onError: (err: unknown) => Error,
-): AsyncGenerator<Buffer[]> {
-  let batch: Buffer[] = [];
+): AsyncGenerator<Batch> {
+  let batch: Batch = { raws: [], last: {}, scanned: 0 };
   let bytes = 0;
-  try {
-    for await (const document of cursor) {
-      const raw = document as unknown as Buffer;
-      if (batch.length > 0 && bytes + raw.length > MAX_BATCH_BYTES) {
-        yield batch;
-        batch = [];
-        bytes = 0;
-      }
-      batch.push(raw);
-      bytes += raw.length;
-      if (batch.length >= size) {
-        yield batch;
-        batch = [];
-        bytes = 0;
-      }
+  for (let doc = await scan.next(); doc; doc = await scan.next()) {
+    batch.scanned++;
+    const { bucket, id, raw } = doc;
+    if (isPositioned(bucket)) {
+      const position = positions[bucket];
+      if (position !== undefined && compareIds(bucket, id, position) <= 0) continue;
     }
-  } catch (err) {
-    throw onError(err);
-  } finally {
-    await cursor.close().catch(() => undefined);
+    if (batch.raws.length > 0 && bytes + raw.length > MAX_BATCH_BYTES) {
+      yield batch;
+      batch = { raws: [], last: {}, scanned: 0 };
+      bytes = 0;
+    }
+    batch.raws.push(raw);
+    bytes += raw.length;
+    if (isPositioned(bucket)) batch.last[bucket] = id;
+    if (batch.raws.length >= size) {
+      yield batch;
+      batch = { raws: [], last: {}, scanned: 0 };
+      bytes = 0;
+    }
   }
-  if (batch.length > 0) yield batch;
+  if (batch.raws.length > 0 || batch.scanned > 0) yield batch;
 }
 
 /** Ends the run, or files the documents as dead letters with --skip-invalid. */
@@ -98,40 +112,36 @@ export function handleRefusals(ctx: CopyContext, collection: string, refused: Re
 export async function copyCollection(ctx: CopyContext, collection: string): Promise<CopyCounts> {
   const counts: CopyCounts = { read: 0, inserted: 0, duplicates: 0, deadLettered: 0 };
   const state = ctx.state.collection(collection);
-  for (const bucket of BUCKETS) {
-    const position = isPositioned(bucket) ? state.positions[bucket] : undefined;
-    const filter = bucketFilter(bucket, position === undefined ? undefined : parseIdText(position));
-    const cursor = ctx.source
-      .collection(collection)
-      .find(filter, { sort: { _id: 1 }, batchSize: ctx.batchSize, raw: true });
-    const batches = inBatches(cursor, ctx.batchSize, (err) =>
-      connectionError(ctx.sourceEndpoint, err, "command"),
+  const positions = Object.fromEntries(
+    Object.entries(state.positions).map(([bucket, text]) => [bucket, parseIdText(text as string)]),
+  ) as Partial<Record<PositionedBucket, unknown>>;
+  const scan = new Scan(ctx.source, ctx.sourceEndpoint, "the source", collection, ctx.batchSize);
+  const batches = batchesAfter(scan, positions, ctx.batchSize);
+  // The next batch is read while up to WRITES_IN_FLIGHT batches are written: source and
+  // target work at once. Results are taken in order, so a saved position only ever covers
+  // batches that, with every one before them, are on the target.
+  const writing: { batch: Batch; result: Promise<WriteResult> }[] = [];
+  const settle = async (): Promise<void> => {
+    const { batch, result: pending } = writing.shift() as (typeof writing)[number];
+    const result = await pending;
+    counts.read += batch.raws.length;
+    counts.inserted += result.inserted;
+    counts.duplicates += result.duplicates;
+    counts.deadLettered += handleRefusals(ctx, collection, result.refused);
+    // Recorded before the position moves past them: see copied-ids.ts.
+    const refused = new Set(result.refused.map((r) => idText(r.document._id)));
+    ctx.copied.record(
+      collection,
+      batch.raws.map(idTextOfRaw).filter((id) => !refused.has(id)),
     );
-    // The next batch is read while up to WRITES_IN_FLIGHT batches are written: source and
-    // target work at once. Results are taken in order, so the saved position only ever
-    // covers batches that, with every one before them, are on the target.
-    const writing: { docs: Buffer[]; result: Promise<WriteResult> }[] = [];
-    const settle = async (): Promise<void> => {
-      const { docs, result: pending } = writing.shift() as (typeof writing)[number];
-      const result = await pending;
-      counts.read += docs.length;
-      counts.inserted += result.inserted;
-      counts.duplicates += result.duplicates;
-      counts.deadLettered += handleRefusals(ctx, collection, result.refused);
-      // Recorded before the position moves past them: see copied-ids.ts.
-      const refused = new Set(result.refused.map((r) => idText(r.document._id)));
-      ctx.copied.record(
-        collection,
-        docs.map(idTextOfRaw).filter((id) => !refused.has(id)),
-      );
-      state.inserted += result.inserted;
-      if (isPositioned(bucket)) {
-        state.positions[bucket] = idText(decodeFaithfully(docs[docs.length - 1])._id);
-        state.throughPositions = (state.throughPositions ?? 0) + docs.length;
-      }
-      ctx.state.save();
-      ctx.progress.advance(docs.length);
-    };
+    state.inserted += result.inserted;
+    for (const [bucket, id] of Object.entries(batch.last)) {
+      state.positions[bucket as PositionedBucket] = idText(id);
+    }
+    ctx.state.save();
+    ctx.progress.advance(batch.scanned);
+  };
+  try {
     let next = batches.next();
     for (;;) {
       const current = await next;
@@ -139,12 +149,16 @@ export async function copyCollection(ctx: CopyContext, collection: string): Prom
       next = batches.next();
       // A rejection of the read-ahead is seen when it is awaited; until then it is handled.
       next.catch(() => undefined);
-      const result = ctx.writer.insert(collection, current.value);
+      const result = ctx.writer.insert(collection, current.value.raws);
       result.catch(() => undefined);
-      writing.push({ docs: current.value, result });
+      writing.push({ batch: current.value, result });
       if (writing.length >= WRITES_IN_FLIGHT) await settle();
     }
     while (writing.length > 0) await settle();
+  } finally {
+    await scan.close();
   }
+  state.copiedAt = new Date().toISOString();
+  ctx.state.save();
   return counts;
 }

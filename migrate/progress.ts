@@ -34,10 +34,13 @@ export function formatDuration(seconds: number): string {
 export interface ProgressLine {
   collection: string;
   done: number;
-  total: number;
+  /** Undefined until the source has counted them. */
+  total?: number;
   elapsedMs: number;
   /** Documents already done when this run started on the collection (a resume). */
   doneAtStart?: number;
+  /** The collection's last line: its rate is the whole pass's, however short. */
+  final?: boolean;
 }
 
 /**
@@ -46,16 +49,20 @@ export interface ProgressLine {
  */
 export const RATE_AFTER_MS = 1_000;
 
-/** `entries 12,000/105,120 (11%) 4,000 docs/s ETA 0:23`. */
+/** `entries 12,000/105,120 (11%) 4,000 docs/s ETA 0:23`, or `entries 12,000 4,000 docs/s`. */
 export function formatProgress(p: ProgressLine): string {
   const movedThisRun = p.done - (p.doneAtStart ?? 0);
-  const rate =
-    p.elapsedMs >= RATE_AFTER_MS && movedThisRun > 0 ? (movedThisRun * 1000) / p.elapsedMs : 0;
-  const left = Math.max(0, p.total - p.done);
-  const percent = p.total > 0 ? Math.min(100, Math.floor((p.done * 100) / p.total)) : 100;
+  const measured = p.final ? p.elapsedMs > 0 : p.elapsedMs >= RATE_AFTER_MS;
+  const rate = measured && movedThisRun > 0 ? (movedThisRun * 1000) / p.elapsedMs : 0;
+  if (p.total === undefined) {
+    return `${p.collection} ${group(p.done)} ${rate > 0 ? `${group(rate)} docs/s` : "measuring the rate"}`;
+  }
+  const total = Math.max(p.total, p.done);
+  const left = total - p.done;
+  const percent = total > 0 ? Math.floor((p.done * 100) / total) : 100;
   const speed =
     rate > 0 ? `${group(rate)} docs/s ETA ${formatDuration(left / rate)}` : "measuring the rate";
-  return `${p.collection} ${group(p.done)}/${group(p.total)} (${percent}%) ${speed}`;
+  return `${p.collection} ${group(p.done)}/${group(total)} (${percent}%) ${speed}`;
 }
 
 export class Progress {
@@ -64,7 +71,7 @@ export class Progress {
   private readonly now: () => number;
   private current?: {
     collection: string;
-    total: number;
+    total?: number;
     done: number;
     doneAtStart: number;
     startedAt: number;
@@ -77,10 +84,19 @@ export class Progress {
     this.now = opts.now ?? (() => performance.now());
   }
 
-  start(collection: string, total: number, done = 0): void {
+  start(collection: string, total?: number, done = 0): void {
     this.current = { collection, total, done, doneAtStart: done, startedAt: this.now() };
     this.lastDrawAt = this.now();
-    if (!this.sink.isTTY) this.sink.write(`${collection}: copying, ${group(total)} documents\n`);
+    if (!this.sink.isTTY) {
+      this.sink.write(
+        `${collection}: copying${total === undefined ? "" : `, ${group(total)} documents`}\n`,
+      );
+    }
+  }
+
+  /** The collection's total, once known: the line gets a percentage and an ETA. */
+  total(collection: string, total: number): void {
+    if (this.current?.collection === collection) this.current.total = total;
   }
 
   advance(count: number): void {
@@ -111,9 +127,10 @@ export class Progress {
     const line = formatProgress({
       collection: this.current.collection,
       done: this.current.done,
-      total: Math.max(this.current.total, this.current.done),
+      total: this.current.total,
       elapsedMs: this.now() - this.current.startedAt,
       doneAtStart: this.current.doneAtStart,
+      final,
     });
     const text = final ? `${line}${note ? ` ${note}` : ""}` : line;
     if (this.sink.isTTY) this.sink.write(`\r\x1b[2K${text}${final ? "\n" : ""}`);

@@ -11,6 +11,7 @@
  * pinned in package.json; tests/migrate/raw-bson.test.ts fails if it changes shape.
  */
 import { BSON, type Document } from "mongodb";
+import { fieldAlone } from "./bson-scan";
 
 interface DocumentSequenceLike {
   push(document: Document, buffer: Uint8Array): number;
@@ -55,12 +56,20 @@ export const FAITHFUL_READ = { promoteValues: false, promoteBuffers: false, bson
 /** A raw document decoded with every BSON type kept, for messages and dead letters. */
 export const decodeFaithfully = (raw: Buffer): Document => BSON.deserialize(raw, FAITHFUL_READ);
 
+/** A raw document's `_id`, decoded faithfully, without decoding the rest of the document. */
+export function idOfRaw(raw: Buffer): unknown {
+  const alone = fieldAlone(raw, "_id");
+  return alone
+    ? (BSON.deserialize(alone, FAITHFUL_READ) as { _id: unknown })._id
+    : decodeFaithfully(raw)._id;
+}
+
 /**
  * An update statement `{q: {_id}, u: <raw>}` that replaces the document with `_id` by
  * `raw` exactly: `raw` goes in as an embedded document, its bytes untouched.
  */
 export function replacementStatement(raw: Buffer): Buffer {
-  const query = Buffer.from(BSON.serialize({ q: { _id: decodeFaithfully(raw)._id } }));
+  const query = Buffer.from(BSON.serialize({ q: { _id: idOfRaw(raw) } }));
   const name = Buffer.from("u\0", "utf8");
   // A BSON document: int32 total length, elements, a terminating 0x00.
   const length = 4 + (query.length - 5) + 1 + name.length + raw.length + 1;

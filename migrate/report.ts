@@ -39,6 +39,8 @@ export interface RunReport {
   finishedAt: string;
   seconds: number;
   copySeconds: number;
+  /** Indexes, catch-up and verification: both sides read again. */
+  verifySeconds: number;
   documentsRead: number;
   documentsInserted: number;
   /** Documents read and written per second of the copy pass. */
@@ -113,6 +115,7 @@ export function formatReport(report: RunReport): string {
   lines.push(
     `${report.documentsInserted} documents inserted, ${report.documentsRead} read, in ` +
       `${formatDuration(report.seconds)} (copy ${report.copySeconds.toFixed(1)} s, ` +
+      `verification ${report.verifySeconds.toFixed(1)} s, ` +
       `${Math.round(report.docsPerSecond)} docs/s, peak RSS ${report.peakRssMiB} MiB)`,
   );
   if (report.skippedCollections.length > 0) {

@@ -157,11 +157,9 @@ async function catchUpAndVerify(ctx: VerifyContext, collection: string): Promise
   for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
     const verdict = tally(await verifyCollection(ctx, collection, true)).verdict;
     if (verdict.differences === 0) return result;
-    // A round that repaired nothing read both sides as they are: its differences stand
-    // (a document deleted on the source without --carry-deletes), unless the totals moved
-    // under it (a document written to the source behind the cursor), which the next round
-    // picks up.
-    if (verdict.repaired === 0 && !verdict.unwalked) return result;
+    // A round that repaired nothing read both sides as they are: its differences stand (a
+    // document deleted on the source without --carry-deletes, an _id of a type not copied).
+    if (verdict.repaired === 0) return result;
   }
   return tally(await verifyCollection(ctx, collection, false));
 }
@@ -263,16 +261,20 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
     const copies = new Map<string, CopyCounts & { seconds: number }>();
     const copyStarted = performance.now();
     for (const collection of collections) {
-      // countDocuments, not estimatedDocumentCount: DocumentDB answers the latter through its
-      // own connections back into PostgreSQL, which a misconfigured pg_hba refuses.
-      const total = await src.db
+      if (state.collection(collection).copiedAt) {
+        log(`${collection}: copied by an earlier run; the catch-up pass brings it up to date`);
+        continue;
+      }
+      progress.start(collection);
+      // The total is for the progress line only, so the copy does not wait for it: a source
+      // without a usable _id index counts by reading everything. countDocuments, not
+      // estimatedDocumentCount: DocumentDB answers the latter through its own connections back
+      // into PostgreSQL, which a misconfigured pg_hba refuses.
+      src.db
         .collection(collection)
         .countDocuments()
-        .catch((err: unknown) => {
-          throw connectionError(source, err, "command");
-        });
-      const already = state.collection(collection).throughPositions ?? 0;
-      progress.start(collection, total, Math.min(already, total));
+        .then((total) => progress.total(collection, total))
+        .catch(() => undefined);
       const t0 = performance.now();
       const counts = await copyCollection(ctx, collection);
       const seconds = (performance.now() - t0) / 1000;
@@ -282,6 +284,7 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
     const copySeconds = (performance.now() - copyStarted) / 1000;
 
     const reports: CollectionReport[] = [];
+    const verifyStarted = performance.now();
     for (const collection of collections) {
       const indexes = await ensureIndexes(src.db, dst.db, collection);
       if (indexes.missing.length > 0) {
@@ -301,6 +304,7 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
       };
       reports.push(collectionReport(verdict, copy, caughtUp, removed, indexes));
     }
+    const verifySeconds = (performance.now() - verifyStarted) / 1000;
     const allVerified = reports.every((r) => r.verified);
     const documentsRead = [...copies.values()].reduce((s, c) => s + c.read, 0);
     const report: RunReport = {
@@ -310,6 +314,7 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
       finishedAt: new Date().toISOString(),
       seconds: (performance.now() - started) / 1000,
       copySeconds,
+      verifySeconds,
       documentsRead,
       documentsInserted: reports.reduce((s, r) => s + r.inserted + r.caughtUp, 0),
       docsPerSecond: copySeconds > 0 ? documentsRead / copySeconds : 0,

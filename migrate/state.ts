@@ -21,11 +21,10 @@ export interface CollectionState {
   /** Documents this and earlier runs inserted (duplicates not counted). */
   inserted: number;
   /**
-   * Documents read up to the saved positions, saved with them: where a resumed run's progress
-   * starts. (`inserted` also counts the partly written batch after the position, which the
-   * resumed run reads again: it made a total read 60,005/60,005 for 60,004 documents.)
+   * When a copy pass last read the whole collection. Later runs leave the copy out: their
+   * catch-up pass reads both sides anyway and inserts what is new.
    */
-  throughPositions?: number;
+  copiedAt?: string;
 }
 
 export interface MigrationState {

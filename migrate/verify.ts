@@ -17,20 +17,13 @@
 import { createHash, type Hash } from "node:crypto";
 import type { Db } from "mongodb";
 import { fieldNames } from "./bson-scan";
-import { connectionError, type Endpoint } from "./connect";
+import type { Endpoint } from "./connect";
 import { idTextOfRaw, type CopiedIds } from "./copied-ids";
 import { handleRefusals, type CopyContext } from "./copy";
-import {
-  BUCKETS,
-  isPositioned,
-  bucketFilter,
-  canonical,
-  compareIds,
-  idText,
-  type Bucket,
-} from "./id-order";
-import { decodeFaithfully as decode, FAITHFUL_READ } from "./raw-bson";
+import { BUCKETS, canonical, compareIds, idText } from "./id-order";
+import { decodeFaithfully as decode } from "./raw-bson";
 import { checkCap, saveRemoved, type DeletePolicy } from "./removed";
+import { Scan } from "./scan";
 
 export interface Difference {
   id: string;
@@ -74,63 +67,6 @@ export interface CompareContext {
 export interface VerifyContext extends CopyContext, CompareContext {
   /** Set with --carry-deletes. */
   carryDeletes?: DeletePolicy;
-}
-
-const RAW = { ...FAITHFUL_READ, raw: true };
-
-interface Side {
-  next(): Promise<Buffer | undefined>;
-}
-
-function sideOf(
-  db: Db,
-  endpoint: Endpoint,
-  collection: string,
-  bucket: Bucket,
-  batchSize: number,
-): Side {
-  if (!isPositioned(bucket)) {
-    // Embedded-document and other rare `_id`s: the server's order for them is not this
-    // client's, so both sides are sorted here, the same way. There are few of them.
-    let sorted: Buffer[] | undefined;
-    return {
-      next: async () => {
-        if (!sorted) {
-          const docs = (await db
-            .collection(collection)
-            .find(bucketFilter(bucket), { ...RAW, sort: { _id: 1 } })
-            .toArray()
-            .catch((err: unknown) => {
-              throw connectionError(endpoint, err, "command");
-            })) as unknown as Buffer[];
-          const key = (b: Buffer): string => idText(decode(b)._id);
-          sorted = docs.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-        }
-        return sorted.shift();
-      },
-    };
-  }
-  const cursor = db
-    .collection(collection)
-    .find(bucketFilter(bucket), { sort: { _id: 1 }, batchSize, ...RAW });
-  return {
-    next: async () => {
-      try {
-        const doc = (await cursor.next()) as unknown as Buffer | null;
-        return doc ?? undefined;
-      } catch (err) {
-        throw connectionError(endpoint, err, "command");
-      }
-    },
-  };
-}
-
-async function countAll(db: Db, endpoint: Endpoint, collection: string): Promise<number> {
-  try {
-    return await db.collection(collection).countDocuments();
-  } catch (err) {
-    throw connectionError(endpoint, err, "command");
-  }
 }
 
 export function verifyCollection(
@@ -184,91 +120,99 @@ export async function verifyCollection(
     );
   };
 
-  for (const bucket of BUCKETS) {
-    const source = sideOf(ctx.source, ctx.sourceEndpoint, collection, bucket, ctx.batchSize);
-    const target = sideOf(ctx.target, ctx.targetEndpoint, collection, bucket, ctx.batchSize);
-    const nextSource = async (): Promise<Buffer | undefined> => {
-      for (;;) {
-        const raw = await source.next();
-        if (raw === undefined) return undefined;
-        if (excluded.size > 0 && excluded.has(idText(decode(raw)._id))) {
-          verdict.deadLettered++;
+  // One sorted scan per side, read at once (scan.ts); bucket by bucket in lockstep.
+  const source = new Scan(ctx.source, ctx.sourceEndpoint, "the source", collection, ctx.batchSize);
+  const target = new Scan(ctx.target, ctx.targetEndpoint, "the target", collection, ctx.batchSize);
+  try {
+    for (const bucket of BUCKETS) {
+      const nextSource = async (): Promise<Buffer | undefined> => {
+        for (;;) {
+          const doc = await source.nextOf(bucket);
+          if (doc === undefined) return undefined;
+          if (excluded.size > 0 && excluded.has(idText(doc.id))) {
+            verdict.deadLettered++;
+            continue;
+          }
+          return doc.raw;
+        }
+      };
+      const nextTarget = async (): Promise<Buffer | undefined> =>
+        (await target.nextOf(bucket))?.raw;
+      let [a, b] = await Promise.all([nextSource(), nextTarget()]);
+      while (a !== undefined || b !== undefined) {
+        if (a !== undefined && b !== undefined && a.equals(b)) {
+          // Byte-identical: one canonical form serves both digests.
+          const text = `${canonical(decode(a))}\n`;
+          sourceHash.update(text);
+          targetHash.update(text);
+          verdict.sourceCount++;
+          verdict.targetCount++;
+          [a, b] = await Promise.all([nextSource(), nextTarget()]);
           continue;
         }
-        return raw;
-      }
-    };
-    let [a, b] = await Promise.all([nextSource(), target.next()]);
-    while (a !== undefined || b !== undefined) {
-      if (a !== undefined && b !== undefined && a.equals(b)) {
-        // Byte-identical: one canonical form serves both digests.
-        const text = `${canonical(decode(a))}\n`;
-        sourceHash.update(text);
-        targetHash.update(text);
-        verdict.sourceCount++;
-        verdict.targetCount++;
-        [a, b] = await Promise.all([nextSource(), target.next()]);
-        continue;
-      }
-      const da = a === undefined ? undefined : decode(a);
-      const db = b === undefined ? undefined : decode(b);
-      const order = da && db ? compareIds(bucket, da._id, db._id) : da ? -1 : 1;
-      if (order === 0 && da && db) {
-        const ta = canonical(da);
-        const tb = canonical(db);
-        sourceHash.update(`${ta}\n`);
-        targetHash.update(`${tb}\n`);
-        verdict.sourceCount++;
-        verdict.targetCount++;
-        // Equal canonical forms of different bytes: the same values, perhaps with field
-        // names in another order (JavaScript objects put integer-like names first).
-        const reordered =
-          ta === tb && fieldNames(a as Buffer).join("\0") !== fieldNames(b as Buffer).join("\0");
-        if (ta !== tb || reordered) {
-          differ(da._id, reordered ? "differs in field order" : "differs");
-          if (repair) {
-            const refusal = await ctx.writer.replace(collection, a as Buffer);
-            if (refusal) handleRefusals(ctx, collection, [refusal]);
-            else {
-              verdict.repaired++;
-              ctx.copied.record(collection, [idText(da._id)]);
+        const da = a === undefined ? undefined : decode(a);
+        const db = b === undefined ? undefined : decode(b);
+        const order = da && db ? compareIds(bucket, da._id, db._id) : da ? -1 : 1;
+        if (order === 0 && da && db) {
+          const ta = canonical(da);
+          const tb = canonical(db);
+          sourceHash.update(`${ta}\n`);
+          targetHash.update(`${tb}\n`);
+          verdict.sourceCount++;
+          verdict.targetCount++;
+          // Equal canonical forms of different bytes: the same values, perhaps with field
+          // names in another order (JavaScript objects put integer-like names first).
+          const reordered =
+            ta === tb && fieldNames(a as Buffer).join("\0") !== fieldNames(b as Buffer).join("\0");
+          if (ta !== tb || reordered) {
+            differ(da._id, reordered ? "differs in field order" : "differs");
+            if (repair) {
+              const refusal = await ctx.writer.replace(collection, a as Buffer);
+              if (refusal) handleRefusals(ctx, collection, [refusal]);
+              else {
+                verdict.repaired++;
+                ctx.copied.record(collection, [idText(da._id)]);
+              }
             }
           }
+          [a, b] = await Promise.all([nextSource(), nextTarget()]);
+        } else if (order < 0 && da) {
+          sourceHash.update(`${canonical(da)}\n`);
+          verdict.sourceCount++;
+          differ(da._id, "missing on the target");
+          if (repair) {
+            toRepair.push(a as Buffer);
+            if (toRepair.length >= ctx.batchSize) await flush();
+          }
+          a = await nextSource();
+        } else if (db) {
+          const id = idText(db._id);
+          if (ctx.copied.has(collection, id)) {
+            targetHash.update(`${canonical(db)}\n`);
+            verdict.targetCount++;
+            verdict.goneFromSource.push(id);
+            differ(db._id, "copied earlier, since deleted on the source");
+            if (repair && ctx.carryDeletes) toRemove.push({ raw: b as Buffer, id: db._id });
+          } else {
+            verdict.keptOnTarget++;
+          }
+          b = await nextTarget();
         }
-        [a, b] = await Promise.all([nextSource(), target.next()]);
-      } else if (order < 0 && da) {
-        sourceHash.update(`${canonical(da)}\n`);
-        verdict.sourceCount++;
-        differ(da._id, "missing on the target");
-        if (repair) {
-          toRepair.push(a as Buffer);
-          if (toRepair.length >= ctx.batchSize) await flush();
-        }
-        a = await nextSource();
-      } else if (db) {
-        const id = idText(db._id);
-        if (ctx.copied.has(collection, id)) {
-          targetHash.update(`${canonical(db)}\n`);
-          verdict.targetCount++;
-          verdict.goneFromSource.push(id);
-          differ(db._id, "copied earlier, since deleted on the source");
-          if (repair && ctx.carryDeletes) toRemove.push({ raw: b as Buffer, id: db._id });
-        } else {
-          verdict.keptOnTarget++;
-        }
-        b = await target.next();
       }
     }
+    // What follows the last bucket (MaxKey, regular expressions) is counted as unwalked.
+    await Promise.all([source.finish(), target.finish()]);
+  } finally {
+    await Promise.all([source.close(), target.close()]);
   }
   if (toRepair.length > 0) await flush();
-  // An `_id` of a type no bucket walks (null, NaN, MinKey, MaxKey) would be left out of
-  // both sides unseen: the totals tell.
-  const [sourceTotal, targetTotal] = await Promise.all([
-    countAll(ctx.source, ctx.sourceEndpoint, collection),
-    countAll(ctx.target, ctx.targetEndpoint, collection),
-  ]);
   if (toRemove.length > 0 && ctx.carryDeletes) {
-    checkCap(collection, toRemove.length, targetTotal, ctx.carryDeletes);
+    checkCap(
+      collection,
+      toRemove.length,
+      verdict.targetCount + verdict.keptOnTarget,
+      ctx.carryDeletes,
+    );
     verdict.removedFile = saveRemoved(
       ctx.carryDeletes,
       collection,
@@ -280,13 +224,16 @@ export async function verifyCollection(
     );
     verdict.repaired += verdict.removed;
   }
-  const unwalked = sourceTotal - verdict.sourceCount - verdict.deadLettered;
-  if (unwalked !== 0 || targetTotal !== verdict.targetCount + verdict.keptOnTarget) {
+  // An `_id` of a type no bucket holds (null, NaN, MinKey, MaxKey) is not copied: a difference.
+  if (source.unwalked > 0 || target.unwalked > 0) {
     verdict.differences++;
-    verdict.unwalked = unwalked;
+    verdict.unwalked = source.unwalked;
     verdict.firstDifference ??= {
       id: "(none)",
-      what: `${unwalked} source documents have an _id of a type the migration does not copy (null, NaN, MinKey, MaxKey)`,
+      what:
+        source.unwalked > 0
+          ? `${source.unwalked} source documents have an _id of a type the migration does not copy (null, NaN, MinKey, MaxKey)`
+          : `${target.unwalked} target documents have an _id of a type the migration does not copy (null, NaN, MinKey, MaxKey)`,
     };
   }
   verdict.sourceDigest = sourceHash.digest("hex");

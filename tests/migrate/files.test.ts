@@ -130,6 +130,7 @@ it("the report names a mismatching collection and its first differing _id", () =
     finishedAt: "",
     seconds: 65,
     copySeconds: 60,
+    verifySeconds: 4,
     documentsRead: 120_000,
     documentsInserted: 120_000,
     docsPerSecond: 2_000,
@@ -165,7 +166,17 @@ it("the report names a mismatching collection and its first differing _id", () =
     'MISMATCH source aaaaaaaaaaaa target bbbbbbbbbbbb; first _id "x-1" missing on the target',
   );
   expect(text).toContain(
-    "120000 documents inserted, 120000 read, in 1:05 (copy 60.0 s, 2000 docs/s, peak RSS 120 MiB)",
+    "120000 documents inserted, 120000 read, in 1:05 (copy 60.0 s, verification 4.0 s, 2000 docs/s, peak RSS 120 MiB)",
   );
   expect(text.split("\n").pop()).toBe("NOT verified");
+});
+
+it("progress: a collection's last line has the whole pass's rate, however short the pass", () => {
+  expect(
+    formatProgress({ collection: "food", done: 8, total: 8, elapsedMs: 40, final: true }),
+  ).toBe("food 8/8 (100%) 200 docs/s ETA 0:00");
+  expect(formatProgress({ collection: "food", done: 8, total: 8, elapsedMs: 40 })).toBe(
+    "food 8/8 (100%) measuring the rate",
+  );
+  expect(formatProgress({ collection: "food", done: 8, elapsedMs: 2000 })).toBe("food 8 4 docs/s");
 });
