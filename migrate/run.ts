@@ -46,6 +46,9 @@ const NIGHTSCOUT_SET = new Set<string>(NIGHTSCOUT_COLLECTIONS);
 const hide = (text: string, secrets: readonly string[]): string =>
   secrets.reduce((out, secret) => out.split(secret).join("***"), text);
 
+/** How long the source may take to count a collection for the progress line. */
+const COUNT_BUDGET_MS = 1_000;
+
 /** Catch-up rounds before the final verification; each one only repairs what changed. */
 const CATCH_UP_ROUNDS = 3;
 
@@ -266,13 +269,15 @@ export async function runMigration(opts: MigrateOptions, io: RunIO): Promise<num
         continue;
       }
       progress.start(collection);
-      // The total is for the progress line only, so the copy does not wait for it: a source
-      // without a usable _id index counts by reading everything. countDocuments, not
-      // estimatedDocumentCount: DocumentDB answers the latter through its own connections back
-      // into PostgreSQL, which a misconfigured pg_hba refuses.
+      // The total is for the progress line only, so the copy does not wait for it, and it may
+      // cost the source little: one without a usable _id index counts by reading everything
+      // (FerretDB v1: as long as a sorted read), which the copy's own read would then share
+      // the source with. countDocuments, not estimatedDocumentCount: DocumentDB answers the
+      // latter through its own connections back into PostgreSQL, which a misconfigured pg_hba
+      // refuses.
       src.db
         .collection(collection)
-        .countDocuments()
+        .countDocuments({}, { maxTimeMS: COUNT_BUDGET_MS })
         .then((total) => progress.total(collection, total))
         .catch(() => undefined);
       const t0 = performance.now();
