@@ -75,6 +75,14 @@ it("resumes after SIGKILL in the middle of a collection, without duplicates, and
   // The resumed run started at the saved position: it inserted only what was missing.
   expect(entries?.inserted).toBe(entriesOnSource - entriesOnTarget);
   expect(await targetCount("entries")).toBe(entriesOnSource);
+  // The resumed run's last progress line counts every document once (it once read
+  // 60,005/60,005 for 60,004 after a resume).
+  const total = entriesOnSource.toLocaleString("en-US");
+  const last = resumed.stderr
+    .split("\n")
+    .filter((l) => l.startsWith("entries "))
+    .pop();
+  expect(last).toMatch(new RegExp(`^entries ${total}(/${total} \\(100%\\))? `));
 });
 
 it("picks up documents an uploader writes while the migration runs", async () => {
