@@ -54,19 +54,20 @@ describe("platformStackRule", () => {
     return helpers!;
   }
 
-  test("organization/project/stack is read as given", () =>
+  // One test, one load: each load evaluates the whole configuration again (about half a second).
+  test("organization/project/stack is read as given; other shapes are refused with the form", () => {
+    const { parse, problems } = helpersAsLoaded();
     expect(
-      helpersAsLoaded().parse({ platformStack: "organization/nightscout-platform/production" })
-        .platformStack,
-    ).toBe("organization/nightscout-platform/production"));
-
-  test.each([
-    ["with a space in the organization", "my org/nightscout-platform/production"],
-    ["with a fourth part", "organization/nightscout-platform/production/eu"],
-    ["with two parts only", "nightscout-platform/production"],
-  ])("a name %s is refused, with the form it needs", (_, platformStack) =>
-    expect(helpersAsLoaded().problems({ platformStack })).toEqual([
-      `nightscout:platformStack = ${JSON.stringify(platformStack)}: is not a fully qualified stack name, which a StackReference needs. Fix: pulumi config set platformStack organization/nightscout-platform/<stack> (on a self-managed backend the organization is literally 'organization')`,
-    ]),
-  );
+      parse({ platformStack: "organization/nightscout-platform/production" }).platformStack,
+    ).toBe("organization/nightscout-platform/production");
+    for (const platformStack of [
+      "my org/nightscout-platform/production", // a space in the organization
+      "organization/nightscout-platform/production/eu", // a fourth part
+      "nightscout-platform/production", // two parts only
+    ]) {
+      expect(problems({ platformStack })).toEqual([
+        `nightscout:platformStack = ${JSON.stringify(platformStack)}: is not a fully qualified stack name, which a StackReference needs. Fix: pulumi config set platformStack organization/nightscout-platform/<stack> (on a self-managed backend the organization is literally 'organization')`,
+      ]);
+    }
+  });
 });
