@@ -195,6 +195,16 @@ describe("network-policies", () => {
     it("reads an entry that is not an object as one without a port", async () => {
       expect(await run(["5432"])).toEqual([]);
     });
+
+    it("takes a rule without ports, or with an empty list, as every port", async () => {
+      const rules = (ingress: unknown[]) =>
+        replace("postgres", (p) => set(p, "spec.ingress", ingress));
+      for (const rule of [{ from: [{ podSelector: {} }] }, { ports: [] }]) {
+        expect(
+          (await runStackPolicy(policy, [...workloads(), ...rules([rule])])).violations,
+        ).toEqual([]);
+      }
+    });
   });
 
   it("names a Cluster and a workload without metadata.name by their Pulumi names", async () => {
@@ -219,6 +229,64 @@ describe("network-policies", () => {
     expect(outcome.violations).toEqual([
       'Deployment "nightscout" is selected by no NetworkPolicy that allows ingress.',
     ]);
+  });
+
+  it("selects CNPG instances by their podRole label as well", async () => {
+    const byRole = replace("postgres", (p) =>
+      set(p, "spec.podSelector.matchLabels", {
+        "cnpg.io/cluster": "postgres",
+        "cnpg.io/podRole": "instance",
+      }),
+    );
+    expect((await runStackPolicy(policy, [...workloads(), ...byRole])).violations).toEqual([]);
+  });
+
+  it("reads a workload without a pod template as pods without labels", async () => {
+    const templateless = set(nightscoutDeployment(), "spec.template", REMOVE);
+    const outcome = await runStackPolicy(policy, [templateless, ...networkPolicySet()]);
+    expect(outcome.violations).toEqual([
+      'Deployment "nightscout" is selected by no NetworkPolicy that allows ingress.',
+    ]);
+  });
+
+  it("holds to the system-namespace limit only a default deny, not an allow policy there", async () => {
+    const systemAllow = set(
+      networkPolicySet().find((p) => p.name === "dns")!,
+      "metadata.namespace",
+      "kube-system",
+    );
+    expect(
+      (await runStackPolicy(policy, [...workloads(), ...networkPolicySet(), systemAllow]))
+        .violations,
+    ).toEqual([]);
+  });
+
+  it("counts rules only in the directions a policy declares in policyTypes", async () => {
+    // The API server keeps the rules, but a policy enforces only the directions it lists.
+    const egressTyped = replace("nightscout", (p) => set(p, "spec.policyTypes", ["Egress"]));
+    expect((await runStackPolicy(policy, [...workloads(), ...egressTyped])).violations).toEqual([
+      'Deployment "nightscout" is selected by no NetworkPolicy that allows ingress.',
+    ]);
+    const ingressTypedEgress = without("dns").map((p) =>
+      p.name === "nightscout" ? set(p, "spec.egress", [{}]) : p,
+    );
+    expect(
+      (await runStackPolicy(policy, [...workloads(), ...ingressTypedEgress])).violations,
+    ).toEqual([
+      'Deployment "nightscout" is selected by no NetworkPolicy that allows egress (not even DNS).',
+      'Deployment "ferretdb" is selected by no NetworkPolicy that allows egress (not even DNS).',
+      'Cluster "postgres" is selected by no NetworkPolicy that allows egress (not even DNS).',
+    ]);
+  });
+
+  it("judges no workload while a policyTypes entry is unknown during preview", async () => {
+    // Without DNS egress nightscout would be reported; an unknown policy type stops the run first.
+    const unknownType = without("dns").map((p) =>
+      p.name === "ferretdb" ? set(p, "spec.policyTypes", [UNKNOWN_STRING]) : p,
+    );
+    const outcome = await runStackPolicy(policy, [...workloads(), ...unknownType]);
+    expect(outcome.violations).toEqual([]);
+    expect(outcome.unknown).toContain("policyTypes");
   });
 
   it("takes a workload's allow rules only from its own namespace, in each direction", async () => {
