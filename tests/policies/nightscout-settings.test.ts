@@ -320,6 +320,45 @@ describe("nightscout-settings", () => {
       ]);
     });
 
+    it("drops the empty words that surrounding whitespace leaves in SHOW_PLUGINS", async () => {
+      const padded = withEnv(
+        withEnv(nightscoutDeployment(), "ENABLE", "iob"),
+        "SHOW_PLUGINS",
+        " iob ",
+      );
+      expect(await violations(padded)).toEqual([]);
+    });
+
+    it("asks spec.strategy.type Recreate of a Deployment only", async () => {
+      // A StatefulSet has no spec.strategy: it replaces its pod only after the old one stopped.
+      const statefulSet = set(
+        { ...nightscoutDeployment(), type: "kubernetes:apps/v1:StatefulSet" },
+        "spec.strategy",
+        REMOVE,
+      );
+      expect(await violations(statefulSet)).toEqual([]);
+      expect(await violations(withEnv(statefulSet, "HOSTNAME", REMOVE))).toEqual([
+        'HOSTNAME must be "0.0.0.0": Kubernetes sets it to the pod name, so Nightscout would listen on the pod IP only.',
+      ]);
+    });
+
+    it("takes AUTH_DEFAULT_ROLES unset as not denied", async () => {
+      const status = withContainer(
+        withEnv(nightscoutDeployment(), "AUTH_DEFAULT_ROLES", REMOVE),
+        "readinessProbe.httpGet.path",
+        "/api/v1/status",
+      );
+      expect(await violations(status)).toEqual([]);
+    });
+
+    it("skips a probe header without a name", async () => {
+      const r = withContainer(nightscoutDeployment(), "startupProbe.httpGet.httpHeaders", [
+        { value: "https" },
+        { name: "X-Forwarded-Proto", value: "https" },
+      ]);
+      expect(await violations(r)).toEqual([]);
+    });
+
     it("accepts spec.replicas 1 or unset", async () => {
       expect(await violations(set(nightscoutDeployment(), "spec.replicas", 1))).toEqual([]);
       expect(await violations(set(nightscoutDeployment(), "spec.replicas", REMOVE))).toEqual([]);
