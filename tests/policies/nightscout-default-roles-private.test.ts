@@ -42,6 +42,25 @@ describe("nightscout-default-roles-private", () => {
     ]);
   });
 
+  it("lists every unknown role, comma-separated", async () => {
+    const r = withEnv(nightscoutDeployment(), "AUTH_DEFAULT_ROLES", "private secret");
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([
+      "AUTH_DEFAULT_ROLES names unknown role(s) private, secret; Nightscout ignores them.",
+    ]);
+  });
+
+  it("reads no empty role from separators at either end", async () => {
+    const r = withEnv(nightscoutDeployment(), "AUTH_DEFAULT_ROLES", ", status-only denied ,");
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([]);
+  });
+
+  it("leaves a value from a ConfigMap or Secret alone: it cannot be read here", async () => {
+    const r = withEnv(nightscoutDeployment(), "AUTH_DEFAULT_ROLES", {
+      valueFrom: { configMapKeyRef: { name: "nightscout", key: "roles" } },
+    });
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([]);
+  });
+
   it("surfaces an unknown value instead of passing", async () => {
     const r = withEnv(nightscoutDeployment(), "AUTH_DEFAULT_ROLES", UNKNOWN_STRING);
     expect((await runResourcePolicy(policy, r)).unknown).toContain("can't be known during preview");
