@@ -233,6 +233,55 @@ describe("monitoring-scrape-network-policy", () => {
       ]);
     });
 
+    it("reads a port whose containerPort is not a number as not named", async () => {
+      const text = set(exporter(), "spec.template.spec.containers.0.ports", [
+        { name: "http", containerPort: "7979" },
+      ]);
+      expect((await runStackPolicy(policy, replace("exporter", text))).violations).toEqual([
+        'PodMonitor "glucose" scrapes port "http", which Deployment "exporter" does not name.',
+      ]);
+    });
+
+    it("selects only workloads and Clusters, also with a selector that selects everything", async () => {
+      // NetworkPolicies and PodMonitors share the namespace; they run no pods to scrape.
+      const everything = set(exporterMonitor(), "spec.selector", {});
+      const resources = [exporter(), everything, exporterPolicy()];
+      expect((await runStackPolicy(policy, resources)).violations).toEqual([]);
+    });
+
+    it("takes a workload without a pod template as pods without labels or ports", async () => {
+      const templateless: TestResource = {
+        type: "kubernetes:apps/v1:Deployment",
+        name: "templateless",
+        props: { metadata: { name: "templateless", namespace: NS }, spec: {} },
+      };
+      expect((await runStackPolicy(policy, [...compliant(), templateless])).violations).toEqual([]);
+    });
+
+    it("counts only NetworkPolicies: an object of another type shaped like one opens nothing", async () => {
+      const calico = {
+        ...scrapePolicy(),
+        type: "kubernetes:crd.projectcalico.org/v1:NetworkPolicy",
+      };
+      expect((await runStackPolicy(policy, replace("scrape", calico))).violations).toEqual([
+        CLOSED,
+      ]);
+    });
+
+    it("an endpoint without a port matches no container port, not even one named undefined", async () => {
+      // A missing name must not be looked up as the key "undefined".
+      const odd = set(exporter(), "spec.template.spec.containers.0.ports", [
+        { name: "undefined", containerPort: 7979 },
+      ]);
+      const portless = set(exporterMonitor(), "spec.podMetricsEndpoints.0.port", REMOVE);
+      const resources = compliant().map((r) =>
+        r.name === "exporter" ? odd : r.name === "glucose" ? portless : r,
+      );
+      expect((await runStackPolicy(policy, resources)).violations).toEqual([
+        'PodMonitor "glucose" scrapes port "", which Deployment "exporter" does not name.',
+      ]);
+    });
+
     it("an endpoint without a port names the empty port", async () => {
       const portless = set(exporterMonitor(), "spec.podMetricsEndpoints.0.port", REMOVE);
       expect((await runStackPolicy(policy, replace("glucose", portless))).violations).toEqual([
