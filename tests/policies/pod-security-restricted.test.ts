@@ -90,6 +90,28 @@ describe("pod-security-restricted", () => {
     ]);
   });
 
+  it("reads a securityContext without capabilities as dropping none", async () => {
+    const r = withContainer(nightscoutDeployment(), "securityContext.capabilities", REMOVE);
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([
+      `${NS} does not drop all capabilities (securityContext.capabilities.drop: [ALL]).`,
+    ]);
+  });
+
+  it("allows adding NET_BIND_SERVICE alone, and lists every other added capability", async () => {
+    const bind = withContainer(nightscoutDeployment(), "securityContext.capabilities.add", [
+      "NET_BIND_SERVICE",
+    ]);
+    expect((await runResourcePolicy(policy, bind)).violations).toEqual([]);
+    const more = withContainer(nightscoutDeployment(), "securityContext.capabilities.add", [
+      "NET_RAW",
+      "NET_BIND_SERVICE",
+      "SYS_ADMIN",
+    ]);
+    expect((await runResourcePolicy(policy, more)).violations).toEqual([
+      `${NS} adds capabilities NET_RAW, SYS_ADMIN; only NET_BIND_SERVICE is allowed.`,
+    ]);
+  });
+
   it("reports a missing or unconfined seccomp profile", async () => {
     const r = set(
       nightscoutDeployment(),
