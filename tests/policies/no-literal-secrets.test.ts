@@ -76,6 +76,41 @@ describe("no-literal-secrets", () => {
     ]);
   });
 
+  it("matches sensitive names without regard to case", async () => {
+    const r = withEnv(nightscoutDeployment(), "db_password", "hunter2hunter2");
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([
+      'container "nightscout": env db_password looks sensitive but is not taken from a Secret (valueFrom.secretKeyRef with name and key).',
+    ]);
+  });
+
+  it("reports credentials in command, and passes credential-free arguments", async () => {
+    const command = withContainer(ferretdbDeployment(), "command", [
+      "/ferretdb",
+      "--postgresql-url=postgres://a:b@h/postgres",
+    ]);
+    expect((await runResourcePolicy(policy, command)).violations).toEqual([
+      'container "ferretdb": command contains a URI with a password; read it from a Secret-backed env var.',
+    ]);
+    const plain = withContainer(ferretdbDeployment(), "args", [
+      "--listen-addr=:27017",
+      "--postgresql-url=postgres://postgres-rw:5432/postgres",
+    ]);
+    expect((await runResourcePolicy(policy, plain)).violations).toEqual([]);
+  });
+
+  it("reads only strings: a list nested where a string belongs is not a literal", async () => {
+    // Kubernetes refuses such a manifest; the policy judges no text it would never deliver.
+    const nested = withContainer(ferretdbDeployment(), "args", [
+      ["--postgresql-url=postgres://a:b@h/postgres"],
+    ]);
+    expect((await runResourcePolicy(policy, nested)).violations).toEqual([]);
+    const cm = {
+      type: "kubernetes:core/v1:ConfigMap",
+      props: { data: { uri: ["mongodb://u:p@ferretdb/ns"] } },
+    };
+    expect((await runResourcePolicy(policy, cm)).violations).toEqual([]);
+  });
+
   it("follows configured name patterns", async () => {
     const r = withEnv(nightscoutDeployment(), "PUSHOVER_API_KEY", "abc");
     expect(
