@@ -35,6 +35,29 @@ describe("backup-age-alert", () => {
     expect((await runStackPolicy(policy, [...backups(), recording])).violations).toEqual([MISSING]);
   });
 
+  it("reads alerts from PrometheusRules only: a VMRule carrying the same alert is not counted", async () => {
+    const vmRule = {
+      ...alertRule(AGE),
+      type: "kubernetes:operator.victoriametrics.com/v1beta1:VMRule",
+    };
+    expect((await runStackPolicy(policy, [...backups(), vmRule])).violations).toEqual([MISSING]);
+  });
+
+  it("passes over an alert without an expression and finds the backup-age alert beside it", async () => {
+    const rule = set(alertRule(AGE), "spec.groups.0.rules", [
+      { alert: "Broken" },
+      { alert: "PostgresBackupTooOld", expr: AGE },
+    ]);
+    expect((await runStackPolicy(policy, [...backups(), rule])).violations).toEqual([]);
+  });
+
+  it("names the ScheduledBackup by metadata.name, not by its Pulumi name", async () => {
+    const renamed = { ...scheduledBackup(), name: "nightly-resource" };
+    expect(
+      (await runStackPolicy(policy, [documentdbCluster(), objectStore(), renamed])).violations,
+    ).toEqual([MISSING]);
+  });
+
   it("can be turned off", async () => {
     expect(
       (await runStackPolicy(policy, backups(), { requireBackupAgeAlert: false })).notApplicable,
