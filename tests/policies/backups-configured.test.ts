@@ -160,6 +160,15 @@ describe("backups-configured", () => {
       ]);
     });
 
+    it("a plugin entry naming no ObjectStore says so", async () => {
+      const unnamed = set(documentdbCluster(), "spec.plugins.0.parameters", REMOVE);
+      expect(
+        (await runStackPolicy(policy, [unnamed, objectStore(), scheduledBackup()])).violations,
+      ).toEqual([
+        'Cluster "postgres": parameters.barmanObjectName "" is not an ObjectStore in namespace nightscout.',
+      ]);
+    });
+
     it("finds the Barman plugin among others", async () => {
       const first = set(documentdbCluster(), "spec.plugins", [
         { name: "other.example.org" },
