@@ -137,6 +137,27 @@ describe("cnpg-documentdb-settings", () => {
       expect((await runResourcePolicy(policy, numbersOnly)).violations).toHaveLength(2);
     });
 
+    it("does not take a statement nested in a list for one CNPG runs", async () => {
+      const nested = set(documentdbCluster(), "spec.bootstrap.initdb.postInitSQL", [
+        ["CREATE EXTENSION IF NOT EXISTS documentdb CASCADE;"],
+        ["GRANT documentdb_admin_role TO ferretdb;"],
+      ]);
+      expect((await runResourcePolicy(policy, nested)).violations).toEqual([
+        'spec.bootstrap.initdb.postInitSQL does not run "CREATE EXTENSION IF NOT EXISTS documentdb CASCADE;" (it must run in the postgres database).',
+        "spec.bootstrap.initdb.postInitSQL does not grant documentdb_admin_role to the application role FerretDB connects as.",
+      ]);
+    });
+
+    it("reports an unset localhost_connection_string", async () => {
+      const unset = set(documentdbCluster(), PARAMS, {
+        "cron.database_name": "postgres",
+        "cron.host": "/controller/run",
+      });
+      expect((await runResourcePolicy(policy, unset)).violations).toEqual([
+        'spec.postgresql.parameters["documentdb.localhost_connection_string"] must connect through host=/controller/run (e.g. "host=/controller/run user=postgres").',
+      ]);
+    });
+
     it("reads the app role from a recovery bootstrap's owner too", async () => {
       const recovered = set(documentdbCluster(), "spec.bootstrap", {
         recovery: { source: "origin", owner: "nightscout" },
