@@ -41,6 +41,13 @@ describe("cnpg-min-instances", () => {
     ]);
   });
 
+  it("reports a fractional count even above the minimum", async () => {
+    const r = set(documentdbCluster(), "spec.instances", 3.5);
+    expect((await runResourcePolicy(policy, r, { minInstances: 3 })).violations).toEqual([
+      "spec.instances must be an integer, got 3.5.",
+    ]);
+  });
+
   it("surfaces an unknown count instead of passing", async () => {
     const r = set(documentdbCluster(), "spec.instances", UNKNOWN_NUMBER);
     const outcome = await runResourcePolicy(policy, r, { minInstances: 3 });
