@@ -58,6 +58,13 @@ describe("container-resources", () => {
     ).toEqual(["The Cluster does not set resources limits.memory."]);
   });
 
+  it("accepts a CPU limit that is set when one is required", async () => {
+    const limited = withContainer(ferretdbDeployment(), "resources.limits.cpu", "100m");
+    expect(
+      (await runResourcePolicy(policy, limited, { requireCpuLimit: true })).violations,
+    ).toEqual([]);
+  });
+
   it("checks init containers too", async () => {
     const r = set(ferretdbDeployment(), "spec.template.spec.initContainers", [
       { name: "init", image: "busybox:1.37" },
