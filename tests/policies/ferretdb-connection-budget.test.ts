@@ -111,7 +111,7 @@ describe("ferretdb-connection-budget", () => {
     });
 
     it("adds nothing for a surge that is neither a number nor a whole percentage", () => {
-      for (const maxSurge of ["25", "x25%", "25%x", "2.5%"]) {
+      for (const maxSurge of ["25", "x25%", "25%x", "2.5%", true, {}]) {
         expect(peakPods(withStrategy({ maxSurge }, 4))).toBe(4);
       }
     });
@@ -167,6 +167,14 @@ describe("ferretdb-connection-budget", () => {
         expect.stringMatching(
           /^each FerretDB's nightscout.dev\/pool-size = .*Cluster "pg-a" max_connections/,
         ),
+      ]);
+    });
+
+    it("with a single Cluster, counts every FerretDB whatever its namespace", async () => {
+      // One Cluster is the only place a FerretDB elsewhere can store in.
+      const elsewhere = set(withPool(REMOVE), "metadata.namespace", "clients");
+      expect((await runStackPolicy(policy, [elsewhere, documentdbCluster()])).violations).toEqual([
+        expect.stringContaining('Cluster "postgres" max_connections=100'),
       ]);
     });
 
