@@ -216,6 +216,25 @@ describe("ingress-tls-and-https-redirect", () => {
     ]);
   });
 
+  it("asks no TLS source of an ingress without a tls section, even without an issuer", async () => {
+    const plain = set(
+      annotations({
+        "traefik.ingress.kubernetes.io/router.middlewares":
+          "nightscout-redirect-https@kubernetescrd",
+      }),
+      "spec.tls",
+      REMOVE,
+    );
+    expect((await runResourcePolicy(policy, plain)).violations).toEqual([
+      'Host "ns.example.org" is not listed in any spec.tls[].hosts entry, so it is served without TLS.',
+    ]);
+  });
+
+  it("accepts a one-character middleware name with its provider", async () => {
+    const r = annotations({ "traefik.ingress.kubernetes.io/router.middlewares": "x@file" });
+    expect((await runResourcePolicy(policy, r)).violations).toEqual([]);
+  });
+
   it("checks each comma-separated middleware reference as a whole", async () => {
     const refs = (value: string) =>
       annotations({ "traefik.ingress.kubernetes.io/router.middlewares": value });
