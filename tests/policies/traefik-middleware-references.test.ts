@@ -60,6 +60,38 @@ describe("traefik-middleware-references", () => {
       ]);
     });
 
+    it("lists every known Middleware when a reference is missing", async () => {
+      const other = (name: string) =>
+        set(set(redirectMiddleware(), "metadata.namespace", "traefik"), "metadata.name", name);
+      expect(
+        (await runStackPolicy(policy, [ingress(), other("a"), { ...other("b"), name: "b" }]))
+          .violations,
+      ).toEqual([
+        'Ingress "nightscout" references middleware "nightscout-redirect-https@kubernetescrd", which is not a Middleware in this stack (known: traefik-a@kubernetescrd, traefik-b@kubernetescrd); Traefik then drops the whole router.',
+        'Ingress "nightscout" references no Middleware with spec.redirectScheme.scheme: https.',
+      ]);
+    });
+
+    it("reads the annotation on Ingresses only", async () => {
+      // Traefik reads router.middlewares from an Ingress; on a Service it configures nothing.
+      const service = {
+        type: "kubernetes:core/v1:Service",
+        name: "nightscout",
+        props: {
+          metadata: {
+            name: "nightscout",
+            namespace: "nightscout",
+            annotations: {
+              "traefik.ingress.kubernetes.io/router.middlewares": "nightscout-gone@kubernetescrd",
+            },
+          },
+        },
+      };
+      expect((await runStackPolicy(policy, [service, redirectMiddleware()])).notApplicable).toBe(
+        "No Ingress references a Traefik middleware",
+      );
+    });
+
     it("says none when the stack has no Middleware at all", async () => {
       expect((await runStackPolicy(policy, [ingress()])).violations).toEqual([
         'Ingress "nightscout" references middleware "nightscout-redirect-https@kubernetescrd", which is not a Middleware in this stack (known: none); Traefik then drops the whole router.',
