@@ -43,6 +43,46 @@ const VERDICTS: Record<string, string> = {
     "equivalent: as the line above, for the offset's minutes",
   "config/platform.ts:47:ConditionalExpression:true":
     "equivalent: the function has returned already when `operatorNamespace` is undefined, so `outputs.operatorNamespace === needs.namespace` cannot hold with `needs.namespace` undefined; the guard never decides",
+  "policies/rules/network-policies.ts:74:EqualityOperator:port < wanted.port":
+    "equivalent: `port === wanted.port` has returned true on the line before, so `<=` and `<` differ only where the function has returned",
+  "policies/rules/network-policies.ts:95:ConditionalExpression:true":
+    'equivalent: `policyTypes` is only searched with `includes("Ingress"/"Egress")`, which no non-string matches; `filter` reads every element whatever its predicate',
+  "policies/rules/network-policies.ts:98:ArrowFunction:() => undefined":
+    "equivalent: egress rules are only counted, never read, and `map` still reads each element",
+  "policies/rules/network-policies.ts:98:LogicalOperator:asObj(x) && {}":
+    "equivalent: as above, only the length of `egress` is used",
+  'policies/rules/nightscout-settings.ts:83:StringLiteral:"Stryker was here!"':
+    "equivalent: the fallback only meets `/mmol/i`; neither string contains mmol, so both read as mg/dL",
+  "policies/rules/nightscout-settings.ts:88:ConditionalExpression:true":
+    "equivalent: with SHOW_PLUGINS unset, `words(undefined)` is `[]`, in which nothing is found",
+  "policies/rules/nightscout-settings.ts:89:Regex:/\\s/":
+    "equivalent: splitting on single whitespace only adds empty strings, which the `length > 0` filter drops",
+  'policies/rules/nightscout-settings.ts:180:StringLiteral:"Stryker was here!"':
+    'equivalent: the value only feeds `.includes("denied")`, and no word of the placeholder is `denied`',
+  "policies/rules/nightscout-settings.ts:180:Regex:/[\\s,]/":
+    'equivalent: only adds empty pieces, which `includes("denied")` ignores',
+  "policies/rules/nightscout-default-roles-private.ts:26:Regex:/[\\s,]/":
+    "equivalent: the extra empty pieces are dropped by the filter that follows",
+  "policies/rules/monitoring-scrape-network-policy.ts:63:ConditionalExpression:true":
+    "equivalent: `selectsAll(undefined)` is true, so the second operand already rejects a peer without a namespaceSelector",
+  "policies/rules/no-literal-secrets.ts:43:ConditionalExpression:true":
+    "equivalent: `hasCredentialUri(undefined)` tests the text `undefined`, which has no `://`",
+  "policies/rules/cnpg-min-instances.ts:18:ConditionalExpression:false":
+    "equivalent: `Number.isInteger` is false for every non-number, so `!Number.isInteger` alone catches them (the typeof is for TypeScript's narrowing)",
+  "policies/rules/container-resources.ts:38:ConditionalExpression:false":
+    "equivalent: the text `undefined` is refused by parseQuantity as `undefined` is, so nothing is reported either way",
+  "policies/rules/container-resources.ts:67:Regex:/./":
+    "equivalent: `what` always starts with a letter, so `/./` matches at index 0 as `/^./` does",
+  'policies/rules/cnpg-documentdb-settings.ts:97:StringLiteral:"Stryker was here!"':
+    "equivalent: the value is only tested against a pattern that needs the text `host=`, in neither string",
+  'policies/rules/ferretdb-documentdb-pairing.ts:38:StringLiteral:"Stryker was here!"':
+    "equivalent: dead fallback: `isDocumentDbCluster` lets in only Clusters whose `spec.imageName` is a string",
+  "policies/rules/ferretdb-documentdb-pairing.ts:52:OptionalChaining:finding.kind.startsWith":
+    "equivalent: every finding carries a `kind` (`findingOf` sets it in every case)",
+  "policies/rules/ingress-tls-and-https-redirect.ts:41:ConditionalExpression:true":
+    "equivalent: `traefikIngressClasses` is a schema-checked list of strings, so `includes(undefined)` is false",
+  "policies/rules/production-database-protected.ts:25:OptionalChaining:cluster.opts.protect":
+    "equivalent: `PolicyResource.opts` is always set, by the engine and by policies/lib/host.ts",
 };
 
 /**
