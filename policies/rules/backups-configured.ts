@@ -10,7 +10,13 @@ const settings = limitSettings(backupsRequired, {
     "Every CNPG Cluster archives WAL to a Barman Cloud ObjectStore and has a plugin ScheduledBackup (the pack's config files hold each environment's, from the rule catalogue).",
 });
 
-const key = (namespace: string, name: string | undefined) => `${namespace}/${name ?? ""}`;
+/** A namespaced name; a missing or empty name is no key, so it matches nothing. */
+const key = (namespace: string, name: string | undefined): string | undefined =>
+  name ? `${namespace}/${name}` : undefined;
+
+const addKey = (keys: Set<string>, k: string | undefined): void => {
+  if (k !== undefined) keys.add(k);
+};
 
 export const backupsConfigured = stackPolicy(
   { name: "backups-configured", enforcementLevel: "mandatory", settings },
@@ -26,10 +32,8 @@ export const backupsConfigured = stackPolicy(
     const storeKeys = new Set<string>();
     const clusterKeys = new Set<string>();
     runChecks([
-      ...stores.map((s) => () => void storeKeys.add(key(namespaceOf(s.props), nameOf(s.props)))),
-      ...clusters.map(
-        (c) => () => void clusterKeys.add(key(namespaceOf(c.props), nameOf(c.props))),
-      ),
+      ...stores.map((s) => () => addKey(storeKeys, key(namespaceOf(s.props), nameOf(s.props)))),
+      ...clusters.map((c) => () => addKey(clusterKeys, key(namespaceOf(c.props), nameOf(c.props)))),
     ]);
 
     // A ScheduledBackup is checked even where backups are optional: a broken one fails every run.
@@ -37,7 +41,8 @@ export const backupsConfigured = stackPolicy(
       const spec = asObj(at(backup.props, "spec")) ?? {};
       const cluster = asStr(at(spec, "cluster", "name"));
       const what = `ScheduledBackup "${nameOf(backup.props) ?? backup.name}"`;
-      if (!clusterKeys.has(key(namespaceOf(backup.props), cluster))) {
+      const clusterKey = key(namespaceOf(backup.props), cluster);
+      if (clusterKey === undefined || !clusterKeys.has(clusterKey)) {
         reportViolation(
           `${what} names cluster "${cluster ?? ""}", which is not a Cluster in its namespace.`,
           backup.urn,
@@ -104,17 +109,20 @@ export const backupsConfigured = stackPolicy(
             cluster.urn,
           );
         }
-        if (!storeKeys.has(key(namespace, storeName))) {
+        const storeKey = key(namespace, storeName);
+        if (storeKey === undefined || !storeKeys.has(storeKey)) {
           reportViolation(
             `${what}: parameters.barmanObjectName "${storeName ?? ""}" is not an ObjectStore in namespace ${namespace}.`,
             cluster.urn,
           );
         }
       }
-      const hasSchedule = scheduled.some(
-        (b) =>
-          namespaceOf(b.props) === namespace && at(b.props, "spec", "cluster", "name") === name,
-      );
+      const hasSchedule =
+        name !== undefined &&
+        scheduled.some(
+          (b) =>
+            namespaceOf(b.props) === namespace && at(b.props, "spec", "cluster", "name") === name,
+        );
       if (!hasSchedule) reportViolation(`${what} has no ScheduledBackup.`, cluster.urn);
     };
 

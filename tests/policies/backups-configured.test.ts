@@ -151,6 +151,20 @@ describe("backups-configured", () => {
       ]);
     });
 
+    it("a missing name matches nothing: a nameless ScheduledBackup never covers a nameless Cluster", async () => {
+      const namelessCluster = set(documentdbCluster(), "metadata.name", REMOVE);
+      const namelessBackup = set(scheduledBackup(), "spec.cluster", REMOVE);
+      const { violations } = await runStackPolicy(policy, [
+        namelessCluster,
+        objectStore(),
+        namelessBackup,
+      ]);
+      expect(violations).toContain(
+        'ScheduledBackup "nightly" names cluster "", which is not a Cluster in its namespace.',
+      );
+      expect(violations.some((v) => v.endsWith("has no ScheduledBackup."))).toBe(true);
+    });
+
     it("the plugin configuration must name the Barman Cloud plugin, not only the method", async () => {
       const other = set(scheduledBackup(), "spec.pluginConfiguration.name", "other.example.org");
       expect(
