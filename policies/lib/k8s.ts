@@ -38,6 +38,16 @@ export function asArr(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+/**
+ * The directions a NetworkPolicy governs, as the API server defaults them: an empty or unset
+ * `policyTypes` means Ingress, plus Egress when the policy has egress rules.
+ */
+export function policyTypesOf(spec: unknown): string[] {
+  const given = asArr(at(spec, "policyTypes")).filter((t): t is string => typeof t === "string");
+  if (asArr(at(spec, "policyTypes")).length > 0) return given;
+  return asArr(at(spec, "egress")).length > 0 ? ["Ingress", "Egress"] : ["Ingress"];
+}
+
 export function asStr(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }

@@ -12,6 +12,7 @@ import {
   namespaceOf,
   podTemplateOf,
   selectorMatches,
+  policyTypesOf,
   selectsAll,
   stringMap,
   type Obj,
@@ -25,7 +26,8 @@ interface ScrapedPods {
   what: string;
   namespace: string;
   labels: Record<string, string>;
-  ports: Record<string, number>;
+  /** A Map, not an object: a port named `constructor` must not find Object's. */
+  ports: Map<string, number>;
 }
 
 function podsOf(r: PolicyResource): ScrapedPods | undefined {
@@ -37,17 +39,17 @@ function podsOf(r: PolicyResource): ScrapedPods | undefined {
       namespace,
       labels: { "cnpg.io/cluster": name, "cnpg.io/podRole": "instance" },
       // The operator names the instance manager's metrics port.
-      ports: { [CNPG_METRICS_PORT_NAME]: CNPG_METRICS_PORT },
+      ports: new Map([[CNPG_METRICS_PORT_NAME, CNPG_METRICS_PORT]]),
     };
   }
   if (!WORKLOAD_TYPES.includes(r.type)) return undefined;
   const template = podTemplateOf(r.type, r.props);
-  const ports: Record<string, number> = {};
+  const ports = new Map<string, number>();
   for (const c of asArr(at(template?.spec, "containers"))) {
     for (const p of asArr(at(c, "ports"))) {
       const port = asObj(p) ?? {};
       const name = asStr(port["name"]);
-      if (name && typeof port["containerPort"] === "number") ports[name] = port["containerPort"];
+      if (name && typeof port["containerPort"] === "number") ports.set(name, port["containerPort"]);
     }
   }
   return {
@@ -98,12 +100,12 @@ export const monitoringScrapeNetworkPolicy = stackPolicy(
               (p) =>
                 namespaceOf(p.props) === namespace &&
                 selectorMatches(at(p.props, "spec", "podSelector"), target.labels) &&
-                asArr(at(p.props, "spec", "policyTypes")).includes("Ingress"),
+                policyTypesOf(at(p.props, "spec")).includes("Ingress"),
             )
             .flatMap((p) => asArr(at(p.props, "spec", "ingress")).map((r) => asObj(r) ?? {}));
           for (const e of endpoints) {
             const portName = asStr(at(e, "port"));
-            const port = portName === undefined ? undefined : target.ports[portName];
+            const port = portName === undefined ? undefined : target.ports.get(portName);
             if (port === undefined) {
               reportViolation(
                 `${what} scrapes port "${portName ?? ""}", which ${target.what} does not name.`,

@@ -11,6 +11,7 @@ import {
   namespaceOf,
   podTemplateOf,
   selectorMatches,
+  policyTypesOf,
   selectsAll,
   stringMap,
   type Obj,
@@ -91,9 +92,7 @@ export const networkPolicies = stackPolicy(
           policies.push({
             namespace: namespaceOf(r.props),
             podSelector: spec["podSelector"],
-            policyTypes: asArr(spec["policyTypes"]).filter(
-              (t): t is string => typeof t === "string",
-            ),
+            policyTypes: policyTypesOf(spec),
             ingress: asArr(spec["ingress"]).map((x) => asObj(x) ?? {}),
             egress: asArr(spec["egress"]).map((x) => asObj(x) ?? {}),
           });

@@ -114,6 +114,11 @@ describe("monitoring-scrape-network-policy", () => {
     expect((await runStackPolicy(policy, replace("scrape", egress))).violations).toEqual([CLOSED]);
   });
 
+  it("takes a scrape policy without policyTypes as an ingress policy, as the API server does", async () => {
+    const unset = set(scrapePolicy(), "spec.policyTypes", REMOVE);
+    expect((await runStackPolicy(policy, replace("scrape", unset))).violations).toEqual([]);
+  });
+
   it("reports the exporter's port closed to the monitoring namespace", async () => {
     const podsOnly = set(exporterPolicy(), "spec.ingress.0.from.0", {
       podSelector: { matchLabels: { app: "prometheus" } },
@@ -129,6 +134,11 @@ describe("monitoring-scrape-network-policy", () => {
     const renamed = set(exporterMonitor(), "spec.podMetricsEndpoints.0.port", "metrics");
     expect((await runStackPolicy(policy, replace("glucose", renamed))).violations).toEqual([
       'PodMonitor "glucose" scrapes port "metrics", which Deployment "exporter" does not name.',
+    ]);
+    // A valid port name that is also a property of every JavaScript object.
+    const inherited = set(exporterMonitor(), "spec.podMetricsEndpoints.0.port", "constructor");
+    expect((await runStackPolicy(policy, replace("glucose", inherited))).violations).toEqual([
+      'PodMonitor "glucose" scrapes port "constructor", which Deployment "exporter" does not name.',
     ]);
   });
 

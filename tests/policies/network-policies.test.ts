@@ -45,6 +45,25 @@ describe("network-policies", () => {
     ]);
   });
 
+  it("reads an unset policyTypes as the API server defaults it: Ingress, plus Egress with egress rules", async () => {
+    const unset = (name: string) =>
+      networkPolicySet().map((p) => (p.name === name ? set(p, "spec.policyTypes", REMOVE) : p));
+    // An ingress allow without policyTypes still allows ingress.
+    expect(
+      (await runStackPolicy(policy, [...workloads(), ...unset("ferretdb")])).violations,
+    ).toEqual([]);
+    // The DNS egress allow without policyTypes still governs egress: it has egress rules.
+    expect((await runStackPolicy(policy, [...workloads(), ...unset("dns")])).violations).toEqual(
+      [],
+    );
+    // A podSelector: {} with nothing else denies ingress only: not a default deny of both.
+    expect(
+      (await runStackPolicy(policy, [...workloads(), ...unset("default-deny")])).violations,
+    ).toEqual([
+      'Namespace "nightscout" has no default-deny NetworkPolicy (podSelector: {}, policyTypes: [Ingress, Egress], no rules).',
+    ]);
+  });
+
   it("reports a workload no ingress allow policy selects", async () => {
     const outcome = await runStackPolicy(policy, [...workloads(), ...without("ferretdb")]);
     expect(outcome.violations).toEqual([
