@@ -145,13 +145,15 @@ export const nightscoutSettings = resourcePolicy(
         }
       },
       () => {
-        if (args.type !== TYPES.deployment) return;
+        if (args.type !== TYPES.deployment && args.type !== TYPES.statefulSet) return;
         const replicas = at(args.props, "spec", "replicas");
         if (replicas !== undefined && replicas !== 1) {
           reportViolation(
             `spec.replicas is ${JSON.stringify(replicas)}; Nightscout keeps state in memory and must run one replica.`,
           );
         }
+        // A StatefulSet has no spec.strategy: it replaces its pod only after the old one stopped.
+        if (args.type !== TYPES.deployment) return;
         if (at(args.props, "spec", "strategy", "type") !== "Recreate") {
           reportViolation(
             "spec.strategy.type must be Recreate: a rolling update briefly runs two Nightscout pods.",

@@ -342,6 +342,17 @@ describe("nightscout-settings", () => {
       ]);
     });
 
+    it("asks one replica of a StatefulSet too", async () => {
+      const statefulSet = set(
+        { ...nightscoutDeployment(), type: "kubernetes:apps/v1:StatefulSet" },
+        "spec.strategy",
+        REMOVE,
+      );
+      expect(await violations(set(statefulSet, "spec.replicas", 2))).toEqual([
+        "spec.replicas is 2; Nightscout keeps state in memory and must run one replica.",
+      ]);
+    });
+
     it("takes AUTH_DEFAULT_ROLES unset as not denied", async () => {
       const status = withContainer(
         withEnv(nightscoutDeployment(), "AUTH_DEFAULT_ROLES", REMOVE),
