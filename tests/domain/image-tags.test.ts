@@ -83,6 +83,7 @@ describe("hostnameProblem at its edges", () => {
   test("a last label of digits only is refused; digits with letters are not", () => {
     expect(hostnameProblem("ns.example.123")).toMatch(/numeric label/);
     expect(hostnameProblem("ns.example.1a")).toBeUndefined();
+    expect(hostnameProblem("ns.example.a1")).toBeUndefined();
     expect(hostnameProblem("ns.123.org")).toBeUndefined();
   });
 });

@@ -42,5 +42,7 @@ describe("hasCredentialUri", () => {
     ["mongodb:// :p@h", false],
     ["mongodb://u: @h", false],
     ["mongodb://u:/@h", false],
+    // A scheme may end in a digit (s3, h2): the whole scheme is read, not only its last letter.
+    ["s3://AKIAEXAMPLE:secret@bucket", true],
   ])("%s: %s", (value, expected) => expect(hasCredentialUri(value)).toBe(expected));
 });
