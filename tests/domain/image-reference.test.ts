@@ -16,6 +16,7 @@ describe("imageReferenceProblem", () => {
     `a/b@sha256:${"0".repeat(64)}`,
     `a/b:${"x".repeat(128)}`,
     "Registry.Example.org/app:1",
+    "k.io/app:1",
   ])("%s is a valid reference", (image) => expect(imageReferenceProblem(image)).toBeUndefined());
 
   test("a URL scheme is refused, naming the reference without it", () =>
@@ -73,4 +74,23 @@ describe("imageReferenceProblem", () => {
 
   test("the pin check refuses an unpullable reference before judging its tag", () =>
     expect(imagePinProblem("ghcr.io/ferretdb/ferretdb:2.7.0!")).toMatch(/^has an invalid tag/));
+});
+
+describe("imagePinProblem and the digest", () => {
+  const hex = (n: number) => "0123456789abcdef".repeat(8).slice(0, n);
+  test("sha256 and exactly 64 lowercase hex characters pin an image, with or without a tag", () => {
+    expect(imagePinProblem(`a/b@sha256:${hex(64)}`)).toBeUndefined();
+    expect(imagePinProblem(`a/b:1@sha256:${hex(64)}`, true)).toBeUndefined();
+  });
+  test.each([
+    `sha256:${hex(63)}`,
+    `sha256:${hex(65)}`,
+    `sha256:${hex(64).toUpperCase()}`,
+    `xsha256:${hex(64)}`,
+    `sha512:${hex(64)}`,
+  ])("@%s is a malformed digest", (digest) =>
+    expect(imagePinProblem(`a/b@${digest}`)).toBe(
+      `has a malformed digest "${digest}" (expected sha256:<64 hex characters>)`,
+    ),
+  );
 });

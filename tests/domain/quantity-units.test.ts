@@ -3,7 +3,7 @@
  * milli-bytes, parses as a Kubernetes quantity and means something absurd. Each case sits just
  * inside or just outside a boundary.
  */
-import { cpuProblem, memoryProblem } from "../../domain";
+import { cpuProblem, memoryProblem, parseQuantity } from "../../domain";
 
 describe("cpuProblem", () => {
   test.each(["1m", "250m", "0.001", "0.5", "2", "1.5", ".25"])("%s is a CPU request", (v) =>
@@ -65,5 +65,19 @@ describe("memoryProblem", () => {
       suggestion: "512Mi",
     });
     expect(memoryProblem("-1Gi")?.why).toBe("is not a memory quantity such as 256Mi or 1Gi");
+  });
+});
+
+describe("parseQuantity of what YAML gives", () => {
+  test("a number is taken as it is, in base units, as long as it is finite", () => {
+    expect(parseQuantity(2)).toBe(2);
+    expect(parseQuantity(0.25)).toBe(0.25);
+    expect(parseQuantity(Infinity)).toBeUndefined();
+    expect(parseQuantity(NaN)).toBeUndefined();
+  });
+  test("anything else that is not a string is no quantity", () => {
+    expect(parseQuantity(true)).toBeUndefined();
+    expect(parseQuantity(null)).toBeUndefined();
+    expect(parseQuantity(["1"])).toBeUndefined();
   });
 });
