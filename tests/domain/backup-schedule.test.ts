@@ -49,7 +49,11 @@ describe("the grammar robfig/cron v1.2.0 parses", () => {
     ["@fortnightly", /not a descriptor/],
     ["@every soon", /unreadable duration/],
     [" @daily", /has 1 fields/],
+    ["0 0 */-1 * * *", /negative number -1 in "\*\/-1"/],
   ])("%j is refused", (spec, why) => expect(backupScheduleProblem(spec)).toMatch(why));
+
+  test("an empty part between commas is skipped, as robfig's strings.FieldsFunc skips it", () =>
+    expect(gaps("0 0 3,15, * * *")).toEqual({ shortest: 12 * 3600, longest: 12 * 3600 }));
 });
 
 describe("the gaps between runs, by day", () => {
@@ -58,6 +62,11 @@ describe("the gaps between runs, by day", () => {
     expect(gaps("0 0 3 * * 1")).toEqual({ shortest: 7 * 86_400, longest: 7 * 86_400 });
     expect(gaps("0 0 3 * * 1-5")).toEqual({ shortest: 86_400, longest: 3 * 86_400 });
     expect(gaps("0 0 3,15 * * *")).toEqual({ shortest: 12 * 3600, longest: 12 * 3600 });
+  });
+
+  test("values in any order, and N/step runs from N to the field's end", () => {
+    expect(gaps("0 0 15,3 * * *")).toEqual({ shortest: 12 * 3600, longest: 12 * 3600 });
+    expect(gaps("0 0 3/12 * * *")).toEqual({ shortest: 12 * 3600, longest: 12 * 3600 });
   });
 
   test("day of month and day of week: either when both are restricted, both when one is *", () => {
@@ -77,6 +86,11 @@ describe("the gaps between runs, by day", () => {
     expect(backupScheduleProblem("* * * * * *")).toMatch(/every 1 s/);
     expect(performance.now() - started).toBeLessThan(1000);
   });
+
+  test.each(["3600000000000ns", "3600000000us", "3600000000µs", "3600000ms", "3600s", "60m"])(
+    "@every %s is an hour, in any unit Go's ParseDuration reads",
+    (duration) => expect(gaps(`@every ${duration}`)).toEqual({ shortest: 3600, longest: 3600 }),
+  );
 
   test("@every is a fixed interval, in whole seconds, at least one", () => {
     expect(gaps("@every 90m")).toEqual({ shortest: 5400, longest: 5400 });
