@@ -67,6 +67,8 @@ describe("the gaps between runs, by day", () => {
   test("values in any order, and N/step runs from N to the field's end", () => {
     expect(gaps("0 0 15,3 * * *")).toEqual({ shortest: 12 * 3600, longest: 12 * 3600 });
     expect(gaps("0 0 3/12 * * *")).toEqual({ shortest: 12 * 3600, longest: 12 * 3600 });
+    // With a range, the step stays inside it: 1, 4, 7 and 10 o'clock, then 1 the next day.
+    expect(gaps("0 0 1-10/3 * * *")).toEqual({ shortest: 3 * 3600, longest: 15 * 3600 });
   });
 
   test("day of month and day of week: either when both are restricted, both when one is *", () => {
