@@ -83,6 +83,14 @@ const VERDICTS: Record<string, string> = {
     "equivalent: `traefikIngressClasses` is a schema-checked list of strings, so `includes(undefined)` is false",
   "policies/rules/production-database-protected.ts:25:OptionalChaining:cluster.opts.protect":
     "equivalent: `PolicyResource.opts` is always set, by the engine and by policies/lib/host.ts",
+  "domain/rules/resources.ts:17:ConditionalExpression:false":
+    "equivalent: parseQuantity returns a number or undefined, and `<` against undefined is false, so `!(limit < request)` already returns [] whenever either side is missing",
+  "domain/rules/resources.ts:17:LogicalOperator:request === undefined && limit === undefined":
+    "equivalent: as above, a missing side already makes the comparison false",
+  "domain/rules/units.ts:17:ConditionalExpression:true":
+    "equivalent: `WORDS.includes(undefined)` is false, so an unset value falls through as before",
+  "domain/rules/units.ts:18:ConditionalExpression:false":
+    "equivalent: `unitsNightscoutReads(undefined)` tests the text `undefined`, without mmol, so it reads mg/dL exactly as the branch does",
 };
 
 /**
