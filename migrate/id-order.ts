@@ -1,19 +1,16 @@
 /**
- * Walking a collection in `_id` order when `_id`s have several BSON types. MongoDB (and
- * FerretDB) compare with `$gt`/`$gte` only within one type ("type bracketing"), so each
- * type is a bucket, selected by a range on `_id` from that type's lowest value: the `_id`
- * index answers it. (`$type` and `$nor` filters are avoided: DocumentDB runs them through
- * its own connections back into PostgreSQL, which a misconfigured pg_hba refuses; see
- * docs/migration.md.)
+ * `_id`s of several BSON types. MongoDB (and FerretDB) sort `_id`s by type first, in a fixed
+ * order of types, and compare values only within one type, so each type is a bucket: one
+ * sorted scan holds them one after the other (scan.ts).
  *
  * Numbers, strings, ObjectIds and dates, which is what real `_id`s are, keep a resume
- * position (`$gt: last`). The other types (embedded documents, binary, booleans,
- * timestamps) are rare: they are walked whole on every pass, where inserting them again is
+ * position (the last `_id` copied). The other types (embedded documents, binary, booleans,
+ * timestamps) are rare: they are copied whole on every pass, where inserting them again is
  * a harmless duplicate, and sorted by the client on both sides alike.
  *
  * The buckets come in MongoDB's sort order of types, so concatenated they are the
  * collection in `_id` order, the order the digests are computed in. An `_id` in no bucket
- * (null, NaN, MinKey, MaxKey) is caught by comparing the bucket total with the count.
+ * (null, NaN, MinKey, MaxKey) is not copied, and verification reports it.
  */
 import { BSON, type Document } from "mongodb";
 
@@ -34,25 +31,8 @@ export const BUCKETS: readonly Bucket[] = [
   "timestamp",
 ];
 
-/** The lowest value of each bucket's type: `$gte` it selects the whole type. */
-const LOWEST: Record<Bucket, () => unknown> = {
-  number: () => -Infinity,
-  string: () => "",
-  object: () => ({}),
-  binData: () => new BSON.Binary(Buffer.alloc(0), 0),
-  objectId: () => new BSON.ObjectId("000000000000000000000000"),
-  bool: () => false,
-  date: () => new Date(-8_640_000_000_000_000),
-  timestamp: () => new BSON.Timestamp({ t: 0, i: 0 }),
-};
-
 export const isPositioned = (bucket: Bucket): bucket is PositionedBucket =>
   (POSITIONED_BUCKETS as readonly string[]).includes(bucket);
-
-/** The filter of `bucket`, after `after` (an `_id` of that bucket) when given. */
-export function bucketFilter(bucket: Bucket, after?: unknown): Document {
-  return after === undefined ? { _id: { $gte: LOWEST[bucket]() } } : { _id: { $gt: after } };
-}
 
 /** The bucket an `_id` value falls in, or undefined for one in none. */
 export function bucketOf(id: unknown): Bucket | undefined {

@@ -5,7 +5,6 @@
 import { BSON } from "mongodb";
 import {
   BUCKETS,
-  bucketFilter,
   bucketOf,
   canonical,
   compareIds,
@@ -40,15 +39,6 @@ it("puts each _id type in its bucket, in MongoDB's order of types", () => {
   expect(bucketOf(null)).toBeUndefined();
   expect(bucketOf(Number.NaN)).toBeUndefined();
   expect(bucketOf(new BSON.MinKey())).toBeUndefined();
-});
-
-it("selects a bucket by a range on _id from its type's lowest value, or after a position", () => {
-  expect(bucketFilter("string")).toEqual({ _id: { $gte: "" } });
-  expect(bucketFilter("number")).toEqual({ _id: { $gte: -Infinity } });
-  expect(bucketFilter("objectId")).toEqual({
-    _id: { $gte: new ObjectId("000000000000000000000000") },
-  });
-  expect(bucketFilter("objectId", "x")).toEqual({ _id: { $gt: "x" } });
 });
 
 it("orders ids as the server does: numbers by value, strings by UTF-8 bytes", () => {
