@@ -14,6 +14,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { idText } from "./id-order";
 import { idOfRaw } from "./raw-bson";
+import type { Refusal } from "./write";
 
 /** A raw document's `_id` as idText, without decoding the rest of the document. */
 export const idTextOfRaw = (raw: Buffer): string => idText(idOfRaw(raw));
@@ -66,6 +67,15 @@ export class CopiedIds {
     const text = fs.readFileSync(file);
     const end = text.lastIndexOf(0x0a) + 1;
     if (end < text.length) fs.truncateSync(file, end);
+  }
+
+  /** Records a written batch: every document of it but those the target refused. */
+  recordWritten(collection: string, raws: readonly Buffer[], refused: readonly Refusal[]): void {
+    const out = new Set(refused.map((r) => idText(r.document._id)));
+    this.record(
+      collection,
+      raws.map(idTextOfRaw).filter((id) => !out.has(id)),
+    );
   }
 
   has(collection: string, id: string): boolean {

@@ -7,7 +7,7 @@
  */
 import type { Db } from "mongodb";
 import type { Endpoint } from "./connect";
-import { idTextOfRaw, type CopiedIds } from "./copied-ids";
+import type { CopiedIds } from "./copied-ids";
 import type { DeadLetters } from "./dead-letter";
 import { MIGRATE_EXIT_CODES, MigrateError } from "./exit-codes";
 import { compareIds, idText, isPositioned, parseIdText, type PositionedBucket } from "./id-order";
@@ -129,11 +129,7 @@ export async function copyCollection(ctx: CopyContext, collection: string): Prom
     counts.duplicates += result.duplicates;
     counts.deadLettered += handleRefusals(ctx, collection, result.refused);
     // Recorded before the position moves past them: see copied-ids.ts.
-    const refused = new Set(result.refused.map((r) => idText(r.document._id)));
-    ctx.copied.record(
-      collection,
-      batch.raws.map(idTextOfRaw).filter((id) => !refused.has(id)),
-    );
+    ctx.copied.recordWritten(collection, batch.raws, result.refused);
     state.inserted += result.inserted;
     for (const [bucket, id] of Object.entries(batch.last)) {
       state.positions[bucket as PositionedBucket] = idText(id);

@@ -18,7 +18,6 @@ import { createHash, type Hash } from "node:crypto";
 import type { Db } from "mongodb";
 import { fieldNames } from "./bson-scan";
 import type { Endpoint } from "./connect";
-import { idTextOfRaw, type CopiedIds } from "./copied-ids";
 import { handleRefusals, type CopyContext } from "./copy";
 import { BUCKETS, canonical, compareIds, idText } from "./id-order";
 import { decodeFaithfully as decode } from "./raw-bson";
@@ -54,17 +53,14 @@ export interface Verdict {
 }
 
 /** What a comparison reads; repair mode needs the whole VerifyContext. */
-export interface CompareContext {
-  source: Db;
-  sourceEndpoint: Endpoint;
+export type CompareContext = Pick<
+  CopyContext,
+  "source" | "sourceEndpoint" | "deadLetters" | "batchSize" | "copied"
+> & { target: Db; targetEndpoint: Endpoint };
+
+export interface VerifyContext extends CopyContext {
   target: Db;
   targetEndpoint: Endpoint;
-  deadLetters: CopyContext["deadLetters"];
-  batchSize: number;
-  copied: CopiedIds;
-}
-
-export interface VerifyContext extends CopyContext, CompareContext {
   /** Set with --carry-deletes. */
   carryDeletes?: DeletePolicy;
 }
@@ -113,11 +109,7 @@ export async function verifyCollection(
     const result = await ctx.writer.insert(collection, docs);
     verdict.repaired += result.inserted;
     handleRefusals(ctx, collection, result.refused);
-    const refused = new Set(result.refused.map((r) => idText(r.document._id)));
-    ctx.copied.record(
-      collection,
-      docs.map(idTextOfRaw).filter((id) => !refused.has(id)),
-    );
+    ctx.copied.recordWritten(collection, docs, result.refused);
   };
 
   // One sorted scan per side, read at once (scan.ts); bucket by bucket in lockstep.
