@@ -32,6 +32,9 @@ module.exports = {
       },
     ],
   },
+  // @pulumi/pulumi loads @npmcli/arborist at load time for closure serialization, which nothing
+  // here uses: loaded on first read instead (tests/helpers/lazy-arborist.ts says why).
+  moduleNameMapper: { "^@npmcli/arborist$": "<rootDir>/tests/helpers/lazy-arborist.ts" },
   // The CRDs and release manifests the tests read, fetched into the cache once (Go modules).
   globalSetup: "<rootDir>/tools/lib/upstream-files.setup.ts",
   testTimeout: 30000,
