@@ -8,131 +8,127 @@ import { PostDeployCheck } from "./components/post-deploy-check";
 import { PostgresCluster } from "./components/postgres-cluster";
 import { loadStackConfig } from "./config/runtime";
 import { readPlatformStack } from "./config/platform-stack";
-import { stackOutputs } from "./outputs";
+import { stackOutputs, type StackOutputs } from "./outputs";
 
-// Every setting is validated here, before any resource is registered.
-const config = loadStackConfig();
-config.warnings.forEach((warning) => pulumi.log.warn(warning));
+/**
+ * The stack. Pulumi's language host (and tools/parts/engine/program.ts, as it does) calls the
+ * function this module exports and takes what it returns as the stack outputs, so the program
+ * runs again on each call: the tests evaluate it once per stack in one module registry.
+ */
+export = function nightscoutStack(): StackOutputs {
+  // Every setting is validated here, before any resource is registered.
+  const config = loadStackConfig();
+  config.warnings.forEach((warning) => pulumi.log.warn(warning));
 
-// With platformStack set, the operators come from that stack, whose outputs are checked before
-// anything is deployed: every Kubernetes object goes through this provider, which waits for it.
-const platform = config.platformStack
-  ? readPlatformStack(config.platformStack, {
-      backups: config.postgres.backup !== undefined,
-      monitoring: config.monitoring !== undefined,
-      namespace: config.namespace.name,
-    })
-  : undefined;
-const provider = new k8s.Provider("k8s", config.provider, { dependsOn: platform?.checked });
-const providers = { kubernetes: provider };
+  // With platformStack set, the operators come from that stack, whose outputs are checked before
+  // anything is deployed: every Kubernetes object goes through this provider, which waits for it.
+  const platform = config.platformStack
+    ? readPlatformStack(config.platformStack, {
+        backups: config.postgres.backup !== undefined,
+        monitoring: config.monitoring !== undefined,
+        namespace: config.namespace.name,
+      })
+    : undefined;
+  const provider = new k8s.Provider("k8s", config.provider, { dependsOn: platform?.checked });
+  const providers = { kubernetes: provider };
 
-const appNamespace = new AppNamespace("nightscout", config.namespace, { providers });
+  const appNamespace = new AppNamespace("nightscout", config.namespace, { providers });
 
-const database = new PostgresCluster(
-  "postgres",
-  {
-    ...config.postgres,
-    namespace: appNamespace.name,
-    operatorNamespace: platform?.operatorNamespace ?? config.postgres.operatorNamespace,
-  },
-  { providers, dependsOn: [appNamespace] },
-);
-
-const ferretdb = new FerretDb(
-  "ferretdb",
-  {
-    ...config.ferretdb,
-    namespace: appNamespace.name,
-    database: {
-      host: database.readWriteHost,
-      port: database.port,
-      role: database.appRole,
-      password: database.appPassword,
-      clientLabels: database.clientLabels,
-      endpoint: database.endpoint,
-    },
-  },
-  { providers, dependsOn: [database.cluster] },
-);
-
-const nightscout = new Nightscout(
-  "nightscout",
-  {
-    ...config.nightscout,
-    namespace: appNamespace.name,
-    mongoUri: ferretdb.mongoUri,
-    databaseClientLabels: ferretdb.clientLabels,
-    database: ferretdb.endpoint,
-  },
-  { providers, dependsOn: [ferretdb.deployment] },
-);
-
-if (config.monitoring) {
-  new Monitoring(
-    "monitoring",
+  const database = new PostgresCluster(
+    "postgres",
     {
-      ...config.monitoring,
+      ...config.postgres,
+      namespace: appNamespace.name,
+      operatorNamespace: platform?.operatorNamespace ?? config.postgres.operatorNamespace,
+    },
+    { providers, dependsOn: [appNamespace] },
+  );
+
+  const ferretdb = new FerretDb(
+    "ferretdb",
+    {
+      ...config.ferretdb,
       namespace: appNamespace.name,
       database: {
-        clusterName: database.clusterName,
-        instances: database.instances,
-        backupSchedule: database.backupSchedule,
+        host: database.readWriteHost,
+        port: database.port,
+        role: database.appRole,
+        password: database.appPassword,
+        clientLabels: database.clientLabels,
+        endpoint: database.endpoint,
       },
-      nightscout: {
-        serviceName: nightscout.serviceName,
-        servicePort: nightscout.servicePort,
-        podLabels: nightscout.deployment.spec.selector.matchLabels,
-        deploymentName: nightscout.deployment.metadata.name,
-        apiSecret: nightscout.apiSecret,
-      },
-      ferretdbDeploymentName: ferretdb.deployment.metadata.name,
     },
-    { providers, dependsOn: [nightscout.deployment] },
+    { providers, dependsOn: [database.cluster] },
   );
-}
 
-if (config.postDeployCheck) {
-  // Proves the MongoDB path end to end once everything reports ready, and again on change.
-  const { mode, directUri, deadlineSeconds, checkPublicUrl } = config.postDeployCheck;
-  new PostDeployCheck(
-    "post-deploy-check",
+  const nightscout = new Nightscout(
+    "nightscout",
     {
-      mode,
-      mongoUri: mode === "direct" && directUri ? directUri : ferretdb.mongoUri,
+      ...config.nightscout,
       namespace: appNamespace.name,
-      serviceName: ferretdb.serviceName,
-      servicePort: ferretdb.port,
-      kubeContext: config.provider.context,
-      deadlineSeconds,
-      triggers: [ferretdb.deployment.spec, nightscout.deployment.spec, database.image],
-      nightscoutUrl: checkPublicUrl ? nightscout.url : undefined,
-      expectedUnits: checkPublicUrl ? config.displayUnits : undefined,
+      mongoUri: ferretdb.mongoUri,
+      databaseClientLabels: ferretdb.clientLabels,
+      database: ferretdb.endpoint,
     },
-    { dependsOn: [ferretdb.deployment, nightscout.deployment] },
+    { providers, dependsOn: [ferretdb.deployment] },
   );
-}
 
-export const {
-  namespace,
-  url,
-  nightscoutService,
-  ferretdbHost,
-  ferretdbPort,
-  mongoUri,
-  postgresClusterName,
-  postgresReadWriteHost,
-  displayUnits,
-  backupsEnabled,
-} = stackOutputs({
-  namespace: appNamespace.name,
-  url: nightscout.url,
-  nightscoutServiceName: nightscout.serviceName,
-  nightscoutServicePort: nightscout.servicePort,
-  ferretdbHost: ferretdb.host,
-  ferretdbPort: ferretdb.port,
-  mongoUri: ferretdb.mongoUri,
-  postgresClusterName: database.clusterName,
-  postgresReadWriteHost: database.readWriteHost,
-  displayUnits: config.displayUnits,
-  backupsEnabled: database.backupsEnabled,
-});
+  if (config.monitoring) {
+    new Monitoring(
+      "monitoring",
+      {
+        ...config.monitoring,
+        namespace: appNamespace.name,
+        database: {
+          clusterName: database.clusterName,
+          instances: database.instances,
+          backupSchedule: database.backupSchedule,
+        },
+        nightscout: {
+          serviceName: nightscout.serviceName,
+          servicePort: nightscout.servicePort,
+          podLabels: nightscout.deployment.spec.selector.matchLabels,
+          deploymentName: nightscout.deployment.metadata.name,
+          apiSecret: nightscout.apiSecret,
+        },
+        ferretdbDeploymentName: ferretdb.deployment.metadata.name,
+      },
+      { providers, dependsOn: [nightscout.deployment] },
+    );
+  }
+
+  if (config.postDeployCheck) {
+    // Proves the MongoDB path end to end once everything reports ready, and again on change.
+    const { mode, directUri, deadlineSeconds, checkPublicUrl } = config.postDeployCheck;
+    new PostDeployCheck(
+      "post-deploy-check",
+      {
+        mode,
+        mongoUri: mode === "direct" && directUri ? directUri : ferretdb.mongoUri,
+        namespace: appNamespace.name,
+        serviceName: ferretdb.serviceName,
+        servicePort: ferretdb.port,
+        kubeContext: config.provider.context,
+        deadlineSeconds,
+        triggers: [ferretdb.deployment.spec, nightscout.deployment.spec, database.image],
+        nightscoutUrl: checkPublicUrl ? nightscout.url : undefined,
+        expectedUnits: checkPublicUrl ? config.displayUnits : undefined,
+      },
+      { dependsOn: [ferretdb.deployment, nightscout.deployment] },
+    );
+  }
+
+  return stackOutputs({
+    namespace: appNamespace.name,
+    url: nightscout.url,
+    nightscoutServiceName: nightscout.serviceName,
+    nightscoutServicePort: nightscout.servicePort,
+    ferretdbHost: ferretdb.host,
+    ferretdbPort: ferretdb.port,
+    mongoUri: ferretdb.mongoUri,
+    postgresClusterName: database.clusterName,
+    postgresReadWriteHost: database.readWriteHost,
+    displayUnits: config.displayUnits,
+    backupsEnabled: database.backupsEnabled,
+  });
+};

@@ -14,6 +14,7 @@ import * as path from "node:path";
 import fc from "fast-check";
 import { SETTINGS } from "../../config/settings";
 import { readStackFile } from "../../config/stack-file";
+import nightscoutStack from "../../index";
 import { capture, configurationOf } from "../../tools/lib/capture";
 
 const RUNS = Number(process.env.FC_SLIP_RUNS ?? 24);
@@ -220,7 +221,7 @@ test("each kind of slip, written into a stack file, stops the whole program nami
         const result = await capture({
           stack,
           configuration: configurationOf(readStackFile(text, `Pulumi.${stack}.yaml`).config),
-          loadProgram: () => require("../../index"), // eslint-disable-line @typescript-eslint/no-require-imports
+          loadProgram: () => nightscoutStack(),
         });
         registered = result.resources.length;
       } catch (error) {
@@ -229,7 +230,6 @@ test("each kind of slip, written into a stack file, stops the whole program nami
         process.chdir(original);
       }
       if (!refusal) throw new Error(`${s.kind}: accepted, ${registered} resources registered`);
-      // Loaded afresh after a failed load, so its ConfigError is recognised by name.
       expect(refusal.name).toBe("ConfigError");
       expect(refusal.message).toContain(s.key.includes(":") ? s.key : `nightscout:${s.key}`);
       seen.add(s.kind);
@@ -270,11 +270,7 @@ test("the values just inside each kind's boundary, together in one stack file, d
     const result = await capture({
       stack: "staging",
       configuration: configurationOf(readStackFile(text, "Pulumi.staging.yaml").config),
-      loadProgram: () => {
-        jest.isolateModules(() => {
-          require("../../index"); // eslint-disable-line @typescript-eslint/no-require-imports
-        });
-      },
+      loadProgram: () => nightscoutStack(),
     });
     expect(result.resources.length).toBeGreaterThan(15);
   } finally {

@@ -3,7 +3,11 @@
  * the docs' rule table are generated from it, and each rule runs where it says it does.
  */
 import * as fs from "node:fs";
+import { rulesEnforcedOnSettings } from "../../config/rules/catalogue";
 import { ENVIRONMENTS, RULES } from "../../domain";
+import { evaluatePolicies } from "../../policies/evaluate";
+import { rulesEnforcedOnObjects } from "../../policies/lib/catalogue";
+import { captureStack } from "../../tools/lib/capture";
 import {
   FACTS_FILE,
   packConfigFile,
@@ -40,26 +44,13 @@ describe("the rule catalogue", () => {
     const onSettings = new Set<string>();
     const onObjects = new Set<string>();
     for (const stack of ENVIRONMENTS) {
-      // Each stack in its own module registry: index.ts runs once per registry.
-      await jest.isolateModulesAsync(async () => {
-        /* eslint-disable @typescript-eslint/no-require-imports */
-        const capture =
-          require("../../tools/lib/capture") as typeof import("../../tools/lib/capture");
-        const evaluate =
-          require("../../policies/evaluate") as typeof import("../../policies/evaluate");
-        const settings =
-          require("../../config/rules/catalogue") as typeof import("../../config/rules/catalogue");
-        const objects =
-          require("../../policies/lib/catalogue") as typeof import("../../policies/lib/catalogue");
-        /* eslint-enable @typescript-eslint/no-require-imports */
-        const { resources } = await capture.captureStack(stack);
-        expect(resources.length).toBeGreaterThan(20);
-        const config = JSON.parse(read(packConfigFile(stack)));
-        const violations = await evaluate.evaluatePolicies(resources, config);
-        expect(violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
-        for (const id of settings.rulesEnforcedOnSettings()) onSettings.add(id);
-        for (const id of objects.rulesEnforcedOnObjects()) onObjects.add(id);
-      });
+      const { resources } = await captureStack(stack);
+      expect(resources.length).toBeGreaterThan(20);
+      const config = JSON.parse(read(packConfigFile(stack)));
+      const violations = await evaluatePolicies(resources, config);
+      expect(violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
+      for (const id of rulesEnforcedOnSettings()) onSettings.add(id);
+      for (const id of rulesEnforcedOnObjects()) onObjects.add(id);
     }
     const declared = (pick: (r: (typeof RULES)[number]) => boolean) =>
       RULES.filter(pick)

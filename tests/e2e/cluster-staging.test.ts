@@ -115,7 +115,8 @@ test("the API server itself rejects a misspelled field", async () => {
       "  }",
       "  return { props: args.props, opts: args.opts };",
       "});",
-      'require("./index");',
+      // index.ts exports the stack as a function; the engine calls what the main module exports.
+      'module.exports = require("./index");',
       "",
     ].join("\n"),
   );

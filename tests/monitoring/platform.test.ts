@@ -5,6 +5,7 @@
  */
 import { PlatformStackError, checkPlatformOutputs, platformProblems } from "../../config/platform";
 import { MIN_CNPG_OPERATOR_VERSION } from "../../domain/platform";
+import nightscoutStack from "../../index";
 import { capture, stackConfig } from "../../tools/lib/capture";
 import { problems } from "../config/helpers";
 
@@ -80,14 +81,7 @@ function captureWithPlatform(outputs: Record<string, unknown>) {
       args.type === STACK_REFERENCE
         ? { id: STACK, state: { name: STACK, outputs, secretOutputNames: [] } }
         : undefined,
-    loadProgram: async () => {
-      // A fresh module registry: the program registers its resources when it is imported.
-      let program: Record<string, unknown> = {};
-      await jest.isolateModulesAsync(async () => {
-        program = (await import("../../index")) as Record<string, unknown>;
-      });
-      return program;
-    },
+    loadProgram: () => nightscoutStack(),
   });
 }
 

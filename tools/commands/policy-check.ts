@@ -104,10 +104,7 @@ export interface GateRun {
   stderr: string;
 }
 
-/**
- * The gate for one command line. In-process callers need a fresh module registry per run (the
- * program registers once per registry), as the tests do with jest.isolateModules.
- */
+/** The gate for one command line; in-process callers may run it any number of times. */
 export async function runGate(argv: string[]): Promise<GateRun> {
   try {
     const { stack, overrides, secrets } = parseCommandLine(argv);

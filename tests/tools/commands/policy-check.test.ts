@@ -3,27 +3,19 @@ import * as path from "path";
 import { parseStackConfig } from "../../../config";
 import { configurationOf } from "../../../tools/lib/capture";
 import { gateReading } from "../../helpers/gate";
-// In this registry, for a run that the config refuses: it registers nothing, so it needs no
-// fresh registry and reuses the SDK this file has loaded already.
 import { parseCommandLine, runGate } from "../../../tools/commands/policy-check";
 
 const configFor = gateReading;
 
 /**
- * The gate in-process, in a fresh module registry per run (the program registers once per
- * registry). One test below runs it as CI does, in its own process, for the exit code and streams.
+ * The gate in-process. One test below runs it as CI does, in its own process, for the exit code
+ * and streams.
  */
 async function gate(
   ...args: string[]
 ): Promise<{ status: number; stdout: string; stderr: string }> {
-  let run: { code: number; stdout: string; stderr: string } | undefined;
-  // Async isolation: the program is imported after the first await, still in this registry.
-  await jest.isolateModulesAsync(async () => {
-    const { runGate } =
-      (await import("../../../tools/commands/policy-check")) as typeof import("../../../tools/commands/policy-check");
-    run = await runGate(args);
-  });
-  return { status: run!.code, stdout: run!.stdout, stderr: run!.stderr };
+  const run = await runGate(args);
+  return { status: run.code, stdout: run.stdout, stderr: run.stderr };
 }
 
 const ROOT = path.resolve(__dirname, "../../..");

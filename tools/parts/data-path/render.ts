@@ -7,8 +7,8 @@
  *
  * Secrets here are the mock harness's: the test stand-ins for `pulumi config set --secret` and
  * the passwords it generates for RandomPassword. Run as a script it prints the JSON on stdout,
- * for a parent process that must not share its module registry (a program registers its
- * resources once per process).
+ * for a parent process that may be capturing something else meanwhile (the Pulumi runtime is
+ * process-global: one capture at a time).
  */
 import { captureStack, type CapturedResource } from "../../lib/capture";
 

@@ -55,8 +55,8 @@ export function dataPathBuild(build = false): Record<string, string> {
 const renderCache = new Map<string, RenderedDataPath>();
 
 /**
- * What the program renders for a stack, evaluated in a child process: a program registers its
- * resources once per module registry, and this may run beside other captures.
+ * What the program renders for a stack, evaluated in a child process: the Pulumi runtime is
+ * process-global, one capture runs at a time, and this may run beside other captures.
  */
 export function renderedDataPath(
   stack: string,

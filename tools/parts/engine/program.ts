@@ -30,13 +30,15 @@ export function programModule(projectDir: string): string {
 
 /**
  * The inline program: loads the main module and hands its exports to the engine as the stack
- * outputs, exactly what the language host does with a module's exports.
+ * outputs, exactly what the language host does with a module's exports: a module that exports
+ * a function is called, and what it returns (awaited) is the outputs.
  */
 export function inlineProgram(projectDir: string): () => Promise<Record<string, unknown>> {
   const main = programModule(projectDir);
   return async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const exported: unknown = await require(main);
-    return (exported ?? {}) as Record<string, unknown>;
+    const exported: unknown = require(main);
+    const outputs: unknown = await (exported instanceof Function ? exported() : exported);
+    return (outputs ?? {}) as Record<string, unknown>;
   };
 }

@@ -64,3 +64,17 @@ test("the inline program returns the main module's exports as the stack outputs"
   });
   await expect(inlineProgram(dir)()).resolves.toEqual({ url: "https://ns.example.org", count: 3 });
 });
+
+// The language host calls a main module that exports a function and awaits what it returns; the
+// app's index.ts is one. Called once per run: a second run evaluates the program again.
+test("the inline program calls an exported function each run and takes its result as the outputs", async () => {
+  const dir = project({
+    "Pulumi.yaml": "name: p\nruntime: nodejs\n",
+    "package.json": JSON.stringify({ main: "main.js" }),
+    "main.js":
+      "let runs = 0; module.exports = async () => ({ url: 'https://ns.example.org', run: ++runs });",
+  });
+  const program = inlineProgram(dir);
+  await expect(program()).resolves.toEqual({ url: "https://ns.example.org", run: 1 });
+  await expect(program()).resolves.toEqual({ url: "https://ns.example.org", run: 2 });
+});
