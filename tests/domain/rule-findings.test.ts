@@ -149,6 +149,16 @@ describe("display-units-explicit (fact 21)", () => {
       },
     ]));
 
+  test("a value without mmol is read as mg/dL, and the fix gives the word for it", () =>
+    expect(displayUnitsExplicit.check({ value: "mg/dL" }, reader(), {})).toEqual([
+      {
+        field: "value",
+        value: "mg/dL",
+        why: "is read by Nightscout as mg/dL, but only mmol and mg/dl say so unambiguously",
+        fix: "set value mg/dl",
+      },
+    ]));
+
   test("a reader that cannot set the value gets an empty fix, never undefined", () =>
     expect(displayUnitsExplicit.check({ value: undefined }, readOnly(), {})).toEqual([
       {
