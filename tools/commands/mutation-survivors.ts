@@ -29,6 +29,8 @@ const FOLDERS = ["domain/", "config/", "policies/rules/"];
 
 /** `file:line:mutator:replacement` -> why the mutant is equivalent. */
 const VERDICTS: Record<string, string> = {
+  "domain/cron.ts:133:Regex:/\\s/":
+    "equivalent: splitting on single whitespace only adds empty words between runs of it, and `filter((f) => f.length > 0)` drops them: the same fields",
   "domain/rules/thresholds.ts:119:ConditionalExpression:true":
     "equivalent: `convertedFits` is read only with `looksOther`, and whenever a value looks like the other unit its conversion fits (the two ranges map onto each other; docs/mutation-testing.md)",
   "domain/rules/thresholds.ts:119:LogicalOperator:Number(converted) >= min || Number(converted) <= max":
