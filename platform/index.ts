@@ -6,8 +6,12 @@
 import { loadPlatformConfig } from "./config";
 import { deployPlatform } from "./program";
 
-// Every setting is checked here, before anything is registered.
-const config = loadPlatformConfig();
-
-export const { operatorNamespace, operatorVersion, pluginName, monitoringCrdsPresent } =
-  deployPlatform(config);
+// Exported as a function, as the app's index.ts is: the language host calls it and takes what it
+// returns as the outputs, and a test may call it once per configuration.
+export = function nightscoutPlatform() {
+  // Every setting is checked here, before anything is registered.
+  const config = loadPlatformConfig();
+  const { operatorNamespace, operatorVersion, pluginName, monitoringCrdsPresent } =
+    deployPlatform(config);
+  return { operatorNamespace, operatorVersion, pluginName, monitoringCrdsPresent };
+};

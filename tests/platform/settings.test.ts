@@ -8,6 +8,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { ConfigError } from "../../config";
 import { PLATFORM_OUTPUT_KEYS } from "../../domain/platform";
+import nightscoutPlatform from "../../platform/index";
 import { parsePlatformConfig } from "../../platform/config";
 import { PLATFORM_SETTINGS, PROJECT } from "../../platform/settings";
 import { capture } from "../../tools/lib/capture";
@@ -103,15 +104,7 @@ describe("platform/index.ts reads the stack's configuration from the engine", ()
       project: PROJECT,
       stack: "test",
       configuration: engineConfig(values),
-      // A fresh module each run: index.ts reads the configuration when it is loaded.
-      loadProgram: () => {
-        let loaded: Record<string, unknown> = {};
-        jest.isolateModules(() => {
-          // eslint-disable-next-line @typescript-eslint/no-require-imports
-          loaded = require("../../platform/index") as Record<string, unknown>;
-        });
-        return loaded;
-      },
+      loadProgram: () => nightscoutPlatform() as Record<string, unknown>,
     });
 
   test("an operator managed elsewhere, nothing installed: the contract reports it", async () => {
