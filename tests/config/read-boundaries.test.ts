@@ -70,6 +70,18 @@ describe("integers", () => {
   test("a number with spaces around it is read as the number it writes", () => {
     expect(messages({ count: " 3" })).toEqual([]);
   });
+  test("without a range, any whole number passes, and only a whole number", () => {
+    const UNBOUNDED = declareSettings("free-range", [
+      { key: "n", type: "integer", default: 0, description: "Any whole number." },
+    ] as const);
+    const problemsOf = (n: string) =>
+      new Settings({ read: (k) => (k === "free-range:n" ? n : undefined) }, UNBOUNDED).problems
+        .messages;
+    for (const n of ["-5", "0", "123456789"]) expect(problemsOf(n)).toEqual([]);
+    expect(problemsOf("1.5")).toEqual([
+      'free-range:n = "1.5": must be a whole number from -Infinity to Infinity. Fix: pulumi config set n <-Infinity..Infinity>',
+    ]);
+  });
 });
 
 describe("booleans", () => {
@@ -116,6 +128,36 @@ describe("lists", () => {
       `edge:tags = ${quote('["a","z"]')}: names unknown tags: z (known: a, b, c). Fix: use only known tags, e.g. pulumi config set --path 'tags[0]' a`,
     ]);
   });
+  test("several unknown entries are named apart, in the order given", () => {
+    expect(messages({ tags: '["y", "a", "z"]' })[0]).toContain(
+      "names unknown tags: y, z (known: a, b, c)",
+    );
+  });
+
+  const LISTS = declareSettings("lists", [
+    { key: "picks", type: "array", items: ["a", "b"], default: ["a"], description: "Picks." },
+    { key: "some", type: "array", minItems: 1, default: ["x"], description: "Not empty." },
+    { key: "needed", type: "array", description: "No default." },
+  ] as const);
+  const lists = (values: Record<string, string>) =>
+    new Settings({ read: (k) => values[k.slice("lists:".length)] }, LISTS);
+  test("without a name for its items, unknown ones are called entries", () => {
+    expect(lists({ needed: "[]", picks: '["z"]' }).problems.messages).toEqual([
+      `lists:picks = ${quote('["z"]')}: names unknown entries: z (known: a, b). Fix: use only known entries, e.g. pulumi config set --path 'picks[0]' a`,
+    ]);
+  });
+  test("a minimum without known items refuses a short list rather than failing to read it", () => {
+    const found = lists({ needed: "[]", some: "[]" }).problems.messages;
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^lists:some = "\[\]": must name at least 1 /);
+  });
+  test("an unset list without a default is required, and reads as empty meanwhile", () => {
+    const s = lists({});
+    expect(s.problems.messages).toEqual([
+      "lists:needed = undefined: is required: it has no default. Fix: pulumi config set needed <value>",
+    ]);
+    expect(s.list("needed")).toEqual([]);
+  });
 });
 
 describe("secrets", () => {
@@ -137,6 +179,14 @@ describe("secrets", () => {
     expect(messages({ spare: "visible" }, ["edge:spare"])).toEqual([
       "edge:spare = (secret): is stored in plaintext in the stack configuration. Fix: pulumi config set --secret spare <value> (and rotate it: it was readable)",
     ]);
+  });
+});
+
+describe("a source that lists no keys and says nothing of encryption", () => {
+  test("draws no typo, no warning, and its secrets are taken as encrypted", () => {
+    const s = new Settings({ read: (k) => (k === "edge:token" ? "t0ken" : undefined) }, EDGE);
+    expect(s.problems.messages).toEqual([]);
+    expect(s.warnings).toEqual([]);
   });
 });
 
