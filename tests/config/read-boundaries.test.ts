@@ -219,5 +219,12 @@ describe("misspelled keys", () => {
   test("the nearest of two candidates wins, the first of two as near", () => {
     expect(typo("tagz")[0]).toContain("did you mean tags?");
     expect(typo("nam")[0]).toContain("did you mean name?");
+    // Two edits from both name and tags: the one declared first.
+    expect(typo("tale")[0]).toContain("did you mean name?");
+  });
+  test("the last letter counts: four edits away at the end is not a typo", () => {
+    expect(typo("countxyzw")[0]).toBe(
+      "edge:countxyzw: is not a setting of this project, so it would be ignored. Fix: pulumi config rm countxyzw",
+    );
   });
 });
