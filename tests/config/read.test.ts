@@ -54,6 +54,9 @@ describe("each setting is checked against its own declaration", () => {
     const found = problems({ postDeployCheck: "direct", postDeployCheckUri: "http://u:hunter2@h" });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/postDeployCheckUri = \(secret\): is not in the expected form/);
+    expect(found[0]).toMatch(
+      /Fix: pulumi config set --secret postDeployCheckUri mongodb:\/\/<user>:<password>@<host>:27017\/nightscout$/,
+    );
     expect(found[0].includes("hunter2")).toBe(false);
   });
   test("displayUnits is mmol/L or mg/dL", () =>
