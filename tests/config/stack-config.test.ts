@@ -82,3 +82,26 @@ test("reports every problem at once, before anything is deployed", () => {
   );
   expect(() => parse({ hostname: "not a host" })).toThrow(ConfigError);
 });
+
+test("the refusal names itself, counts one problem in the singular, and gives each its own line", () => {
+  let one: unknown;
+  try {
+    parse({ hostname: "not a host" });
+  } catch (e) {
+    one = e;
+  }
+  expect(String(one)).toMatch(
+    /^ConfigError: Invalid stack configuration \(1 problem\); nothing was deployed:\n {2}- nightscout:hostname = "not a host": /,
+  );
+  const lines = (() => {
+    try {
+      parse({ hostname: "not a host", apiSecret: "short" });
+    } catch (e) {
+      return (e as Error).message.split("\n");
+    }
+    return [];
+  })();
+  expect(lines).toHaveLength(3);
+  expect(lines[1]).toMatch(/^ {2}- nightscout:\w+ = /);
+  expect(lines[2]).toMatch(/^ {2}- nightscout:\w+ = /);
+});
