@@ -105,3 +105,17 @@ test("the refusal names itself, counts one problem in the singular, and gives ea
   expect(lines[1]).toMatch(/^ {2}- nightscout:\w+ = /);
   expect(lines[2]).toMatch(/^ {2}- nightscout:\w+ = /);
 });
+
+test("thresholds are not read in units that were refused: the units are the one problem", () => {
+  expect(
+    problems({
+      displayUnits: "mmol",
+      bgLow: "3.9",
+      bgTargetBottom: "4.0",
+      bgTargetTop: "10.0",
+      bgHigh: "13.9",
+    }),
+  ).toEqual([
+    'nightscout:displayUnits = "mmol": must be mmol/L or mg/dL. Fix: pulumi config set displayUnits mmol/L',
+  ]);
+});
