@@ -34,8 +34,3 @@ export const SETTINGS: readonly Setting[] = DECLARED;
 
 /** The app project's settings, as config/read.ts reads them unless told otherwise. */
 export const APP_SETTINGS = declareSettings("nightscout", DECLARED);
-
-/** The declaration of `key`; every key the program reads is declared above. */
-export function settingOf(key: SettingKey): Setting {
-  return APP_SETTINGS.of(key);
-}

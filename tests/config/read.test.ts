@@ -1,5 +1,5 @@
 import { Settings, quote } from "../../config/read";
-import { declareSettings, settingOf } from "../../config/settings";
+import { declareSettings } from "../../config/settings";
 import { expectOneProblem, parse, problems, nightscoutEnv } from "./helpers";
 
 describe("each setting is checked against its own declaration", () => {
@@ -202,19 +202,6 @@ describe("values in messages", () => {
     expect(found).toHaveLength(1);
     expect(found[0]).not.toMatch(/\n/);
     expect(found[0].length).toBeLessThan(400);
-  });
-});
-
-describe("the app's declarations", () => {
-  test("settingOf is the declaration a key is read by", () => {
-    const apiSecret = settingOf("apiSecret");
-    expect(apiSecret).toMatchObject({ key: "apiSecret", secret: true });
-    const shortest = apiSecret.minLength!;
-    expect(() => parse({ apiSecret: "s".repeat(shortest) })).not.toThrow();
-    expect(problems({ apiSecret: "s".repeat(shortest - 1) })[0]).toContain(
-      `it needs at least ${shortest}`,
-    );
-    expect(settingOf("displayUnits").default).toBe(parse().displayUnits);
   });
 });
 
