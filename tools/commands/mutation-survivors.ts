@@ -29,6 +29,14 @@ const FOLDERS = ["domain/", "config/", "policies/rules/"];
 
 /** `file:line:mutator:replacement` -> why the mutant is equivalent. */
 const VERDICTS: Record<string, string> = {
+  "config/read.ts:328:ConditionalExpression:true":
+    "equivalent: the surviving form is `true && entries.length < setting.minItems`; with minItems undefined, `entries.length < undefined` is false just as the guard is, so the same branch runs for every list",
+  "config/read.ts:373:ConditionalExpression:true":
+    "equivalent: the surviving form is `true && value.length < setting.minLength`; with minLength undefined, `value.length < undefined` is false just as the guard is, so the same branch (the format check) runs for every secret",
+  'config/index.ts:119:MethodExpression:s.text("alarmTypes")!.split(/\\s+/)':
+    "equivalent: the value reaching this line is non-empty (empty reads as the default) and has no surrounding whitespace (the check refuses it first), so split(/\\s+/) yields no empty word for filter(Boolean) to drop",
+  "config/index.ts:119:Regex:/\\s/":
+    "equivalent: splitting on single whitespace leaves empty words between runs of it, and filter(Boolean) drops them before the join: the same words, as config/formats.ts:68",
   "domain/cron.ts:133:Regex:/\\s/":
     "equivalent: splitting on single whitespace only adds empty words between runs of it, and `filter((f) => f.length > 0)` drops them: the same fields",
   "domain/rules/thresholds.ts:119:ConditionalExpression:true":
