@@ -87,6 +87,25 @@ describe("restores", () => {
     expect(await value(restore.secretAccessKey)).toBe("SAK");
   });
 
+  test("restoring into the server name's own store names both settings, with the fix", () => {
+    expect(problems({ ...WITH_BACKUP, restoreFromServerName: "nightscout-db" })).toEqual([
+      'nightscout:postgresClusterName = "nightscout-db": equals restoreFromServerName in the same object store, so the restored cluster would archive WAL over the backups it restores from. Fix: give the new cluster another name, e.g. pulumi config set postgresClusterName nightscout-db-2',
+    ]);
+  });
+
+  test("a malformed target time is reported once: the rule does not judge it as well", () => {
+    // Date.parse reads this (offset missing) as a future local time: judged, it would be a
+    // second problem, "is in the future".
+    const found = problems({
+      ...WITH_BACKUP,
+      ...restoring,
+      restoreTargetTime: "2999-01-01T00:00:00",
+    });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^nightscout:restoreTargetTime = "2999-01-01T00:00:00": /);
+    expect(found[0]).not.toMatch(/in the future/);
+  });
+
   test("no source at all is refused with the fix", () => {
     expect(problems({ ...restoring, backupAccessKeyId: "A", backupSecretAccessKey: "S" })).toEqual([
       "nightscout:restoreSourcePath = undefined: is required to restore when backupDestinationPath is unset. Fix: pulumi config set restoreSourcePath s3://<bucket>/<path>",
