@@ -13,13 +13,19 @@ const PRODUCTION = {
   authDefaultRoles: '["denied"]',
 };
 
+const LONG_NAME = "a".repeat(51);
+
 test.each([
   ["showPlugins", { showPlugins: "careportal" }],
   ["enabledPlugins", { enabledPlugins: "careportal" }],
   ["tlsSecretName", { tlsSecretName: "Not_A_Name" }],
   ["postgresClusterName", { postgresClusterName: "Not_A_Name", tlsSecretName: "ns-tls" }],
+  // Too long for a cluster name, while its -app Secret's name is a valid object name.
+  ["postgresClusterName", { postgresClusterName: LONG_NAME, tlsSecretName: `${LONG_NAME}-app` }],
   ["dbSizeMaxMiB", { dbSizeMaxMiB: "lots" }],
   ["postgresStorageSize", { postgresStorageSize: "lots", dbSizeMaxMiB: "100" }],
+  // Below 1Gi, yet still a quantity: 512 MiB, which a dbSizeMaxMiB of 600 is not below.
+  ["postgresStorageSize", { postgresStorageSize: "512Mi", dbSizeMaxMiB: "600" }],
   ["nightscoutMemoryRequest", { nightscoutMemoryRequest: "lots" }],
   ["nightscoutMemoryLimit", { nightscoutMemoryLimit: "lots" }],
   ["cnpgOperatorNamespace", { cnpgOperatorNamespace: "Not A Namespace" }],

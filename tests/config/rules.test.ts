@@ -65,8 +65,18 @@ describe("shownPluginsEnabledRule and tlsSourceRule", () => {
       "showPlugins",
       /not enabled: iob/,
     ));
+  test("the fix names both plugin settings", () =>
+    expect(
+      problems({ enabledPlugins: '["careportal"]', showPlugins: '["careportal","iob"]' }),
+    ).toEqual([
+      'nightscout:showPlugins = "[\\"careportal\\",\\"iob\\"]": shows plugins that are not enabled: iob. Fix: add them to enabledPlugins or remove them from showPlugins',
+    ]));
   test("a TLS source is required", () =>
     expectOneProblem({ tlsClusterIssuer: undefined }, "tlsClusterIssuer", /no TLS source/));
+  test("the missing TLS source's fix names both ways to give one", () =>
+    expect(problems({ tlsClusterIssuer: undefined })).toEqual([
+      "nightscout:tlsClusterIssuer = undefined: no TLS source: set a cert-manager ClusterIssuer or an existing TLS secret. Fix: pulumi config set tlsClusterIssuer letsencrypt-prod (or tlsSecretName <secret>)",
+    ]));
   test("an existing TLS secret is enough", () =>
     expect(
       parse({ tlsClusterIssuer: undefined, tlsSecretName: "wildcard-tls" }).nightscout.ingress
