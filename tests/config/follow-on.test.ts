@@ -28,6 +28,12 @@ test.each([
   ["postgresStorageSize", { postgresStorageSize: "512Mi", dbSizeMaxMiB: "600" }],
   ["nightscoutMemoryRequest", { nightscoutMemoryRequest: "lots" }],
   ["nightscoutMemoryLimit", { nightscoutMemoryLimit: "lots" }],
+  // Milli-bytes: refused, yet a quantity, and far below the request.
+  ["postgresMemoryLimit", { postgresMemoryLimit: "512m" }],
+  [
+    "postgresMemoryRequest",
+    { postgresMemoryRequest: "2000000000000m", postgresMemoryLimit: "1Gi" },
+  ],
   ["cnpgOperatorNamespace", { cnpgOperatorNamespace: "Not A Namespace" }],
   ["monitoringNamespace", { monitoring: "true", monitoringNamespace: "Not A Namespace" }],
 ])("an invalid %s is one problem, its own", (key, given) => {
@@ -40,8 +46,22 @@ test.each([
   ["postgresInstances", { postgresInstances: "many" }],
   ["protectDatabase", { protectDatabase: "maybe" }],
   ["authDefaultRoles", { authDefaultRoles: "readable" }],
+  // Still a list of strings, one of them no role: the writing admin is not judged as well.
+  ["authDefaultRoles", { authDefaultRoles: '["admin","nobody"]' }],
 ])("in production, an invalid %s is one problem, its own", (key, given) => {
   const found = problems({ ...PRODUCTION, ...given });
   expect(found).toHaveLength(1);
   expect(found[0]).toMatch(new RegExp(`^nightscout:${key} = `));
+});
+
+test("two equal invalid namespaces are each reported once, and not as a clash", () => {
+  const found = problems({
+    namespace: "Not A Namespace",
+    cnpgOperatorNamespace: "Not A Namespace",
+  });
+  expect(found.map((p) => p.split(" = ")[0])).toEqual([
+    "nightscout:namespace",
+    "nightscout:cnpgOperatorNamespace",
+  ]);
+  expect(found.join("\n")).not.toMatch(/is also/);
 });

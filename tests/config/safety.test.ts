@@ -142,6 +142,10 @@ describe("memoryLimitRule", () => {
       /below postgresMemoryRequest \(384Mi\)/,
       /384Mi or more/,
     ));
+  test("a memory limit below the request is refused for what it does to the container", () =>
+    expect(problems({ nightscoutMemoryLimit: "128Mi" })).toEqual([
+      'nightscout:nightscoutMemoryLimit = "128Mi": is below nightscoutMemoryRequest (256Mi); the container would be killed before it reaches what it asked for. Fix: pulumi config set nightscoutMemoryLimit 256Mi or more',
+    ]));
   test("a limit equal to the request passes", () =>
     expect(parse({ nightscoutMemoryLimit: "256Mi" }).nightscout.resources.memoryLimit).toBe(
       "256Mi",

@@ -141,6 +141,26 @@ describe("zero-padded numbers", () => {
     );
   });
 
+  test("a namespace refused for its form is not judged against the stack's as well", () => {
+    // The engine hands over 83, the stack's own namespace: refused once, not also as a clash.
+    const message = refusal(
+      throughTheGate(
+        stagingWith(
+          [
+            'nightscout:namespace: "83"',
+            "nightscout:monitoring: true",
+            "nightscout:monitoringNamespace: 0123",
+          ],
+          "namespace",
+        ),
+      ),
+    );
+    expect(message).toContain(
+      'nightscout:monitoringNamespace = "0123" in Pulumi.staging.yaml: is a zero-padded number',
+    );
+    expect(message).not.toContain("is also");
+  });
+
   test('quoted, "0100" is text: the setting\'s own check decides (a whole number, so it passes)', () => {
     expect(
       throughTheGate(stagingWith(['nightscout:postgresMaxConnections: "0100"'])),
