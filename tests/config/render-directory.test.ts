@@ -31,6 +31,29 @@ test("a folder git would track is refused, with the .gitignore line to add", () 
   );
 });
 
+test("the ignored folder itself is accepted: git is asked about a file inside it", () =>
+  expect(() =>
+    parse({ renderYamlToDirectory: path.join(repo, "rendered"), postDeployCheck: "off" }),
+  ).not.toThrow());
+
+test("the work tree's top is refused, with ./ as the line to add", () => {
+  const [problem] = problems({ renderYamlToDirectory: repo, postDeployCheck: "off" });
+  expect(problem).toContain(`. Fix: add ./ to ${path.join(repo, ".gitignore")}, or render`);
+});
+
+test("when git cannot say (a .git that is no repository), the refusal says so", () => {
+  const broken = fs.mkdtempSync(path.join(os.tmpdir(), "render-broken-"));
+  try {
+    fs.writeFileSync(path.join(broken, ".git"), "gitdir: /nonexistent-render-gitdir\n");
+    const dir = path.join(broken, "out");
+    expect(problems({ renderYamlToDirectory: dir, postDeployCheck: "off" })).toEqual([
+      `nightscout:renderYamlToDirectory = ${JSON.stringify(dir)}: is inside the git work tree ${broken}, and git could not say whether it ignores it; the Secrets rendered into it in plaintext could be committed. Fix: add out/ to ${path.join(broken, ".gitignore")}, or render outside the repository (pulumi config set renderYamlToDirectory /tmp/nightscout-rendered)`,
+    ]);
+  } finally {
+    fs.rmSync(broken, { recursive: true, force: true });
+  }
+});
+
 test("a folder outside any work tree is accepted", () => {
   const outside = fs.mkdtempSync(path.join(os.tmpdir(), "render-outside-"));
   try {
