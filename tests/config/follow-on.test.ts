@@ -35,6 +35,11 @@ test.each([
     { postgresMemoryRequest: "2000000000000m", postgresMemoryLimit: "1Gi" },
   ],
   ["cnpgOperatorNamespace", { cnpgOperatorNamespace: "Not A Namespace" }],
+  // A malformed digest, behind a tag that does not pair with the default FerretDB image.
+  [
+    "postgresImage",
+    { postgresImage: "ghcr.io/ferretdb/postgres-documentdb:17-0.106.0-ferretdb-2.5.0@sha256:abc" },
+  ],
   ["monitoringNamespace", { monitoring: "true", monitoringNamespace: "Not A Namespace" }],
 ])("an invalid %s is one problem, its own", (key, given) => {
   const found = problems(given);

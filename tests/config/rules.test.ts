@@ -265,11 +265,13 @@ describe("postDeployCheckRule", () => {
       { postDeployCheck: "direct" },
       "postDeployCheckUri",
       /required when postDeployCheck is direct/,
+      /Fix: pulumi config set --secret postDeployCheckUri mongodb:\/\/user:pass@host:27017\/nightscout$/,
     ));
   test("rendering manifests cannot port-forward", () =>
     expectOneProblem(
       { renderYamlToDirectory: "rendered/staging" },
       "postDeployCheck",
       /cannot port-forward when renderYamlToDirectory is set/,
+      /Fix: pulumi config set postDeployCheck off \(or direct with postDeployCheckUri\)$/,
     ));
 });
