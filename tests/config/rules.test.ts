@@ -1,4 +1,7 @@
-import { expectOneProblem, parse, problems, WITH_BACKUP, nightscoutEnv } from "./helpers";
+import { Settings } from "../../config/read";
+import { enforceOnSettings, rulesEnforcedOnSettings } from "../../config/rules/catalogue";
+import { rule } from "../../domain/rules/rule";
+import { expectOneProblem, parse, problems, VALID, WITH_BACKUP, nightscoutEnv } from "./helpers";
 
 describe("thresholdsRule (fact 22)", () => {
   const MMOL = { bgLow: "3.5", bgTargetBottom: "3.9", bgTargetTop: "10", bgHigh: "13.9" };
@@ -274,4 +277,47 @@ describe("postDeployCheckRule", () => {
       /cannot port-forward when renderYamlToDirectory is set/,
       /Fix: pulumi config set postDeployCheck off \(or direct with postDeployCheckUri\)$/,
     ));
+});
+
+describe("enforceOnSettings, the catalogue's settings adapter", () => {
+  type Field = "clusterName" | "now";
+  /** A rule that blames `blamed`, its fix the command for `fixed` if the settings have one. */
+  const blaming = (blamed: Field, fixed: Field) =>
+    rule({
+      id: `test-blames-${blamed}`,
+      fact: 0,
+      onSettings: true,
+      summary: "a rule for this test",
+      check: (_model: object, words) => [
+        {
+          field: blamed,
+          value: "v",
+          why: "is wrong",
+          fix: words.set(fixed, "x") ?? `no command sets ${words.name(fixed)}`,
+        },
+      ],
+    });
+  const keys = { clusterName: "postgresClusterName", now: undefined } as const;
+  const settings = () => new Settings({ read: (k) => VALID[k], project: "nightscout" });
+
+  test("a field the stack file cannot set gets no pulumi command in a fix", () => {
+    const s = settings();
+    enforceOnSettings(s, blaming("clusterName", "now"), keys, {});
+    expect(s.problems.messages).toEqual([
+      'nightscout:postgresClusterName = "v": is wrong. Fix: no command sets now',
+    ]);
+  });
+
+  test("a finding on a field no setting holds is a fault of the rule, not a problem", () => {
+    const s = settings();
+    expect(() => enforceOnSettings(s, blaming("now", "clusterName"), keys, {})).toThrow(
+      /^rule test-blames-now blamed now, which no setting holds$/,
+    );
+    expect(s.problems.messages).toEqual([]);
+  });
+
+  test("each rule run is recorded for the catalogue's sync test", () => {
+    enforceOnSettings(settings(), blaming("clusterName", "clusterName"), keys, {});
+    expect(rulesEnforcedOnSettings().has("test-blames-clusterName")).toBe(true);
+  });
 });
