@@ -85,7 +85,10 @@ export function checkCatalogueRules(
     report,
   );
   const shown = value("SHOW_PLUGINS");
-  if (shown !== undefined) {
+  // Either list taken from a reference is not one the rule can read: nothing to judge, rather
+  // than a referenced ENABLE read as enabling nothing.
+  const enabledUnreadable = env.has("ENABLE") && value("ENABLE") === undefined;
+  if (shown !== undefined && !enabledUnreadable) {
     const words = (v: string | undefined) => (v ?? "").split(/\s+/).filter((w) => w.length > 0);
     enforceOnObject(
       shownPluginsEnabled,

@@ -320,6 +320,17 @@ describe("nightscout-settings", () => {
       ]);
     });
 
+    it("does not judge SHOW_PLUGINS against an ENABLE it cannot read (a reference)", async () => {
+      const referenced = withEnv(
+        withEnv(nightscoutDeployment(), "ENABLE", {
+          valueFrom: { configMapKeyRef: { name: "ns", key: "enable" } },
+        }),
+        "SHOW_PLUGINS",
+        "careportal",
+      );
+      expect(await violations(referenced)).toEqual([]);
+    });
+
     it("drops the empty words that surrounding whitespace leaves in SHOW_PLUGINS", async () => {
       const padded = withEnv(
         withEnv(nightscoutDeployment(), "ENABLE", "iob"),
