@@ -82,6 +82,15 @@ export function exampleOf(setting: Setting): string {
 }
 
 /**
+ * One entry of a list setting to show in a fix: its default's first (the safe choice, where
+ * the first known item may be the most powerful, as admin is of the roles), else the first known.
+ */
+function exampleItem(setting: Setting): string {
+  const first: unknown = Array.isArray(setting.default) ? setting.default[0] : undefined;
+  return String(first ?? setting.items?.[0]);
+}
+
+/**
  * The settings of one stack, read and coerced; invalid values are reported in `problems`.
  * The app's settings unless `declared` names another project's (platform/ passes its own).
  */
@@ -337,7 +346,7 @@ export class Settings<K extends string = SettingKey> {
         setting,
         JSON.stringify(entries),
         `names unknown ${noun}: ${unknown.join(", ")} (known: ${setting.items!.join(", ")})`,
-        `use only known ${noun}, e.g. pulumi config set --path '${key}[0]' ${setting.items![0]}`,
+        `use only known ${noun}, e.g. pulumi config set --path '${key}[0]' ${exampleItem(setting)}`,
       );
     }
   }

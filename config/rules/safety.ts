@@ -36,9 +36,9 @@ export function productionRule(s: Settings): void {
   }
   enforceOnSettings(s, backupsRequired, BACKUP_KEYS, { backups: s.isSet("backupDestinationPath") });
   const roles = s.list("authDefaultRoles") ?? [];
-  if (s.isValid("authDefaultRoles")) {
-    enforceOnSettings(s, anonymousRolesReadOnly, { roles: "authDefaultRoles" }, { roles });
-  }
+  // An invalid list was reported already: no follow-on problem about what it grants.
+  if (!s.isValid("authDefaultRoles")) return;
+  enforceOnSettings(s, anonymousRolesReadOnly, { roles: "authDefaultRoles" }, { roles });
   if (s.text("environment") !== "production") return;
   if (roles.includes(PUBLIC_READ_ROLE) && !s.flag("acknowledgePublicGlucoseData")) {
     s.problems.add(

@@ -47,6 +47,13 @@ describe("productionRule: what the pack requires of production, refused without 
       ).AUTH_DEFAULT_ROLES,
     ).toBe("readable");
   });
+  test("a role list refused for an unknown role is not judged again for what it grants", () =>
+    expectOneProblem(
+      { ...PRODUCTION, authDefaultRoles: '["readable","nobody"]' },
+      "authDefaultRoles",
+      /names unknown roles: nobody/,
+      /--path 'authDefaultRoles\[0\]' status-only/,
+    ));
   test("staging may run public, single-instance and unprotected", () =>
     expect(
       parse({ authDefaultRoles: '["readable"]', protectDatabase: "false" }).namespace
