@@ -29,9 +29,51 @@ const FOLDERS = ["domain/", "config/", "policies/rules/"];
 
 /** `file:line:mutator:replacement` -> why the mutant is equivalent. */
 const VERDICTS: Record<string, string> = {
-  "config/read.ts:328:ConditionalExpression:true":
+  'config/rules/backup.ts:43:StringLiteral:"Stryker was here!"':
+    'equivalent: the pulumi.secret("") fallback is used only when backupAccessKeyId is unset, and then the backup rule has reported it as required, so parseStackConfig (the only caller) throws a ConfigError and the Args reach no one',
+  'config/rules/backup.ts:44:StringLiteral:"Stryker was here!"':
+    "equivalent: as line 43, for backupSecretAccessKey: the fallback exists only beside a reported problem, and parseStackConfig then throws",
+  'config/rules/backup.ts:45:StringLiteral:"Stryker was here!"':
+    'equivalent: backupRetention declares a default (30d) and Settings.text returns it for an unset or empty value, so the `?? ""` fallback is unreachable',
+  'config/rules/backup.ts:46:StringLiteral:"Stryker was here!"':
+    "equivalent: backupSchedule declares a default, so Settings.text never returns undefined here and the fallback is unreachable",
+  'config/rules/backup.ts:63:StringLiteral:""':
+    "equivalent: restoreFromOtherBackups never blames sourcePath nor names it in a message or fix (it blames clusterName and targetTime and names serverName), so this key is never read",
+  'config/rules/backup.ts:64:StringLiteral:""':
+    "equivalent: as line 63: the destinationPath key is never read by restoreFromOtherBackups or the adapter",
+  'config/rules/backup.ts:71:StringLiteral:"Stryker was here!"':
+    "equivalent: the rule compares sourcePath only when destinationPath is defined, and then `sourcePath ?? backup?.destinationPath` is already a string, so the last fallback never reaches the comparison",
+  'config/rules/backup.ts:110:StringLiteral:"Stryker was here!"':
+    "equivalent: destinationPath is undefined only after 'restoreSourcePath is required to restore' was reported, so parseStackConfig throws and the restore Args never leave it",
+  'config/rules/backup.ts:113:StringLiteral:"Stryker was here!"':
+    "equivalent: backup.accessKeyId is always defined when backup is, so the fallback is used only without backups and without the credential, where the missing-credentials problem makes parseStackConfig throw",
+  'config/rules/backup.ts:114:StringLiteral:"Stryker was here!"':
+    "equivalent: as line 113, for secretAccessKey",
+  'config/rules/nightscout.ts:33:StringLiteral:""':
+    "equivalent: (the tlsSecretName literal; the postgresClusterName one on this line is killed) with tlsSecretName invalid and the cluster name valid, the own-name rule the mutant lets run looks only for a value equal to <cluster>-<suffix>, which is always a valid object name, so it finds nothing",
+  'config/rules/nightscout.ts:37:StringLiteral:""':
+    "equivalent: (the postgresClusterName key) tlsSecretOwnName blames and words only secretName, so the clusterName key is never read",
+  'config/rules/safety.ts:29:StringLiteral:""':
+    "equivalent: for an invalid postgresInstances s.integer returns NaN, and minInstances finds nothing for NaN (`!(NaN < min)`), so running the rule adds nothing",
+  "config/rules/safety.ts:34:ConditionalExpression:true":
+    "equivalent: s.flag falls back to the declared default (true) for an invalid protectDatabase, and databaseProtected finds nothing wrong with a protected database",
+  'config/rules/safety.ts:34:StringLiteral:""':
+    'equivalent: as the line above: isValid("") holds, and the invalid flag reads as its default true, which databaseProtected accepts',
+  'config/rules/safety.ts:38:ArrayDeclaration:["Stryker was here"]':
+    "equivalent: list() returns undefined only for a value check() refuses, and then the function returns before reading `roles`",
+  "config/rules/connections.ts:15:ConditionalExpression:false":
+    "equivalent: an invalid integer is NaN, and connectionBudget then finds nothing (NaN pods; `pooled + reserved > maxConnections` is false with any NaN), so running the rule adds no problem",
+  "config/rules/connections.ts:15:MethodExpression:[replicas, pool, maxConnections].every(Number.isNaN)":
+    "equivalent: as the line above: with any of the three NaN connectionBudget returns no finding, so whether it runs does not show",
+  "config/rules/connections.ts:15:ArrayDeclaration:[]":
+    "equivalent: as the line above: the rule always runs, and with a NaN input it finds nothing",
+  "config/rules/thresholds.ts:29:MethodExpression:s.text(KEYS[t])!":
+    "equivalent: values reach this line only when set and valid, and read.ts refuses any string setting that differs from its trim(), so trim() changes nothing a caller sees",
+  'policies/rules/nightscout-settings.ts:92:StringLiteral:"Stryker was here!"':
+    "equivalent: without ENABLE the mutant reads it as enabling plugins named Stryker, was and here!; it differs only for a SHOW_PLUGINS naming one of those, and Nightscout has no plugin of those names",
+  "config/read.ts:337:ConditionalExpression:true":
     "equivalent: the surviving form is `true && entries.length < setting.minItems`; with minItems undefined, `entries.length < undefined` is false just as the guard is, so the same branch runs for every list",
-  "config/read.ts:373:ConditionalExpression:true":
+  "config/read.ts:382:ConditionalExpression:true":
     "equivalent: the surviving form is `true && value.length < setting.minLength`; with minLength undefined, `value.length < undefined` is false just as the guard is, so the same branch (the format check) runs for every secret",
   'config/index.ts:119:MethodExpression:s.text("alarmTypes")!.split(/\\s+/)':
     "equivalent: the value reaching this line is non-empty (empty reads as the default) and has no surrounding whitespace (the check refuses it first), so split(/\\s+/) yields no empty word for filter(Boolean) to drop",
