@@ -40,6 +40,12 @@ async function renderPlatform(settings: Record<string, string> = {}) {
     project: PROJECT,
     stack: "production",
     loadProgram: () => deployPlatform(parsePlatformConfig(source(settings))),
+    // A CRD answers with its metadata only: its schema would go through the mocks' protobuf
+    // twice more (most of a render's seconds), and nothing reads a CRD's outputs but its name.
+    respond: (args) =>
+      args.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition"
+        ? { state: { metadata: (args.inputs as { metadata?: unknown }).metadata } }
+        : undefined,
   });
   const outputs: Record<string, unknown> = { ...result.outputs };
   const objects = result.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
