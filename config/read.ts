@@ -339,7 +339,7 @@ export class Settings<K extends string = SettingKey> {
         setting,
         JSON.stringify(entries),
         `must name at least ${setting.minItems} of: ${setting.items?.join(", ")}`,
-        `pulumi config set --path '${key}[0]' ${exampleOf(setting)}`,
+        `pulumi config set --path '${key}[0]' ${exampleItem(setting)}`,
       );
     } else if (unknown.length > 0) {
       this.fail(
