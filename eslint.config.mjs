@@ -18,6 +18,8 @@ export default tseslint.config(
       "policies/precompiled.js",
       // A Stryker plugin: Stryker imports it as a plain ES module, outside the TypeScript project.
       "tools/lib/stryker-covering-files-runner.mjs",
+      // Jest's resolver: Jest requires it as plain CommonJS, before any transform.
+      "tests/helpers/resolver.js",
     ],
   },
   ...tseslint.configs.recommended,

@@ -32,9 +32,15 @@ module.exports = {
       },
     ],
   },
-  // @pulumi/pulumi loads @npmcli/arborist at load time for closure serialization, which nothing
-  // here uses: loaded on first read instead (tests/helpers/lazy-arborist.ts says why).
-  moduleNameMapper: { "^@npmcli/arborist$": "<rootDir>/tests/helpers/lazy-arborist.ts" },
+  // @pulumi/pulumi loads @npmcli/arborist and TypeScript at load time for closure
+  // serialization, which nothing here uses: each is loaded on first read instead
+  // (tests/helpers/lazy-arborist.ts and lazy-typescript.ts say why).
+  moduleNameMapper: {
+    "^@npmcli/arborist$": "<rootDir>/tests/helpers/lazy-arborist.ts",
+    "^typescript$": "<rootDir>/tests/helpers/lazy-typescript.ts",
+  },
+  // And the SDK index's Automation API, which only the engine tests use (resolver.js says why).
+  resolver: "<rootDir>/tests/helpers/resolver.js",
   // The CRDs and release manifests the tests read, fetched into the cache once (Go modules).
   globalSetup: "<rootDir>/tools/lib/upstream-files.setup.ts",
   testTimeout: 30000,

@@ -1,0 +1,28 @@
+/**
+ * The lazy TypeScript of jest.config.js: loading the SDK no longer loads the compiler, and the
+ * first read hands back the real compiler's values.
+ */
+const LOADED = Symbol.for("lazy-typescript.loaded");
+
+test("the SDK loads without TypeScript, and the first read of it gives the real compiler", () => {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  require("@pulumi/pulumi");
+  const mapped = require("typescript") as Record<string | symbol, unknown>;
+  expect(mapped[LOADED]).toBe(false);
+  const real = require("typescript/lib/typescript.js") as Record<string, unknown>;
+  expect(mapped.createSourceFile).toBe(real.createSourceFile);
+  expect(mapped.SyntaxKind).toBe(real.SyntaxKind);
+  expect(mapped[LOADED]).toBe(true);
+  expect("version" in mapped).toBe(true);
+  expect(Object.keys(mapped)).toEqual(Object.keys(real));
+  /* eslint-enable @typescript-eslint/no-require-imports */
+});
+
+test("the SDK's closure serializer, which parses functions with TypeScript, still works", async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+  const answer = 42;
+  const serialized = await pulumi.runtime.serializeFunction(() => answer + 1);
+  expect(serialized.text).toContain("answer + 1");
+  expect(serialized.text).toContain("42");
+});
