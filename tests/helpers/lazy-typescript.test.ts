@@ -17,12 +17,3 @@ test("the SDK loads without TypeScript, and the first read of it gives the real 
   expect(Object.keys(mapped)).toEqual(Object.keys(real));
   /* eslint-enable @typescript-eslint/no-require-imports */
 });
-
-test("the SDK's closure serializer, which parses functions with TypeScript, still works", async () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
-  const answer = 42;
-  const serialized = await pulumi.runtime.serializeFunction(() => answer + 1);
-  expect(serialized.text).toContain("answer + 1");
-  expect(serialized.text).toContain("42");
-});
