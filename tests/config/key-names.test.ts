@@ -3,13 +3,18 @@
  * written here by their code points, each checked apart, so a letter dropped from the table or
  * mapped to the wrong twin shows by name.
  */
-import {
-  KNOWN_NAMESPACES,
-  asciiSkeleton,
-  closest,
-  namespaceSlip,
-  nonAscii,
-} from "../../config/key-names";
+/**
+ * config/key-names.ts loaded by the calling test itself: the look-alike table and the known
+ * namespaces are built when the module loads, and StrykerJS tries a mutant of load-time code
+ * only on tests that load the module (tests/config/formats-as-loaded.ts says more).
+ */
+function keyNames(): typeof import("../../config/key-names") {
+  let loaded: typeof import("../../config/key-names") | undefined;
+  jest.isolateModules(() => {
+    loaded = require("../../config/key-names"); // eslint-disable-line @typescript-eslint/no-require-imports
+  });
+  return loaded!;
+}
 
 // Cyrillic, Armenian, Latin-extension and Greek letters that render like Latin ones.
 const LOOK_ALIKES: [number, string][] = [
@@ -50,15 +55,18 @@ const LOOK_ALIKES: [number, string][] = [
 ];
 
 test.each(LOOK_ALIKES)("U+%s folds to %s", (code, latin) => {
+  const { asciiSkeleton } = keyNames();
   const letter = String.fromCodePoint(code);
   expect(asciiSkeleton(`k${letter}y`)).toBe(`k${latin}y`);
 });
 
 test("a key typed with a look-alike letter is taken for the declared one", () => {
+  const { closest } = keyNames();
   expect(closest("h\u043estname", ["hostname", "namespace"])).toBe("hostname");
 });
 
 test("each namespace the engine or a provider reads is known; a near miss of one is not", () => {
+  const { KNOWN_NAMESPACES, namespaceSlip } = keyNames();
   for (const namespace of KNOWN_NAMESPACES) {
     expect(namespaceSlip(namespace, "nightscout")).toBe("known");
   }
@@ -67,6 +75,7 @@ test("each namespace the engine or a provider reads is known; a near miss of one
 });
 
 test("how far a namespace may be from the project's name grows with the name, up to two", () => {
+  const { namespaceSlip } = keyNames();
   // Four letters allow one edit; eight, two; longer names never more than two.
   expect(namespaceSlip("abce", "abcd")).toBe("looks like the project");
   expect(namespaceSlip("abef", "abcd")).toBe("unknown");
@@ -78,6 +87,7 @@ test("how far a namespace may be from the project's name grows with the name, up
 });
 
 test("only characters past ASCII's last printable one are named, by code point", () => {
+  const { nonAscii } = keyNames();
   expect(nonAscii("tilde~key")).toBe("");
   expect(nonAscii("h\u043estname")).toBe(
     " (it contains U+043E, which only looks like a Latin letter)",
