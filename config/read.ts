@@ -87,7 +87,7 @@ export function exampleOf(setting: Setting): string {
  */
 function exampleItem(setting: Setting): string {
   const first: unknown = Array.isArray(setting.default) ? setting.default[0] : undefined;
-  return String(first ?? setting.items?.[0]);
+  return String(first ?? setting.items?.[0] ?? "<value>");
 }
 
 /**
@@ -335,11 +335,13 @@ export class Settings<K extends string = SettingKey> {
     const noun = setting.itemsName ?? "entries";
     const unknown = setting.items ? entries.filter((e) => !setting.items!.includes(e)) : [];
     if (setting.minItems !== undefined && entries.length < setting.minItems) {
+      const known = setting.items ? ` of: ${setting.items.join(", ")}` : " entries";
       this.fail(
         setting,
         JSON.stringify(entries),
-        `must name at least ${setting.minItems} of: ${setting.items?.join(", ")}`,
-        `pulumi config set --path '${key}[0]' ${exampleItem(setting)}`,
+        `must name at least ${setting.minItems}${known}`,
+        // The next index: the entries already set stay.
+        `pulumi config set --path '${key}[${entries.length}]' ${exampleItem(setting)}`,
       );
     } else if (unknown.length > 0) {
       this.fail(

@@ -151,6 +151,16 @@ describe("lists", () => {
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/^lists:some = "\[\]": must name at least 1 /);
   });
+  test("a minimum without known items or a default asks for more entries at the next index", () => {
+    const BARE = declareSettings("bare", [
+      { key: "hosts", type: "array", minItems: 2, description: "Two at least." },
+    ] as const);
+    const found = new Settings({ read: (k) => ({ "bare:hosts": '["a"]' })[k] }, BARE).problems
+      .messages;
+    expect(found).toEqual([
+      `bare:hosts = ${quote('["a"]')}: must name at least 2 entries. Fix: pulumi config set --path 'hosts[1]' <value>`,
+    ]);
+  });
   test("an unset list without a default is required, and reads as empty meanwhile", () => {
     const s = lists({});
     expect(s.problems.messages).toEqual([

@@ -259,3 +259,47 @@ describe("namespaces that only look like the project's", () => {
     expect(config.warnings.join("\n")).not.toContain("kubernetes:");
   });
 });
+
+describe("what the program's own reading of the file reports, and how", () => {
+  /** parseStackConfig over the committed staging values, shown `text` as the stack file. */
+  function readingWithFile(text: string, values: string = STAGING): string {
+    const { config, secretKeys } = configurationOf(readStackFile(values, "f").config);
+    return refusal(() =>
+      parseStackConfig({
+        read: (k) => config[k],
+        isSecret: (k) => secretKeys.includes(k),
+        keys: Object.keys(config),
+        stackFile: { name: "Pulumi.staging.yaml", text },
+      }),
+    );
+  }
+
+  test("a file the engine refuses is one problem, the file's own, beside the others", () => {
+    const text = `${STAGING.trimEnd()}\n  nightscout:hostname: twice.example.org\n`;
+    const message = readingWithFile(text);
+    expect(message).toMatch(
+      /Pulumi\.staging\.yaml line \d+: nightscout:hostname is set twice \(first set on line \d+\), and Pulumi refuses the file\. Fix: keep one of the two lines/,
+    );
+    expect(message.match(/is set twice/g)).toHaveLength(1);
+  });
+
+  test("an entry of a list is named with its index and shown, as its setting is not secret", () => {
+    const text = stagingWith(["nightscout:enabledPlugins: [careportal, 0123]"]);
+    const message = readingWithFile(text, text);
+    expect(message).toContain(
+      'nightscout:enabledPlugins[1] = "0123" in Pulumi.staging.yaml: is a zero-padded number',
+    );
+  });
+
+  test("a key of another namespace is never taken for one of the project's, nor shown", () => {
+    // "kubernetes" is as long as "nightscout": cut at the same place, the key would read as
+    // nightscout's own hostname.
+    const text = stagingWith(["kubernetes:hostname: 0123"]);
+    const message = readingWithFile(text, text);
+    expect(message.split("\n").filter((l) => l.includes("hostname"))).toEqual([
+      expect.stringContaining(
+        "kubernetes:hostname = (not shown) in Pulumi.staging.yaml: is written unquoted in a form that Pulumi rewrites (a number, a timestamp). Fix: store it with pulumi config set --secret <key> <value>, which encrypts and quotes it",
+      ),
+    ]);
+  });
+});
