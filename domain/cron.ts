@@ -154,7 +154,7 @@ const DAY = 86_400;
 const SPAN_DAYS = 8 * 366;
 
 /** `values` as a table indexed by value: a day's test is then three lookups, not three scans. */
-function lookup(values: number[]): boolean[] {
+function lookup(values: readonly number[]): boolean[] {
   const table: boolean[] = [];
   for (const v of values) table[v] = true;
   return table;

@@ -30,3 +30,6 @@ module.exports = new Proxy(
     },
   },
 );
+
+// A module of its own, not a script sharing its names with the other lazy helpers.
+export {};
