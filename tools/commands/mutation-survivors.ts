@@ -5,26 +5,45 @@
  * or a caller could see) or "gap" (a test is missing). The reasons live in VERDICTS below, keyed
  * by file, line and mutator; a mutant without one is a gap.
  *
- *   npx ts-node --transpile-only tools/commands/mutation-survivors.ts <mutation.json>...
+ *   npx ts-node --transpile-only tools/commands/mutation-survivors.ts \
+ *     [--keep <folder>]... [docs/mutation-record.json] <mutation.json>...
  *
- * Name full runs first and runs over a few files after them: see merge().
+ * Name full runs first and runs over a few files after them: see merge(). Stryker's reports
+ * live in the ignored .cache/, which a new checkout does not have, so the tool also writes
+ * docs/mutation-record.json: per file, how many mutants ended in each status and every one
+ * still alive. Named first, the record stands for the runs it came from. `--keep <folder>`
+ * copies a folder's rows from the current docs/mutation-survivors.md as they are, for a folder
+ * measured before the record existed and not rerun since.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-interface Mutant {
+export interface Mutant {
   mutatorName: string;
   replacement?: string;
   status: string;
   location: { start: { line: number; column: number }; end: { line: number; column: number } };
 }
-interface Report {
+export interface Report {
   files: Record<string, { mutants: Mutant[] }>;
 }
 
 const ROOT = path.resolve(__dirname, "../..");
 const OUT = path.join(ROOT, "docs", "mutation-survivors.md");
+const RECORD = path.join(ROOT, "docs", "mutation-record.json");
+const RECORD_KIND = "nightscout-stack mutation record";
+const ALIVE = ["Survived", "NoCoverage"];
+
+/** What docs/mutation-record.json holds of one file: counts by status, and the live mutants. */
+interface RecordedFile {
+  counts: Record<string, number>;
+  alive: Mutant[];
+}
+export interface MutationRecord {
+  kind: typeof RECORD_KIND;
+  files: Record<string, RecordedFile>;
+}
 const FOLDERS = ["domain/", "config/", "policies/rules/"];
 
 /** `file:line:mutator:replacement` -> why the mutant is equivalent. */
@@ -150,7 +169,7 @@ const VERDICTS: Record<string, string> = {
  * (with `--mutate`) replaces what an earlier full run said of those files, whose lines may have
  * moved since, and leaves the other files as the earlier run found them.
  */
-function merge(reports: Report[]): { mutant: Mutant; file: string }[] {
+export function merge(reports: Report[]): { mutant: Mutant; file: string }[] {
   const byFile = new Map<string, Mutant[]>();
   for (const report of reports) {
     for (const [absolute, { mutants }] of Object.entries(report.files)) {
@@ -160,11 +179,72 @@ function merge(reports: Report[]): { mutant: Mutant; file: string }[] {
   return [...byFile].flatMap(([file, mutants]) => mutants.map((mutant) => ({ mutant, file })));
 }
 
+/** A record read back as a report: its counted mutants stand in with their status alone. */
+export function reportOfRecord(record: MutationRecord): Report {
+  const nowhere = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
+  return {
+    files: Object.fromEntries(
+      Object.entries(record.files).map(([file, { counts, alive }]) => [
+        file,
+        {
+          mutants: [
+            ...Object.entries(counts).flatMap(([status, n]) =>
+              ALIVE.includes(status)
+                ? []
+                : Array.from({ length: n }, () => ({ mutatorName: "", status, location: nowhere })),
+            ),
+            ...alive,
+          ],
+        },
+      ]),
+    ),
+  };
+}
+
+export function recordOf(mutants: { mutant: Mutant; file: string }[]): MutationRecord {
+  const files: Record<string, RecordedFile> = {};
+  for (const { file, mutant } of mutants) {
+    const entry = (files[file] ??= { counts: {}, alive: [] });
+    entry.counts[mutant.status] = (entry.counts[mutant.status] ?? 0) + 1;
+    if (ALIVE.includes(mutant.status)) {
+      const { mutatorName, replacement, status, location } = mutant;
+      entry.alive.push({ mutatorName, replacement, status, location });
+    }
+  }
+  const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
+  return { kind: RECORD_KIND, files: sorted };
+}
+
+/** A kept folder's summary row and live rows, as the current table has them. */
+function keptRows(folder: string): { summary: string; alive: string[] } {
+  const lines = fs.existsSync(OUT) ? fs.readFileSync(OUT, "utf8").split("\n") : [];
+  const summary = lines.find((l) => new RegExp(`^\\| \`${folder}\` +\\| \\d`).test(l));
+  if (!summary) throw new Error(`--keep ${folder}: ${path.relative(ROOT, OUT)} has no row for it`);
+  const alive = lines.filter((l) => l.startsWith(`| \`${folder}`) && l !== summary);
+  return { summary, alive };
+}
+
 function main(): void {
-  const inputs = process.argv.slice(2);
-  if (inputs.length === 0) throw new Error("usage: mutation-survivors.ts <mutation.json>...");
-  const reports = inputs.map((f) => JSON.parse(fs.readFileSync(f, "utf8")) as Report);
-  const mutants = merge(reports);
+  const args = process.argv.slice(2);
+  const kept: string[] = [];
+  const inputs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--keep") kept.push(args[++i]);
+    else inputs.push(args[i]);
+  }
+  if (inputs.length === 0 || kept.some((k) => !FOLDERS.includes(k))) {
+    throw new Error(
+      `usage: mutation-survivors.ts [--keep <${FOLDERS.join("|")}>]... <record or mutation.json>...`,
+    );
+  }
+  const reports = inputs.map((f) => {
+    const parsed = JSON.parse(fs.readFileSync(f, "utf8")) as Report | MutationRecord;
+    return "kind" in parsed && parsed.kind === RECORD_KIND
+      ? reportOfRecord(parsed)
+      : (parsed as Report);
+  });
+  const keptRowsOf = new Map(kept.map((k) => [k, keptRows(k)]));
+  const mutants = merge(reports).filter((m) => !kept.some((k) => m.file.startsWith(k)));
   const lines: string[] = [
     "# Surviving mutants",
     "",
@@ -175,6 +255,11 @@ function main(): void {
     "| --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const folder of FOLDERS) {
+    const keptFolder = keptRowsOf.get(folder);
+    if (keptFolder) {
+      lines.push(keptFolder.summary);
+      continue;
+    }
     const mine = mutants.filter((m) => m.file.startsWith(folder));
     const count = (s: string) => mine.filter((m) => m.mutant.status === s).length;
     const valid = mine.filter(
@@ -187,7 +272,7 @@ function main(): void {
     );
   }
   const alive = mutants
-    .filter((m) => m.mutant.status === "Survived" || m.mutant.status === "NoCoverage")
+    .filter((m) => ALIVE.includes(m.mutant.status))
     .sort((a, b) =>
       a.file === b.file
         ? a.mutant.location.start.line - b.mutant.location.start.line
@@ -197,28 +282,52 @@ function main(): void {
     VERDICTS[
       `${m.file}:${m.mutant.location.start.line}:${m.mutant.mutatorName}:${m.mutant.replacement ?? ""}`
     ];
-  const judged = alive.filter((m) => verdictOf(m)).length;
+  const keptAlive = [...keptRowsOf.values()].flatMap((k) => k.alive);
+  const judged =
+    alive.filter((m) => verdictOf(m)).length +
+    keptAlive.filter((row) => !/\| gap +\|$/.test(row)).length;
+  const total = alive.length + keptAlive.length;
   lines.push(
     "",
-    `${alive.length} mutants are alive: ${judged} judged equivalent, ${alive.length - judged} gaps (a test is missing).`,
+    `${total} mutants are alive: ${judged} judged equivalent, ${total - judged} gaps (a test is missing).`,
+    ...(kept.length > 0
+      ? [
+          "",
+          `Kept as the previous table had them (not rerun since, lines as they were then): ${kept.map((k) => `\`${k}\``).join(", ")}.`,
+        ]
+      : []),
     "",
     "| place | mutator | edit | status | verdict |",
     "| --- | --- | --- | --- | --- |",
   );
+  const rows: { file: string; line: number; text: string }[] = [];
   for (const { file, mutant } of alive) {
     const line = mutant.location.start.line;
     const edit = (mutant.replacement ?? "").replace(/\s+/g, " ").replace(/\|/g, "\\|").slice(0, 80);
     const verdict = verdictOf({ file, mutant }) ?? "gap";
-    lines.push(
-      `| \`${file}:${line}\` | ${mutant.mutatorName} | \`${edit}\` | ${mutant.status} | ${verdict} |`,
-    );
+    rows.push({
+      file,
+      line,
+      text: `| \`${file}:${line}\` | ${mutant.mutatorName} | \`${edit}\` | ${mutant.status} | ${verdict} |`,
+    });
   }
+  for (const text of keptAlive) {
+    const [, file, line] = /^\| `([^`:]+):(\d+)`/.exec(text) ?? [];
+    rows.push({ file, line: Number(line), text });
+  }
+  rows.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file.localeCompare(b.file)));
+  lines.push(...rows.map((r) => r.text));
   fs.writeFileSync(OUT, `${lines.join("\n")}\n`);
+  fs.writeFileSync(RECORD, `${JSON.stringify(recordOf(mutants), null, 1)}\n`);
   // In the repository's own format, so `npm run lint` passes on the generated file.
-  spawnSync(process.execPath, [require.resolve("prettier/bin/prettier.cjs"), "--write", OUT], {
-    stdio: "ignore",
-  });
-  process.stdout.write(`${path.relative(ROOT, OUT)}: ${alive.length} alive, ${judged} judged\n`);
+  spawnSync(
+    process.execPath,
+    [require.resolve("prettier/bin/prettier.cjs"), "--write", OUT, RECORD],
+    {
+      stdio: "ignore",
+    },
+  );
+  process.stdout.write(`${path.relative(ROOT, OUT)}: ${total} alive, ${judged} judged\n`);
 }
 
-main();
+if (require.main === module) main();
