@@ -3,6 +3,7 @@
  * one message that names the component, the arg, its value and the fix.
  */
 import { DNS_LABEL, type Limits, type Rule, findingText, imagePinProblem } from "../domain";
+import { STALE_DATA_MINUTES_RANGE } from "../domain/alerts";
 
 /** `<Component>: args.<field> = <value> is invalid. <fix>` */
 export function invalidArg(component: string, field: string, value: unknown, fix: string): Error {
@@ -39,6 +40,19 @@ export function requireWholeNumber(
   fix: string,
 ): void {
   if (!Number.isInteger(value) || value < min) throw invalidArg(component, field, value, fix);
+}
+
+/** Throws unless `value` is whole minutes within the stale-data range (the alert and the page). */
+export function requireStaleDataMinutes(component: string, field: string, value: number): void {
+  const [min, max] = STALE_DATA_MINUTES_RANGE;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw invalidArg(
+      component,
+      field,
+      value,
+      `Use whole minutes from ${min} (a CGM sends every 5) to ${max}.`,
+    );
+  }
 }
 
 /**

@@ -15,13 +15,12 @@ import {
   GLUCOSE_EXPORTER_PORT,
   GLUCOSE_EXPORTER_PORT_NAME,
   NEWEST_ENTRY_METRIC,
-  STALE_DATA_MINUTES_RANGE,
   alertGroups,
 } from "../domain/alerts";
 import {
-  invalidArg,
   requireDnsLabel,
   requirePinnedImage,
+  requireStaleDataMinutes,
   requireWholeNumber,
 } from "./arg-validation";
 import {
@@ -91,19 +90,7 @@ export function validateMonitoringArgs(args: MonitoringArgs): void {
     args.monitoringNamespace,
     "Use the namespace Prometheus runs in, a DNS label such as monitoring.",
   );
-  const [min, max] = STALE_DATA_MINUTES_RANGE;
-  if (
-    !Number.isInteger(args.staleDataMinutes) ||
-    args.staleDataMinutes < min ||
-    args.staleDataMinutes > max
-  ) {
-    throw invalidArg(
-      component,
-      "staleDataMinutes",
-      args.staleDataMinutes,
-      `Use whole minutes from ${min} (a CGM sends every 5) to ${max}.`,
-    );
-  }
+  requireStaleDataMinutes(component, "staleDataMinutes", args.staleDataMinutes);
   requireWholeNumber(
     component,
     "database.instances",

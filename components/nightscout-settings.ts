@@ -1,8 +1,10 @@
 /**
- * The environment Nightscout reads its settings from (facts 21, 22, 26, 29, 30): pure, with no
+ * The environment Nightscout reads its settings from (facts 21, 22, 26, 29, 30, and the
+ * stale-data alarm of domain/stale-data.ts): pure, with no
  * SDK, so the config tests that check what a setting becomes need not load the providers.
  */
 import { DISPLAY_UNITS_WORD, DisplayUnits, Thresholds, renderedThreshold } from "../domain";
+import { staleDataAlarms } from "../domain/stale-data";
 
 export interface NightscoutSettingsInput {
   displayUnits: DisplayUnits;
@@ -12,6 +14,8 @@ export interface NightscoutSettingsInput {
   enabledPlugins: string[];
   showPlugins: string[];
   dbSizeMaxMiB: number;
+  /** When the page's stale-data alarm sounds, as the Prometheus alert does. */
+  staleDataMinutes: number;
 }
 
 /** The environment Nightscout reads its settings from, rendered the way it parses them. */
@@ -28,6 +32,8 @@ export function nightscoutSettings(s: NightscoutSettingsInput): Record<string, s
     SHOW_PLUGINS: s.showPlugins.join(" "),
     // Fact 29: the default is the 496 MiB of a free Atlas tier.
     DBSIZE_MAX: String(s.dbSizeMaxMiB),
+    // The page's "no new value" alarm at the minute the Prometheus alert pages.
+    ...staleDataAlarms(s.staleDataMinutes),
   };
   if (s.thresholds) {
     // Fact 22: all four, in the display unit; mmol/L values stay below 50 so Nightscout

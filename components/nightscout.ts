@@ -8,7 +8,12 @@ import {
   isSecretLookingEnv,
   tlsSource,
 } from "../domain";
-import { invalidArg, requirePinnedImage, requireRule } from "./arg-validation";
+import {
+  invalidArg,
+  requirePinnedImage,
+  requireRule,
+  requireStaleDataMinutes,
+} from "./arg-validation";
 import { nightscoutSettings, type NightscoutSettingsInput } from "./nightscout-settings";
 import {
   ANYWHERE,
@@ -80,6 +85,11 @@ export function validateNightscoutArgs(args: NightscoutArgs): void {
     // Never echo the URI: it carries the password.
     if (why) throw invalidArg(component, "mongoUri", "(hidden)", `It ${why}; remove the option.`);
   }
+  requireStaleDataMinutes(
+    component,
+    "preferences.staleDataMinutes",
+    args.preferences.staleDataMinutes,
+  );
   const written = nightscoutSettings(args.preferences);
   for (const [key, value] of Object.entries(args.settings ?? {})) {
     // Secret-looking values first: the reserved-name message would echo the value.

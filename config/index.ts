@@ -121,6 +121,7 @@ export function parseStackConfig(source: ConfigSource): StackConfig {
         enabledPlugins,
         showPlugins: s.list("showPlugins")!,
         dbSizeMaxMiB: dbSizeMaxMiB(s),
+        staleDataMinutes: s.integer("staleDataMinutes"),
       },
       resources: resources(s, "nightscout"),
       ingress: {

@@ -33,7 +33,8 @@ export const MONITORING_SETTINGS = [
     // Below 10 minutes an ordinary late upload (CGMs send every 5) would page; past a day the
     // alert no longer warns anyone in time.
     range: STALE_DATA_MINUTES_RANGE,
-    description: "Alert when Nightscout's newest CGM entry is older than this many minutes.",
+    description:
+      "Alert when Nightscout's newest CGM entry is older than this many minutes: the Prometheus alert, and Nightscout's own urgent stale-data alarm (its warning at half).",
   },
   {
     key: "glucoseExporterToken",

@@ -24,6 +24,20 @@ describe("Nightscout: validateNightscoutArgs", () => {
       /args.hostname = "10.0.0.1" is invalid. It is an IP address/,
     );
   });
+  test.each([9, 1441, 20.5])(
+    "preferences.staleDataMinutes %p is refused, as Monitoring refuses it",
+    (minutes) => {
+      const args = nightscoutArgs();
+      expect(rejects({ preferences: { ...args.preferences, staleDataMinutes: minutes } })).toThrow(
+        `Nightscout: args.preferences.staleDataMinutes = ${minutes} is invalid. Use whole minutes from 10 (a CGM sends every 5) to 1440.`,
+      );
+    },
+  );
+  test("the stale-data alarm follows preferences, so settings cannot set it", () => {
+    expect(rejects({ settings: { ALARM_TIMEAGO_URGENT_MINS: "45" } })).toThrow(
+      "ALARM_TIMEAGO_URGENT_MINS follows from args.preferences; set it there instead.",
+    );
+  });
   // A name that looks secret is refused as a literal secret first, so its value is not echoed.
   const looksSecret = new Set(["API_SECRET"]);
   test.each(RESERVED_NIGHTSCOUT_ENV)("settings cannot override %s", (key) => {
@@ -87,6 +101,7 @@ describe("nightscoutSettings renders what Nightscout parses", () => {
     enabledPlugins: ["careportal", "iob"],
     showPlugins: ["careportal"],
     dbSizeMaxMiB: 4096,
+    staleDataMinutes: 20,
   };
   test("fact 21: mmol/L and mg/dL", () => {
     expect(nightscoutSettings(base).DISPLAY_UNITS).toBe("mmol");
@@ -114,6 +129,23 @@ describe("nightscoutSettings renders what Nightscout parses", () => {
       "180",
       "260",
     ]);
+  });
+  test("the page's stale-data alarm: urgent at staleDataMinutes, the warning at half, never sooner than 10", () => {
+    const alarms = (staleDataMinutes: number) => {
+      const s = nightscoutSettings({ ...base, staleDataMinutes });
+      return [
+        s.ALARM_TIMEAGO_WARN,
+        s.ALARM_TIMEAGO_WARN_MINS,
+        s.ALARM_TIMEAGO_URGENT,
+        s.ALARM_TIMEAGO_URGENT_MINS,
+      ];
+    };
+    expect(alarms(30)).toEqual(["true", "15", "true", "30"]);
+    expect(alarms(20)).toEqual(["true", "10", "true", "20"]);
+    expect(alarms(25)).toEqual(["true", "13", "true", "25"]);
+    expect(alarms(16)).toEqual(["true", "10", "true", "16"]);
+    expect(alarms(10)).toEqual(["true", "10", "true", "10"]);
+    expect(alarms(1440)).toEqual(["true", "720", "true", "1440"]);
   });
   test("no thresholds: none rendered", () => {
     expect(Object.keys(nightscoutSettings(base)).filter((k) => k.startsWith("BG_"))).toEqual([]);

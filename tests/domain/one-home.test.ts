@@ -80,6 +80,7 @@ test("the units rule: other words for the units in domain/nightscout.ts are what
         enabledPlugins: [],
         showPlugins: [],
         dbSizeMaxMiB: 1,
+        staleDataMinutes: 20,
       };
       const deployment = helpers.withEnv(fixtures.nightscoutDeployment(), "DISPLAY_UNITS", "mmol");
       return {

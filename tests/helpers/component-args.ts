@@ -66,6 +66,7 @@ export const nightscoutArgs = (over: Partial<NightscoutArgs> = {}): NightscoutAr
     enabledPlugins: ["careportal"],
     showPlugins: ["careportal"],
     dbSizeMaxMiB: 4096,
+    staleDataMinutes: 20,
   },
   resources,
   ingress: {

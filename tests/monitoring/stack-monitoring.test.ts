@@ -18,7 +18,12 @@ import { Props, T, containerOf, manifestValidator, selects, useProgram } from ".
 const podMonitor = "kubernetes:monitoring.coreos.com/v1:PodMonitor";
 const prometheusRule = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
 
-const program = useProgram("staging", { monitoring: "true", monitoringNamespace: "observability" });
+// staleDataMinutes off its default, so the alert and the page can be seen to follow the setting.
+const program = useProgram("staging", {
+  monitoring: "true",
+  monitoringNamespace: "observability",
+  staleDataMinutes: "45",
+});
 const { props, ofType } = program;
 
 describeProgramInvariants(program, {
@@ -135,12 +140,28 @@ describe("monitoring on", () => {
         clusterName: "nightscout-db",
         instances: 1,
         backupSchedule: undefined,
-        staleDataMinutes: 20,
+        staleDataMinutes: 45,
         nightscoutDeployment: "nightscout",
         ferretdbDeployment: "ferretdb",
         exporterJob: "nightscout-glucose-exporter",
       }),
     );
+  });
+
+  test("Nightscout's own stale-data alarm sounds at the minute the alert pages", () => {
+    const rule = (props(prometheusRule, "monitoring-alerts").spec.groups as Props[])
+      .flatMap((g) => g.rules as Props[])
+      .find((r) => r.alert === "NightscoutGlucoseDataStale")!;
+    expect(rule.expr).toContain(`> ${45 * 60})`);
+    const env = Object.fromEntries(
+      (containerOf(props(T.deployment, "nightscout-deployment")).env as Props[]).map((e) => [
+        e.name,
+        e.value,
+      ]),
+    );
+    expect(env.ALARM_TIMEAGO_URGENT_MINS).toBe("45");
+    expect(env.ALARM_TIMEAGO_URGENT).toBe("true");
+    expect(env.ALARM_TIMEAGO_WARN_MINS).toBe("23");
   });
 
   test("the policy pack finds nothing, mandatory or advisory, with staging's policy config", async () => {
