@@ -9,6 +9,7 @@
  * tests/helpers/lazy-automation.test.ts checks both halves.
  */
 import * as path from "node:path";
+import { lazyModule } from "./lazy-module";
 
 // The real module by its absolute path, which the resolver leaves alone.
 const REAL = path.join(
@@ -17,26 +18,4 @@ const REAL = path.join(
   "index.js",
 );
 
-let real: Record<string | symbol, unknown> | undefined;
-const load = (): Record<string | symbol, unknown> =>
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (real ??= require(REAL) as Record<string | symbol, unknown>);
-const LOADED = Symbol.for("lazy-automation.loaded");
-
-module.exports = new Proxy(
-  {},
-  {
-    get: (_target, key) => {
-      if (key === LOADED) return real !== undefined;
-      if (key === "__esModule") return true;
-      return load()[key];
-    },
-    has: (_target, key) => key in load(),
-    ownKeys: () => Reflect.ownKeys(load()),
-    // Configurable, so the proxy's empty target never contradicts what it reports.
-    getOwnPropertyDescriptor: (_target, key) => {
-      const found = Reflect.getOwnPropertyDescriptor(load(), key);
-      return found && { ...found, configurable: true };
-    },
-  },
-);
+module.exports = lazyModule(REAL, "lazy-automation.loaded", { __esModule: true });

@@ -8,28 +8,8 @@
  * answers from it, so a file that does use TypeScript (tools/lib/model-fields.ts) sees the
  * real module. tests/helpers/lazy-typescript.test.ts checks both halves.
  */
+import { lazyModule } from "./lazy-module";
 // The file behind the package's "main": a path, so the mapper does not send it back here.
 const REAL = "typescript/lib/typescript.js";
 
-let real: Record<string | symbol, unknown> | undefined;
-const load = (): Record<string | symbol, unknown> =>
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (real ??= require(REAL) as Record<string | symbol, unknown>);
-const LOADED = Symbol.for("lazy-typescript.loaded");
-
-module.exports = new Proxy(
-  {},
-  {
-    get: (_target, key) => (key === LOADED ? real !== undefined : load()[key]),
-    has: (_target, key) => key in load(),
-    ownKeys: () => Reflect.ownKeys(load()),
-    // Configurable, so the proxy's empty target never contradicts what it reports.
-    getOwnPropertyDescriptor: (_target, key) => {
-      const found = Reflect.getOwnPropertyDescriptor(load(), key);
-      return found && { ...found, configurable: true };
-    },
-  },
-);
-
-// A module of its own, not a script sharing its names with the other lazy helpers.
-export {};
+module.exports = lazyModule(REAL, "lazy-typescript.loaded");
