@@ -1,6 +1,7 @@
 /**
- * The rule catalogue (domain/rules/) is the one home of each rule: the pack's config files and
- * the docs' rule table are generated from it, and each rule runs where it says it does.
+ * The rule catalogue (domain/rules/) is the one home of each rule: each rule runs where it says
+ * it does on both stacks' programs, and a value changed in its home reaches the program, the pack
+ * and the docs. The declarations' checks that need no program are in rules-catalogue.test.ts.
  */
 import * as fs from "node:fs";
 import { rulesEnforcedOnSettings } from "../../config/rules/catalogue";
@@ -8,38 +9,11 @@ import { ENVIRONMENTS, RULES } from "../../domain";
 import { evaluatePolicies } from "../../policies/evaluate";
 import { rulesEnforcedOnObjects } from "../../policies/lib/catalogue";
 import { captureStack } from "../../tools/lib/capture";
-import {
-  FACTS_FILE,
-  packConfigFile,
-  packConfigFor,
-  packConfigText,
-  withRuleTable,
-} from "../../tools/commands/sync-rules";
+import { packConfigFile } from "../../tools/commands/sync-rules";
 
 const read = (file: string) => fs.readFileSync(file, "utf8");
 
 describe("the rule catalogue", () => {
-  it.each(ENVIRONMENTS)(
-    "policies/config/%s.json carries the catalogue's limits (npm run sync:rules)",
-    (environment) => {
-      const text = read(packConfigFile(environment));
-      expect(text).toBe(packConfigText(packConfigFor(environment, JSON.parse(text))));
-    },
-  );
-
-  it("docs/domain-facts.md shows the catalogue's rule table (npm run sync:rules)", () => {
-    const facts = read(FACTS_FILE);
-    expect(facts).toBe(withRuleTable(facts));
-    for (const rule of RULES) expect(facts).toContain(`| \`${rule.id}\` | ${rule.fact} |`);
-  });
-
-  it("has unique ids, each rule tied to a fact the docs hold", () => {
-    const ids = RULES.map((r) => r.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    const facts = read(FACTS_FILE);
-    for (const rule of RULES) expect(facts).toMatch(new RegExp(`^### ${rule.fact}\\. `, "m"));
-  });
-
   it("runs each rule on the settings and on the rendered objects as it declares", async () => {
     const onSettings = new Set<string>();
     const onObjects = new Set<string>();
