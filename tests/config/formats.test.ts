@@ -1,5 +1,5 @@
 import { StringFormat } from "../../config/formats";
-import { exampleOf } from "../../config/read";
+import { exampleOf } from "../../config/problems";
 import { SETTINGS, Setting } from "../../config/settings";
 import { formatProblem } from "../../config/formats";
 import { expectOneProblem, problems, WITH_BACKUP } from "./helpers";

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import fc from "fast-check";
 import nightscoutStack from "../../index";
 import { ConfigError } from "../../config";
-import { exampleOf } from "../../config/read";
+import { exampleOf } from "../../config/problems";
 import { SETTINGS, Setting } from "../../config/settings";
 import { evaluatePolicies, type PolicyPackConfig } from "../../policies/evaluate";
 import { capture, stackConfig } from "../../tools/lib/capture";

@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { ConfigError, parseStackConfig } from "../../config";
-import { exampleOf } from "../../config/read";
+import { exampleOf } from "../../config/problems";
 import { SETTINGS, Setting } from "../../config/settings";
 
 const settings = SETTINGS;

@@ -2,7 +2,8 @@
  * config/read.ts at its edges, over a small project of its own: the bounds of each check, the
  * exact words of each refusal and its fix, and what is shown of a value (docs/mutation-testing.md).
  */
-import { Settings, exampleOf, quote } from "../../config/read";
+import { exampleOf, quote } from "../../config/problems";
+import { Settings } from "../../config/read";
 import { declareSettings } from "../../config/settings";
 
 const PROJECT = "edge";

@@ -1,4 +1,5 @@
-import { Settings, quote } from "../../config/read";
+import { quote } from "../../config/problems";
+import { Settings } from "../../config/read";
 import { declareSettings } from "../../config/settings";
 import { expectOneProblem, parse, problems, nightscoutEnv } from "./helpers";
 
