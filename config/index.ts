@@ -15,6 +15,7 @@ import { backupRule, restoreRule } from "./rules/backup";
 import { PostDeployCheckSettings, postDeployCheckRule } from "./rules/check";
 import { connectionBudgetRule } from "./rules/connections";
 import { imagePairingRule } from "./rules/images";
+import { accessRule } from "./rules/access";
 import { dbSizeRule, shownPluginsEnabledRule, tlsSourceRule, volumeMiB } from "./rules/nightscout";
 import { MonitoringSettings, monitoringRule, platformStackRule } from "./rules/monitoring";
 import { renderDirectoryRule } from "./rules/render";
@@ -66,6 +67,7 @@ export function parseStackConfig(source: ConfigSource): StackConfig {
   imagePairingRule(s);
   connectionBudgetRule(s);
   tlsSourceRule(s);
+  accessRule(s);
   const backup = backupRule(s);
   const restore = restoreRule(s, backup);
   renderDirectoryRule(s);

@@ -24,9 +24,10 @@ export class Problems<K extends string = SettingKey> {
     return `${this.project}:${key}`;
   }
 
-  add(key: K, value: string | undefined, why: string, fix: string): void {
+  /** `at` is a place inside the value: an entry's field (`[1].roles`) of a records setting. */
+  add(key: K, value: string | undefined, why: string, fix: string, at = ""): void {
     const shown = this.declared.of(key).secret ? "(secret)" : quote(value);
-    this.messages.push(`${this.fullKey(key)} = ${shown}: ${why}. Fix: ${fix}`);
+    this.messages.push(`${this.fullKey(key)}${at} = ${shown}: ${why}. Fix: ${fix}`);
   }
 }
 

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi/output";
 import { formatProblem } from "./formats";
 import { closest, namespaceSlip, nonAscii } from "./key-names";
 import { Problems, appSettings, exampleItem, exampleOf, quote } from "./problems";
+import { type ReadRecords, readRecords } from "./records";
 import { readStackFile, StackFileError } from "./stack-file";
 import { DeclaredSettings, Setting, SettingKey } from "./settings";
 
@@ -90,6 +91,21 @@ export class Settings<K extends string = SettingKey> {
       // Not JSON: reported by check().
     }
     return undefined;
+  }
+
+  /** A records setting's entries that passed their fields' checks, each with its index. */
+  records(key: K): ReadRecords["entries"] {
+    return this.readRecordsOf(key).entries;
+  }
+
+  private readonly recordsRead = new Map<K, ReadRecords>();
+  private readRecordsOf(key: K): ReadRecords {
+    let read = this.recordsRead.get(key);
+    if (!read) {
+      read = readRecords(this.declared.of(key), this.raw(key) ?? "[]");
+      this.recordsRead.set(key, read);
+    }
+    return read;
   }
 
   /** A secret, wrapped in a secret Output the moment it is read; undefined when unset. */
@@ -221,6 +237,12 @@ export class Settings<K extends string = SettingKey> {
         return;
       case "array":
         return this.checkList(setting, value);
+      case "records":
+        // The setting stays valid: the rules see its entries without a problem.
+        for (const p of this.readRecordsOf(key).problems) {
+          this.problems.add(key, p.value, p.why, p.fix, p.at);
+        }
+        return;
       case "string":
         if (value !== value.trim()) {
           this.fail(

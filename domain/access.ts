@@ -6,6 +6,13 @@
  */
 import { createHash } from "node:crypto";
 
+/**
+ * Subjects the stack makes for itself: the glucose exporter reads the newest entry with its own
+ * token rather than API_SECRET's hash, which grants everything. No declared entry may take a
+ * name whose token would start as theirs.
+ */
+export const MANAGED_SUBJECTS = [{ name: "glucose-exporter", roles: ["readable"] }] as const;
+
 /** How much of the name and of the digest a token carries. */
 export const TOKEN_ABBREVIATION_LENGTH = 10;
 export const TOKEN_DIGEST_LENGTH = 16;

@@ -3,7 +3,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { SETTINGS as DECLARED, type Setting } from "../config/settings";
+import { SETTINGS as DECLARED, type Setting, inProjectFile } from "../config/settings";
 import { MONITORING_CRDS, RELEASES } from "../platform/manifests";
 import { CRD_FILES } from "../tools/lib/manifest-validation";
 import {
@@ -27,12 +27,12 @@ type ProjectConfig = Record<
 const project = yaml.load(read("Pulumi.yaml")) as { name: string; config: ProjectConfig };
 
 describe("Pulumi.yaml declares every setting, as config/settings/ does", () => {
-  test("the same keys, except optional secrets", () => {
-    const declared = SETTINGS.filter((s) => !s.optionalSecret).map((s) => s.key);
+  test("the same keys, except optional secrets and lists of records", () => {
+    const declared = SETTINGS.filter(inProjectFile).map((s) => s.key);
     expect(Object.keys(project.config).sort()).toEqual(declared.sort());
   });
 
-  test.each(SETTINGS.filter((s) => !s.optionalSecret).map((s) => [s.key, s] as const))(
+  test.each(SETTINGS.filter(inProjectFile).map((s) => [s.key, s] as const))(
     "%s: type, default and secrecy match",
     (key, s) => {
       const entry = project.config[key];

@@ -40,6 +40,10 @@ export function enforceOnSettings<
         const key = keys[field];
         return key === undefined ? undefined : `pulumi config set ${key} ${value}`;
       },
+      setAt: (field, at, value) => {
+        const key = keys[field];
+        return key === undefined ? undefined : `pulumi config set --path '${key}${at}' ${value}`;
+      },
     },
     // Only a rule with bounds per environment asks which one this is: the platform has none.
     rule.limits ? limitsFor(rule, s.text("environment" as K) as Environment) : ({} as L),
@@ -49,8 +53,8 @@ export function enforceOnSettings<
     if (key === undefined)
       throw new Error(`rule ${rule.id} blamed ${f.field}, which no setting holds`);
     const because = accepted?.(f);
-    if (because === undefined) s.problems.add(key, f.value, f.why, f.fix);
-    else s.warnings.push(`${s.problems.fullKey(key)}: ${f.why} (${because})`);
+    if (because === undefined) s.problems.add(key, f.value, f.why, f.fix, f.at);
+    else s.warnings.push(`${s.problems.fullKey(key)}${f.at ?? ""}: ${f.why} (${because})`);
   }
   return findings;
 }

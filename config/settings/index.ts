@@ -4,6 +4,7 @@
  * rejects a missing or plaintext secret before the program runs, and the README's table is
  * checked against this list too.
  */
+import { ACCESS_SETTINGS } from "./access";
 import { DEPLOYMENT_SETTINGS } from "./deployment";
 import { NIGHTSCOUT_SETTINGS } from "./nightscout";
 import { POSTGRES_SETTINGS } from "./postgres";
@@ -14,7 +15,7 @@ import { CHECK_SETTINGS } from "./check";
 import { MONITORING_SETTINGS } from "./monitoring";
 import { Setting, declareSettings } from "./setting";
 
-export type { DeclaredSettings, Setting, SettingType } from "./setting";
+export type { DeclaredSettings, RecordField, Setting, SettingType } from "./setting";
 export { declareSettings } from "./setting";
 
 const DECLARED = [
@@ -26,11 +27,17 @@ const DECLARED = [
   ...BACKUP_SETTINGS,
   ...CHECK_SETTINGS,
   ...MONITORING_SETTINGS,
+  ...ACCESS_SETTINGS,
 ] as const;
 
 /** Every declared key: a typo in the program's own reads fails to compile. */
 export type SettingKey = (typeof DECLARED)[number]["key"];
 export const SETTINGS: readonly Setting[] = DECLARED;
+
+/** Whether Pulumi.yaml declares `s`: not an optional secret, nor a list of records. */
+export function inProjectFile(s: Setting): boolean {
+  return !s.optionalSecret && s.type !== "records";
+}
 
 /** The app project's settings, as config/read.ts reads them unless told otherwise. */
 export const APP_SETTINGS = declareSettings("nightscout", DECLARED);

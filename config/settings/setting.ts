@@ -1,7 +1,19 @@
 /** What a setting declaration says about its key. */
 import type { StringFormat } from "../formats";
 
-export type SettingType = "string" | "integer" | "boolean" | "array";
+export type SettingType = "string" | "integer" | "boolean" | "array" | "records";
+
+/** One field of a records setting's entries (config/records.ts reads them). */
+export interface RecordField {
+  type: "string" | "integer" | "boolean" | "array";
+  /** What the field is for; a missing required field's message says it. */
+  description: string;
+  required?: true;
+  /** A valid value, for the fix. */
+  example: string;
+  oneOf?: readonly string[];
+  range?: readonly [number, number];
+}
 
 export interface Setting {
   key: string;
@@ -27,6 +39,8 @@ export interface Setting {
   /** Arrays: the only entries accepted, and how many there must be at least. */
   items?: readonly string[];
   minItems?: number;
+  /** Records: the fields of each entry. */
+  fields?: Readonly<Record<string, RecordField>>;
   /** Secrets: the shortest value accepted. */
   minLength?: number;
   /** Settings without a default are required: why, for the message. */

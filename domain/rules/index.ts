@@ -4,6 +4,7 @@
  * over the settings, policies/rules/ over what the program renders; the pack's config files and
  * the rule table in docs/domain-facts.md are generated from this list (`npm run sync:rules`).
  */
+import { accessEntries } from "./access";
 import { connectionBudget } from "./connections";
 import { dbSizeWithinVolume } from "./dbsize";
 import { imagePair } from "./images";
@@ -19,6 +20,8 @@ import { tlsSecretOwnName, tlsSource } from "./tls";
 import { displayUnitsExplicit } from "./units";
 
 export * from "./rule";
+export { ACCESS_KINDS, UPLOADER_ROLES, accessEntries } from "./access";
+export type { AccessEntry, AccessKind, AccessModel, CustomRole } from "./access";
 export { connectionBudget } from "./connections";
 export { dbSizeWithinVolume } from "./dbsize";
 export { imagePair } from "./images";
@@ -61,4 +64,5 @@ export const RULES: readonly AnyRule[] = [
   namespacesDistinct,
   restoreFromOtherBackups,
   anonymousRolesReadOnly,
+  accessEntries,
 ];

@@ -16,11 +16,18 @@ export interface Vocabulary<F extends string> {
    * 3.9`. Undefined when the reader has no such field (the pack cannot switch an environment).
    */
   set(field: F, value: string): string | undefined;
+  /**
+   * How to give a place inside `field` the value (`at` is `[1].roles[0]`, inside a list of
+   * entries), where the reader can; a rule falls back to naming the place.
+   */
+  setAt?(field: F, at: string, value: string): string | undefined;
 }
 
 /** What a rule found: the field at fault, its value as given, why it is wrong and the fix. */
 export interface Finding<F extends string> {
   field: F;
+  /** A place inside the field, for a field that holds entries: `[1].roles`. */
+  at?: string;
   value: string | undefined;
   why: string;
   fix: string;
@@ -40,7 +47,7 @@ export function findingText<F extends string>(
   aside = "",
 ): string {
   const shown = finding.value === undefined ? "(unset)" : JSON.stringify(finding.value);
-  return `${name(finding.field)} = ${shown}: ${finding.why}${aside}. Fix: ${finding.fix}.`;
+  return `${name(finding.field)}${finding.at ?? ""} = ${shown}: ${finding.why}${aside}. Fix: ${finding.fix}.`;
 }
 
 /** The bounds a rule takes per environment; the pack's config files are generated from them. */

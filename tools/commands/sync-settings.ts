@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { SETTINGS, type Setting } from "../../config/settings";
+import { SETTINGS, type Setting, inProjectFile } from "../../config/settings";
 import { PLATFORM_SETTINGS } from "../../platform/settings";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -21,7 +21,7 @@ export function configTable(settings: readonly Setting[] = SETTINGS): string {
   const shownDefault = (d: unknown) =>
     d === undefined
       ? "required"
-      : d === "" || d === 0
+      : d === "" || d === 0 || (Array.isArray(d) && d.length === 0)
         ? "(unset)"
         : Array.isArray(d)
           ? `\`${d.join(" ")}\``
@@ -53,12 +53,15 @@ export function withPlatformTable(readme: string): string {
   return withTable(readme, PLATFORM_SETTINGS.settings, PLATFORM_BEGIN, PLATFORM_END);
 }
 
-/** Pulumi.yaml's config block. Optional secrets stay out: declared, they would be required. */
+/**
+ * Pulumi.yaml's config block. Optional secrets stay out (declared, they would be required), and
+ * so do records settings: a project's config types stop at lists of strings.
+ */
 export function projectConfig(
   settings: readonly Setting[] = SETTINGS,
 ): Record<string, Record<string, unknown>> {
   const config: Record<string, Record<string, unknown>> = {};
-  for (const s of settings.filter((s) => !s.optionalSecret)) {
+  for (const s of settings.filter(inProjectFile)) {
     config[s.key] = {
       type: s.type,
       description: s.description,
