@@ -34,6 +34,9 @@ type AccessField = "access" | "accessRoles";
  */
 const PERMISSION = /^(\*|[a-z][a-z0-9-]*)(:(\*|[a-z][a-z0-9-]*)){0,3}$/;
 
+/** A custom role's name; the stack's own mark on subjects (`nightscout-stack/...`) is not one. */
+const ROLE_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
 /** Permissions that administer the site: everything, or every action on everything. */
 const ADMIN_PERMISSIONS = ["*", "*:*", "*:*:*"];
 
@@ -157,7 +160,25 @@ function customRoleFindings(
   const seen = new Set<string>();
   for (const role of model.customRoles) {
     const at = `[${role.index}].name`;
-    if ((NIGHTSCOUT_ROLES as readonly string[]).includes(role.name) || seen.has(role.name)) {
+    if (!ROLE_NAME.test(role.name)) {
+      findings.push({
+        field: "accessRoles",
+        at,
+        value: role.name,
+        why: "must be lowercase letters, digits and single dashes, as the built-in roles are",
+        fix: fixAt(
+          words,
+          "accessRoles",
+          at,
+          `"${
+            role.name
+              .toLowerCase()
+              .replace(/[^a-z0-9]+/g, "-")
+              .replace(/^-|-$/g, "") || "my-role"
+          }"`,
+        ),
+      });
+    } else if ((NIGHTSCOUT_ROLES as readonly string[]).includes(role.name) || seen.has(role.name)) {
       findings.push({
         field: "accessRoles",
         at,

@@ -135,19 +135,21 @@ describe("access entries: the access-entries rule", () => {
     ]);
   });
 
-  it("refuses a custom role named as a built-in or twice, and a malformed permission", () => {
+  it("refuses a custom role named as a built-in, twice, or unlike a role, and a malformed permission", () => {
     expect(
       problems({
         accessRoles: JSON.stringify([
           { name: "readable", permissions: ["*:*:read"] },
           { name: "carbs", permissions: ["api:treatments:create", "api treatments create"] },
           { name: "carbs", permissions: ["api:treatments:create"] },
+          { name: "nightscout-stack/rotate-1", permissions: ["*:*:read"] },
         ]),
       }),
     ).toEqual([
       `nightscout:accessRoles[0].name = "readable": is a built-in role's name: Nightscout would keep only one of them. Fix: pulumi config set --path 'accessRoles[0].name' "readable-custom"`,
       `nightscout:accessRoles[1].permissions[1] = "api treatments create": is not a Nightscout permission: up to four parts joined by ':', each a lowercase word or *. Fix: pulumi config set --path 'accessRoles[1].permissions[1]' api:treatments:create`,
       `nightscout:accessRoles[2].name = "carbs": is declared twice: Nightscout would keep only one of them. Fix: pulumi config set --path 'accessRoles[2].name' "carbs-custom"`,
+      `nightscout:accessRoles[3].name = "nightscout-stack/rotate-1": must be lowercase letters, digits and single dashes, as the built-in roles are. Fix: pulumi config set --path 'accessRoles[3].name' "nightscout-stack-rotate-1"`,
     ]);
   });
 });
