@@ -1,0 +1,121 @@
+/**
+ * One run of the access reconciler as the program starts it (access/cli.ts): settings from the
+ * environment only, never arguments (they show in `ps` and in Pulumi's logs); the result as one
+ * JSON line, every report line on stderr. A dry run (a preview) only reads, and a Nightscout it
+ * cannot read is reported, not fatal: a pull request's preview may have no cluster to reach.
+ */
+import { scrub } from "../check/redact";
+import { NightscoutApiError, httpAuthorizationApi } from "./nightscout-api";
+import { withPortForward } from "./port-forward";
+import { type AccessDeclaration, AccessConflict, reconcileAccess } from "./reconcile";
+
+export const ACCESS_ENV = {
+  apiSecret: "ACCESS_API_SECRET",
+  declaration: "ACCESS_DECLARATION",
+  dryRun: "ACCESS_DRY_RUN",
+  url: "ACCESS_NIGHTSCOUT_URL",
+  namespace: "ACCESS_PF_NAMESPACE",
+  service: "ACCESS_PF_SERVICE",
+  port: "ACCESS_PF_PORT",
+  context: "ACCESS_KUBE_CONTEXT",
+  deadlineMs: "ACCESS_DEADLINE_MS",
+} as const;
+
+export const LOG_PREFIX = "access:";
+
+export interface AccessRunOutcome {
+  /** The JSON line: the managed subjects by name and `_id`, or null when not read. */
+  stdout: string;
+  stderr: string[];
+  exitCode: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function declarationOf(text: string | undefined): AccessDeclaration | string {
+  try {
+    const d = JSON.parse(text ?? "") as AccessDeclaration;
+    if (Array.isArray(d?.subjects) && Array.isArray(d?.roles)) return d;
+  } catch {
+    // Reported below.
+  }
+  return `${ACCESS_ENV.declaration} is not a declaration of subjects and roles`;
+}
+
+/** Tries until `deadlineMs`: Nightscout may still be rolling out with a new API secret. */
+async function untilDeadline<T>(deadlineMs: number, attempt: () => Promise<T>): Promise<T> {
+  const end = Date.now() + deadlineMs;
+  for (let wait = 1000; ; wait = Math.min(wait * 2, 10_000)) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (err instanceof AccessConflict || Date.now() + wait > end) throw err;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+export async function runAccess(env: Env): Promise<AccessRunOutcome> {
+  const secret = env[ACCESS_ENV.apiSecret] ?? "";
+  const stderr: string[] = [];
+  const say = (line: string) => stderr.push(`${LOG_PREFIX} ${scrub(line, secret ? [secret] : [])}`);
+  const declaration = declarationOf(env[ACCESS_ENV.declaration]);
+  if (secret === "") say(`usage: ${ACCESS_ENV.apiSecret} is empty: pass Nightscout's API_SECRET`);
+  if (typeof declaration === "string") say(`usage: ${declaration}`);
+  const direct = env[ACCESS_ENV.url];
+  const port = Number(env[ACCESS_ENV.port] ?? "1337");
+  if (
+    !direct &&
+    !(env[ACCESS_ENV.namespace] && env[ACCESS_ENV.service] && Number.isInteger(port))
+  ) {
+    say(
+      `usage: set ${ACCESS_ENV.url}, or ${ACCESS_ENV.namespace} and ${ACCESS_ENV.service} for a port-forward`,
+    );
+  }
+  if (stderr.length > 0 || typeof declaration === "string") {
+    return { stdout: JSON.stringify({ subjects: null }), stderr, exitCode: 64 };
+  }
+  const dryRun = env[ACCESS_ENV.dryRun] === "true";
+  const deadlineMs = Number(env[ACCESS_ENV.deadlineMs] ?? "120000");
+  const run = (url: string) =>
+    untilDeadline(dryRun ? 0 : deadlineMs, () =>
+      reconcileAccess(httpAuthorizationApi(url, secret), declaration, { dryRun }),
+    );
+  try {
+    const result = direct
+      ? await run(direct)
+      : await withPortForward(
+          {
+            namespace: env[ACCESS_ENV.namespace]!,
+            service: env[ACCESS_ENV.service]!,
+            port,
+            context: env[ACCESS_ENV.context] || undefined,
+          },
+          run,
+        );
+    for (const line of result.report) say(dryRun ? `would change: ${line}` : line);
+    if (!result.changed) say("Nightscout's subjects and roles are as declared");
+    return {
+      stdout: JSON.stringify({ subjects: dryRun ? null : result.subjects }),
+      stderr,
+      exitCode: 0,
+    };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!dryRun) {
+      say(message);
+      return { stdout: JSON.stringify({ subjects: null }), stderr, exitCode: 1 };
+    }
+    if (err instanceof NightscoutApiError && / HTTP 40[13]:/.test(message)) {
+      const names = declaration.subjects.map((s) => s.name).join(", ");
+      say(
+        `Nightscout refused the API secret: if this update changes apiSecret, the token of every managed subject changes${names ? `: ${names}` : ""}; send each person their new link after the update (npm run access)`,
+      );
+    } else {
+      say(
+        `could not read Nightscout's subjects (${message}); what this update changes there is unknown`,
+      );
+    }
+    return { stdout: JSON.stringify({ subjects: null }), stderr, exitCode: 0 };
+  }
+}
