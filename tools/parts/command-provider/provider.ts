@@ -26,9 +26,12 @@
  *   with their secrets still marked. `additionalSecretOutputs` is the engine's business and
  *   works as with any provider.
  *
+ * `command:local:run` (`local.runOutput`) runs its command on every call, previews included,
+ * with the same inputs and the same output as a Command's create.
+ *
  * Not reproduced (docs/command-provider.md): `assetPaths`/`archivePaths` and the `assets` and
- * `archive` outputs (refused by check, so a program that needs them fails loudly), the
- * `local:run` invoke and everything under `command:remote:*`, the exact detailed diff upstream's
+ * `archive` outputs (refused by check, so a program that needs them fails loudly), everything
+ * under `command:remote:*`, the exact detailed diff upstream's
  * framework reports (this one reports which properties changed and which replace, nothing
  * finer), the schema (GetSchema answers `{}`), and graceful cancellation: on cancel each running
  * command's process group is killed (SIGKILL; upstream's context cancellation kills only the
@@ -54,8 +57,9 @@ import { type CommandInputs, LOGGING, type Logging, type RunResult, runCommand }
 
 export { type CommandInputs, type RunResult, runCommand } from "./run";
 
-/** The one resource type this provider serves. */
+/** The one resource type this provider serves, and its one function. */
 export const COMMAND_TYPE = "command:local:Command";
+export const RUN_TOKEN = "command:local:run";
 /** What every report of this provider calls it. */
 export const STAND_IN_NOTICE =
   "resource-command: the nightscout-stack project's stand-in for pulumi-command (tools/parts/command-provider), not the real provider";
@@ -294,6 +298,31 @@ export function commandProvider(options: CommandProviderOptions): provider.Provi
       const command = reveal(props.delete);
       if (typeof command !== "string") return;
       await run(urn, command, props, previousOf(props));
+    },
+
+    /**
+     * `command:local:run` (what `local.run` and `local.runOutput` call): the command runs on
+     * every program run, previews included, as upstream's does; a non-zero exit fails the call.
+     */
+    async invoke(token: string, inputs: WireMap) {
+      if (token !== RUN_TOKEN) {
+        throw new Error(`${STAND_IN_NOTICE}: it serves no function but ${RUN_TOKEN}, not ${token}`);
+      }
+      const plain = (reveal(inputs) ?? {}) as WireMap;
+      const failures = checkInputs({ ...plain, create: plain.command, command: undefined });
+      if (typeof plain.command !== "string") {
+        failures.push({
+          property: "command",
+          reason: "command must be the text of a shell command",
+        });
+      }
+      if (failures.length > 0) return { failures };
+      const result = await runCommand(plain.command as string, inputsOf(plain), {
+        baseEnv: options.baseEnv?.(),
+        log: options.log ? (line) => options.log?.(RUN_TOKEN, line) : undefined,
+        children,
+      });
+      return { outputs: { ...plain, stdout: result.stdout, stderr: result.stderr } };
     },
 
     async cancel() {

@@ -351,3 +351,29 @@ test("reveal removes every secret marker", () => {
     b: { c: "d" },
   });
 });
+
+describe("the run function (local.runOutput)", () => {
+  test("runs the command with its environment, a secret revealed to it, and returns stdout and stderr", async () => {
+    const r = await make().invoke!("command:local:run", {
+      command: 'printf "%s" "$TOKEN_IN"; echo warn >&2',
+      environment: { TOKEN_IN: secretWire("s3cret") },
+    });
+    expect(r.failures).toBeUndefined();
+    expect(r.outputs).toMatchObject({ stdout: "s3cret", stderr: "warn" });
+  });
+
+  test("fails on a non-zero exit as a Command's create does", async () => {
+    await expect(make().invoke!("command:local:run", { command: "exit 3" })).rejects.toThrow(
+      /^exit status 3/,
+    );
+  });
+
+  test("refuses a missing command and any other function, naming the stand-in", async () => {
+    expect((await make().invoke!("command:local:run", {})).failures).toEqual([
+      { property: "command", reason: "command must be the text of a shell command" },
+    ]);
+    await expect(make().invoke!("command:remote:copyToRemote", {})).rejects.toThrow(
+      /stand-in for pulumi-command .* serves no function but command:local:run, not command:remote:copyToRemote/,
+    );
+  });
+});
