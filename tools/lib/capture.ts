@@ -116,6 +116,12 @@ export interface CaptureOptions<T> {
   stack?: string;
   configuration?: StackConfiguration;
   respond?: MockResponder;
+  /** Answers a function call (an invoke: `local.runOutput`); default: its inputs, echoed. */
+  respondCall?: (
+    args: pulumi.runtime.MockCallArgs,
+  ) => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** Evaluate as a preview (`pulumi.runtime.isDryRun()` true); default an update. */
+  preview?: boolean;
 }
 
 export interface CaptureResult<T> {
@@ -252,12 +258,12 @@ async function captureAlone<T>(options: CaptureOptions<T>): Promise<CaptureResul
         return { id: `${args.name}-id`, state };
       },
       call(args) {
-        return args.inputs;
+        return options.respondCall ? options.respondCall(args) : args.inputs;
       },
     },
     options.project ?? PROJECT,
     options.stack ?? "test",
-    false,
+    options.preview ?? false,
   );
   const configuration = options.configuration ?? { config: {}, secretKeys: [] };
   pulumi.runtime.setAllConfig(configuration.config, configuration.secretKeys);

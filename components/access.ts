@@ -1,0 +1,141 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { ACCESS_ENV } from "../access/run";
+import type { AccessDeclaration } from "../access/reconcile";
+import { abbreviationClashes, accessToken } from "../domain";
+
+/** One person's or device's way in: the token, and the link that logs a follower app in. */
+export interface AccessLink {
+  token: string;
+  url: string;
+}
+
+export interface NightscoutAccessArgs {
+  /** The subjects and custom roles the stack manages; names must give distinct token prefixes. */
+  declaration: AccessDeclaration;
+  /** Nightscout's API_SECRET (secret): the admin credential, and what every token derives from. */
+  apiSecret: pulumi.Input<string>;
+  /** The site's public URL, for the links handed to people (`https://ns.example.org`). */
+  publicUrl: pulumi.Input<string>;
+  /** `portForward` (default) to the Nightscout Service, or `direct` to `nightscoutUrl`. */
+  mode?: "portForward" | "direct";
+  nightscoutUrl?: pulumi.Input<string>;
+  namespace?: pulumi.Input<string>;
+  serviceName?: pulumi.Input<string>;
+  servicePort?: pulumi.Input<number>;
+  kubeContext?: string;
+  /** How long an update keeps trying while Nightscout rolls out; default 180 s. */
+  deadlineSeconds?: number;
+}
+
+const COMPONENT = "NightscoutAccess";
+export const ACCESS_COMMAND = "node -r ts-node/register/transpile-only access/cli.ts";
+
+function invalid(field: string, value: unknown, fix: string): Error {
+  return new Error(`${COMPONENT}: args.${field} = ${JSON.stringify(value)} is invalid. ${fix}`);
+}
+
+/** Throws on what the types allow and Nightscout would not take, before anything registers. */
+export function validateNightscoutAccessArgs(args: NightscoutAccessArgs): void {
+  const mode = args.mode ?? "portForward";
+  if (mode !== "portForward" && mode !== "direct") {
+    throw invalid("mode", args.mode, 'Use "portForward" or "direct".');
+  }
+  if (mode === "direct" && args.nightscoutUrl === undefined) {
+    throw invalid("nightscoutUrl", undefined, "direct mode needs the URL Nightscout answers on.");
+  }
+  if (mode === "portForward" && (args.namespace === undefined || args.serviceName === undefined)) {
+    throw invalid(
+      args.namespace === undefined ? "namespace" : "serviceName",
+      undefined,
+      'portForward needs the Nightscout Service\'s namespace and name; pass them, or use mode "direct".',
+    );
+  }
+  const clash = abbreviationClashes(args.declaration.subjects.map((s) => s.name))[0];
+  if (clash) {
+    throw invalid(
+      "declaration.subjects",
+      clash,
+      "Their tokens would start alike; give each subject a name whose first 10 letters and digits differ.",
+    );
+  }
+  const d = args.deadlineSeconds;
+  if (d !== undefined && !(Number.isInteger(d) && d >= 0 && d <= 3600)) {
+    throw invalid("deadlineSeconds", d, "Use whole seconds from 0 to 3600.");
+  }
+}
+
+/** The project root, where access/ lives, also for a compiled copy of this file. */
+function projectDir(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "access", "cli.ts"))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, "..");
+  }
+}
+
+/** Each managed subject's link, from the reconciler's `_id`s and the secret they derive from. */
+export function accessLinks(
+  subjects: readonly { name: string; _id: string }[],
+  apiSecret: string,
+  publicUrl: string,
+): Record<string, AccessLink> {
+  const site = publicUrl.replace(/\/$/, "");
+  return Object.fromEntries(
+    subjects.map((s) => {
+      const token = accessToken(s, apiSecret);
+      return [s.name, { token, url: `${site}/?token=${encodeURIComponent(token)}` }];
+    }),
+  );
+}
+
+/**
+ * Makes Nightscout's subjects and roles what the stack declares (access/reconcile.ts) on every
+ * run of the program, once `opts.dependsOn` (the Nightscout Deployment) is ready: a preview
+ * only reads, and logs what the update would change there, drift included; an update makes it
+ * so, and a second one changes nothing. `links` maps each managed subject to its token and
+ * follower link, as a secret; the reconciler's report is logged on this component.
+ */
+export class NightscoutAccess extends pulumi.ComponentResource {
+  public readonly links: pulumi.Output<Record<string, AccessLink>>;
+
+  constructor(name: string, args: NightscoutAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateNightscoutAccessArgs(args);
+    super("nightscout:access:NightscoutAccess", name, {}, opts);
+    const dryRun = pulumi.runtime.isDryRun();
+    const environment: Record<string, pulumi.Input<string>> = {
+      [ACCESS_ENV.apiSecret]: pulumi.secret(args.apiSecret),
+      [ACCESS_ENV.declaration]: JSON.stringify(args.declaration),
+      [ACCESS_ENV.dryRun]: String(dryRun),
+      [ACCESS_ENV.deadlineMs]: String((args.deadlineSeconds ?? 180) * 1000),
+    };
+    if ((args.mode ?? "portForward") === "direct") {
+      environment[ACCESS_ENV.url] = args.nightscoutUrl!;
+    } else {
+      environment[ACCESS_ENV.namespace] = args.namespace!;
+      environment[ACCESS_ENV.service] = args.serviceName!;
+      environment[ACCESS_ENV.port] = pulumi.output(args.servicePort ?? 1337).apply(String);
+      if (args.kubeContext) environment[ACCESS_ENV.context] = args.kubeContext;
+    }
+    const run = command.local.runOutput(
+      { command: ACCESS_COMMAND, dir: projectDir(), environment, logging: "none" },
+      { parent: this, dependsOn: opts?.dependsOn },
+    );
+    run.stderr.apply((text) => {
+      for (const line of text.split("\n").filter(Boolean)) pulumi.log.info(line, this);
+    });
+    this.links = pulumi.secret(
+      pulumi.all([run.stdout, args.apiSecret, args.publicUrl]).apply(([stdout, secret, url]) => {
+        const { subjects } = JSON.parse(stdout) as {
+          subjects: { name: string; _id: string }[] | null;
+        };
+        // A preview reads but never creates: the links are known only after the update.
+        return subjects === null
+          ? (pulumi.output(pulumi.unknown) as never)
+          : accessLinks(subjects, secret, url);
+      }),
+    );
+    this.registerOutputs({ links: this.links });
+  }
+}
