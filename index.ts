@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { NightscoutAccess } from "./components/access";
 import { FerretDb } from "./components/ferret-db";
 import { Monitoring } from "./components/monitoring";
 import { AppNamespace } from "./components/namespace";
@@ -118,6 +119,26 @@ export = function nightscoutStack(): StackOutputs {
     );
   }
 
+  // Who may look, each with a token of their own: made so once Nightscout is ready.
+  const access = config.access
+    ? new NightscoutAccess(
+        "access",
+        {
+          declaration: config.access.declaration,
+          apiSecret: nightscout.apiSecret,
+          publicUrl: nightscout.url,
+          mode: config.access.mode,
+          nightscoutUrl: nightscout.url,
+          namespace: appNamespace.name,
+          serviceName: nightscout.serviceName,
+          servicePort: nightscout.servicePort,
+          kubeContext: config.provider.context,
+          deadlineSeconds: config.access.deadlineSeconds,
+        },
+        { dependsOn: [nightscout.deployment] },
+      )
+    : undefined;
+
   return stackOutputs({
     namespace: appNamespace.name,
     url: nightscout.url,
@@ -130,5 +151,6 @@ export = function nightscoutStack(): StackOutputs {
     postgresReadWriteHost: database.readWriteHost,
     displayUnits: config.displayUnits,
     backupsEnabled: database.backupsEnabled,
+    accessLinks: access?.links ?? {},
   });
 };

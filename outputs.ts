@@ -23,10 +23,15 @@ export interface StackOutputs {
   displayUnits: pulumi.Output<string>;
   /** Whether scheduled backups to an object store are configured. */
   backupsEnabled: pulumi.Output<boolean>;
+  /**
+   * Each managed access subject's token and follower link (`https://<host>/?token=...`), by
+   * name; empty when the stack does not manage access. Secret: `npm run access` shows one.
+   */
+  accessLinks: pulumi.Output<Record<string, { token: string; url: string }>>;
 }
 
 /** Names of the outputs that must stay secret. */
-export const SECRET_OUTPUTS: readonly (keyof StackOutputs)[] = ["mongoUri"];
+export const SECRET_OUTPUTS: readonly (keyof StackOutputs)[] = ["mongoUri", "accessLinks"];
 
 export interface StackOutputSources {
   namespace: pulumi.Input<string>;
@@ -40,6 +45,7 @@ export interface StackOutputSources {
   postgresReadWriteHost: pulumi.Input<string>;
   displayUnits: string;
   backupsEnabled: boolean;
+  accessLinks: pulumi.Input<Record<string, { token: string; url: string }>>;
 }
 
 export function stackOutputs(s: StackOutputSources): StackOutputs {
@@ -56,5 +62,6 @@ export function stackOutputs(s: StackOutputSources): StackOutputs {
     postgresReadWriteHost: pulumi.output(s.postgresReadWriteHost),
     displayUnits: pulumi.output(s.displayUnits),
     backupsEnabled: pulumi.output(s.backupsEnabled),
+    accessLinks: pulumi.secret(s.accessLinks),
   };
 }

@@ -15,7 +15,7 @@ import { backupRule, restoreRule } from "./rules/backup";
 import { PostDeployCheckSettings, postDeployCheckRule } from "./rules/check";
 import { connectionBudgetRule } from "./rules/connections";
 import { imagePairingRule } from "./rules/images";
-import { accessRule } from "./rules/access";
+import { type AccessSettings, accessRule } from "./rules/access";
 import { dbSizeRule, shownPluginsEnabledRule, tlsSourceRule, volumeMiB } from "./rules/nightscout";
 import { MonitoringSettings, monitoringRule, platformStackRule } from "./rules/monitoring";
 import { renderDirectoryRule } from "./rules/render";
@@ -43,6 +43,8 @@ export interface StackConfig {
   displayUnits: DisplayUnits;
   /** Undefined when the check is off. */
   postDeployCheck?: PostDeployCheckSettings;
+  /** Undefined when the stack does not manage Nightscout's subjects. */
+  access?: AccessSettings;
   /** The platform/ stack whose outputs replace cnpgOperatorNamespace; undefined when unset. */
   platformStack?: string;
   /** Undefined when monitoring is off. */
@@ -67,11 +69,11 @@ export function parseStackConfig(source: ConfigSource): StackConfig {
   imagePairingRule(s);
   connectionBudgetRule(s);
   tlsSourceRule(s);
-  accessRule(s);
   const backup = backupRule(s);
   const restore = restoreRule(s, backup);
   renderDirectoryRule(s);
   const postDeployCheck = postDeployCheckRule(s);
+  const access = accessRule(s, postDeployCheck);
   const platformStack = platformStackRule(s);
   const monitoring = monitoringRule(s);
   memoryLimitRule(s);
@@ -137,6 +139,7 @@ export function parseStackConfig(source: ConfigSource): StackConfig {
     },
     displayUnits,
     postDeployCheck,
+    access,
     platformStack,
     monitoring,
   };

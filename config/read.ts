@@ -62,6 +62,11 @@ export class Settings<K extends string = SettingKey> {
     return this.raw(key) !== undefined;
   }
 
+  /** Whether the stack file gives the setting a value, even an empty list; defaults do not count. */
+  isGiven(key: K): boolean {
+    return this.read(this.problems.fullKey(key)) !== undefined;
+  }
+
   /** Whether the setting passed its own checks, so rules can skip follow-on problems. */
   isValid(key: K): boolean {
     return !this.invalid.has(key);

@@ -1,7 +1,17 @@
-/** Fact 40 (domain/rules/access.ts) over the settings. */
+/** Fact 40 (domain/rules/access.ts) over the settings, and the route the reconciler takes. */
+import type { AccessDeclaration } from "../../access/reconcile";
 import { type AccessKind, accessEntries } from "../../domain";
 import { Settings } from "../read";
 import { enforceOnSettings } from "./catalogue";
+import type { PostDeployCheckSettings } from "./check";
+
+/** What the access reconciler is given; undefined when the stack does not manage access. */
+export interface AccessSettings {
+  declaration: AccessDeclaration;
+  /** The post-deploy check's route: a port-forward to the Service, or the public URL. */
+  mode: PostDeployCheckSettings["mode"];
+  deadlineSeconds: number;
+}
 
 /** The access entries and custom roles as the rule sees them; entries with a problem are left out. */
 export function accessModel(s: Settings) {
@@ -12,24 +22,56 @@ export function accessModel(s: Settings) {
       kind: (fields.kind ?? "follower") as AccessKind,
       roles: fields.roles as string[],
       allowAdmin: fields.allowAdmin === true,
+      rotate: (fields.rotate as number | undefined) ?? 0,
     })),
     customRoles: s.records("accessRoles").map(({ index, fields }) => ({
       index,
       name: fields.name as string,
       permissions: fields.permissions as string[],
+      note: fields.note as string | undefined,
     })),
   };
 }
 
-export function accessRule(s: Settings): void {
+/**
+ * The access entries checked; the stack manages access once `access` or `accessRoles` is given,
+ * even as an empty list, which revokes every managed subject (unset, nothing is touched).
+ */
+export function accessRule(
+  s: Settings,
+  postDeployCheck: PostDeployCheckSettings | undefined,
+): AccessSettings | undefined {
+  const model = accessModel(s);
   enforceOnSettings(
     s,
     accessEntries,
     { access: "access", accessRoles: "accessRoles" },
-    accessModel(s),
+    model,
     (finding) =>
       finding.kind === "uploader-role-to-follower"
         ? "accepted: a caregiver's phone may upload too; make the entry kind uploader if so"
         : undefined,
   );
+  if (!s.isGiven("access") && !s.isGiven("accessRoles")) return undefined;
+  if (!postDeployCheck) {
+    s.problems.add(
+      s.isGiven("access") ? "access" : "accessRoles",
+      s.text(s.isGiven("access") ? "access" : "accessRoles"),
+      "is applied after deploy through the post-deploy check's route, and postDeployCheck is off",
+      "pulumi config set postDeployCheck portForward (or pulumi config rm access and accessRoles to manage access by hand)",
+    );
+    return undefined;
+  }
+  return {
+    declaration: {
+      subjects: model.entries.map((e) => ({ name: e.name, roles: e.roles, rotate: e.rotate })),
+      roles: model.customRoles.map((r) => ({
+        name: r.name,
+        permissions: r.permissions,
+        note: r.note,
+      })),
+    },
+    mode: postDeployCheck.mode,
+    deadlineSeconds: postDeployCheck.deadlineSeconds,
+  };
 }

@@ -19,5 +19,10 @@ export function nightscoutOutputs(ref: pulumi.StackReference): StackOutputs {
     postgresReadWriteHost: get("postgresReadWriteHost"),
     displayUnits: get("displayUnits"),
     backupsEnabled: get("backupsEnabled"),
+    // Secret too: every family member's token. Added later than the rest, so read with
+    // getOutput: a stack deployed before it simply has none.
+    accessLinks: ref
+      .getOutput("accessLinks")
+      .apply((links) => (links ?? {}) as Record<string, { token: string; url: string }>),
   };
 }

@@ -153,3 +153,41 @@ describe("access entries: the access-entries rule", () => {
     ]);
   });
 });
+
+describe("access: whether and how the stack manages it", () => {
+  it("leaves Nightscout's subjects alone while neither access nor accessRoles is given", () => {
+    expect(parse({}).access).toBeUndefined();
+  });
+
+  it("manages them once given, even as an empty list, which revokes every managed subject", () => {
+    expect(parse({ access: "[]" }).access).toEqual({
+      declaration: { subjects: [], roles: [] },
+      mode: "portForward",
+      deadlineSeconds: expect.any(Number),
+    });
+  });
+
+  it("hands the reconciler each entry with its rotation, and each custom role with its note", () => {
+    const config = parse({
+      ...access({ name: "School", roles: ["carbs"], rotate: "2", note: "office" }),
+      accessRoles: JSON.stringify([
+        { name: "carbs", permissions: ["api:treatments:create"], note: "school" },
+      ]),
+      postDeployCheck: "direct",
+      postDeployCheckUri: "mongodb://u:p@db.example.org:27017/nightscout",
+    });
+    expect(config.access?.declaration).toEqual({
+      subjects: [{ name: "School", roles: ["carbs"], rotate: 2 }],
+      roles: [{ name: "carbs", permissions: ["api:treatments:create"], note: "school" }],
+    });
+    expect(config.access?.mode).toBe("direct");
+  });
+
+  it("refuses access with the post-deploy check off: nothing would carry it out", () => {
+    expect(
+      problems({ ...access({ name: "Mum", roles: ["readable"] }), postDeployCheck: "off" }),
+    ).toEqual([
+      `nightscout:access = "[{\\"name\\":\\"Mum\\",\\"roles\\":[\\"readable\\"]}]": is applied after deploy through the post-deploy check's route, and postDeployCheck is off. Fix: pulumi config set postDeployCheck portForward (or pulumi config rm access and accessRoles to manage access by hand)`,
+    ]);
+  });
+});

@@ -87,7 +87,10 @@ function acceptedCleanly(values: Record<string, string | undefined>, plaintext: 
   }
   if (!(thrown instanceof ConfigError)) throw thrown;
   for (const problem of thrown.problems) {
-    if (!/^nightscout:[A-Za-z]+( = .*)?: [\s\S]*Fix: /.test(problem)) {
+    // A list of records names the place inside it: `access[1].roles`.
+    if (
+      !/^nightscout:[A-Za-z]+(\[\d+\](\.[A-Za-z]+(\[\d+\])?)?)?( = .*)?: [\s\S]*Fix: /.test(problem)
+    ) {
       throw new Error(`malformed problem line: ${problem.slice(0, 200)}`);
     }
   }

@@ -14,6 +14,12 @@ const exported: Record<string, unknown> = {
   postgresReadWriteHost: "nightscout-db-rw.nightscout.svc.cluster.local",
   displayUnits: "mmol/L",
   backupsEnabled: true,
+  accessLinks: {
+    Grandma: {
+      token: "grandma-0123456789abcdef",
+      url: "https://ns.example.org/?token=grandma-0123456789abcdef",
+    },
+  },
 };
 const STACK_REFERENCE = "pulumi:pulumi:StackReference";
 
@@ -32,7 +38,7 @@ beforeAll(async () => {
       const outputs = args.name === "incomplete" ? { url: exported.url } : exported;
       return {
         id: args.inputs.name,
-        state: { name: args.inputs.name, outputs, secretOutputNames: ["mongoUri"] },
+        state: { name: args.inputs.name, outputs, secretOutputNames: ["mongoUri", "accessLinks"] },
       };
     },
     loadProgram: () =>
@@ -77,6 +83,7 @@ test("reads exactly the outputs the program exports", async () => {
     postgresReadWriteHost: "r",
     displayUnits: "mmol/L",
     backupsEnabled: false,
+    accessLinks: {},
   });
   const read = nightscoutOutputs(new pulumi.StackReference("organization/nightscout/production"));
   expect(Object.keys(read).sort()).toEqual(Object.keys(program).sort());

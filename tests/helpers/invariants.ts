@@ -318,6 +318,7 @@ export function describeProgramInvariants(
     test("exports the documented outputs", async () => {
       expect(Object.keys(program.outputs()).sort()).toEqual(
         [
+          "accessLinks",
           "backupsEnabled",
           "displayUnits",
           "ferretdbHost",
@@ -336,6 +337,8 @@ export function describeProgramInvariants(
         `ferretdb.${expected.namespace}.svc.cluster.local`,
       );
       expect((await program.output("ferretdbPort")).value).toBe(27017);
+      // No access declared in the stack files: nothing managed, nothing to hand over.
+      expect((await program.output("accessLinks")).value).toEqual({});
       expect((await program.output("nightscoutService")).value).toEqual({
         name: "nightscout",
         port: 80,
