@@ -22,8 +22,13 @@ export interface AccessDeclaration {
 }
 
 export interface AccessResult {
-  /** Every managed subject after the run, by name, with the `_id` its token derives from. */
+  /**
+   * Every managed subject after the run, by name, with the `_id` its token derives from; in a
+   * dry run, those that keep their `_id` (unchanged or updated in place).
+   */
   subjects: { name: string; _id: string }[];
+  /** In a dry run, the subjects whose `_id`, and so token, is known only after the update. */
+  pending: string[];
   /** One line per change, and per subject or role left alone because it was made by hand. */
   report: string[];
   changed: boolean;
@@ -152,10 +157,19 @@ export async function reconcileAccess(
       { create: async () => {}, save: async () => {}, remove: (_id) => api.removeRole(_id) },
     );
   }
-  const after = dryRun ? [] : await api.listSubjects();
-  const subjects = after
+  const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+  if (dryRun) {
+    const subjects: { name: string; _id: string }[] = [];
+    const pending: string[] = [];
+    for (const a of plans.subjects.actions) {
+      if (a.kind === "keep" || a.kind === "update") subjects.push({ name: a.name, _id: a._id });
+      if (a.kind === "create" || a.kind === "rotate") pending.push(a.name);
+    }
+    return { subjects: subjects.sort(byName), pending, report, changed };
+  }
+  const subjects = (await api.listSubjects())
     .filter((s) => managedRotation(s.roles) !== undefined)
     .map(({ name, _id }) => ({ name, _id }))
-    .sort((a, b) => a.name.localeCompare(b.name));
-  return { subjects, report, changed };
+    .sort(byName);
+  return { subjects, pending: [], report, changed };
 }

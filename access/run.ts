@@ -24,7 +24,10 @@ export const ACCESS_ENV = {
 export const LOG_PREFIX = "access:";
 
 export interface AccessRunOutcome {
-  /** The JSON line: the managed subjects by name and `_id`, or null when not read. */
+  /**
+   * The JSON line: the managed subjects by name and `_id` (null when not read), and in a dry
+   * run the names whose token is known only after the update.
+   */
   stdout: string;
   stderr: string[];
   exitCode: number;
@@ -96,7 +99,7 @@ export async function runAccess(env: Env): Promise<AccessRunOutcome> {
     for (const line of result.report) say(dryRun ? `would change: ${line}` : line);
     if (!result.changed) say("Nightscout's subjects and roles are as declared");
     return {
-      stdout: JSON.stringify({ subjects: dryRun ? null : result.subjects }),
+      stdout: JSON.stringify({ subjects: result.subjects, pending: result.pending }),
       stderr,
       exitCode: 0,
     };

@@ -127,11 +127,13 @@ export class NightscoutAccess extends pulumi.ComponentResource {
     });
     this.links = pulumi.secret(
       pulumi.all([run.stdout, args.apiSecret, args.publicUrl]).apply(([stdout, secret, url]) => {
-        const { subjects } = JSON.parse(stdout) as {
+        const { subjects, pending } = JSON.parse(stdout) as {
           subjects: { name: string; _id: string }[] | null;
+          pending?: string[];
         };
-        // A preview reads but never creates: the links are known only after the update.
-        return subjects === null
+        // A preview knows the links of the subjects that keep their _id; one it would create or
+        // rotate, or a Nightscout it could not read, leaves them unknown until the update.
+        return subjects === null || (pending ?? []).length > 0
           ? (pulumi.output(pulumi.unknown) as never)
           : accessLinks(subjects, secret, url);
       }),

@@ -73,7 +73,7 @@ describe("reconcileAccess", () => {
     const first = await reconcileAccess(api(), declaration);
     double.requests.length = 0;
     const second = await reconcileAccess(api(), declaration);
-    expect(second).toEqual({ subjects: first.subjects, report: [], changed: false });
+    expect(second).toEqual({ subjects: first.subjects, pending: [], report: [], changed: false });
     expect(double.requests).toEqual(["GET /roles", "GET /subjects", "GET /subjects"]);
   });
 
@@ -183,15 +183,42 @@ describe("reconcileAccess", () => {
     ]);
   });
 
-  it("with dryRun, says what it would do and does nothing", async () => {
+  it("with dryRun, says what it would do, names the subjects whose token only the update knows, and does nothing", async () => {
     const result = await reconcileAccess(
       api(),
       declare([{ name: "Grandma", roles: ["readable"], rotate: 0 }]),
       { dryRun: true },
     );
-    expect(result.report).toEqual(["subject Grandma: created"]);
-    expect(result.changed).toBe(true);
+    expect(result).toEqual({
+      subjects: [],
+      pending: ["Grandma"],
+      report: ["subject Grandma: created"],
+      changed: true,
+    });
     expect(await listed()).toEqual([]);
+  });
+});
+
+describe("reconcileAccess with dryRun after an update", () => {
+  it("knows the _id of every subject kept or updated in place, and not of one it would rotate", async () => {
+    const applied = await reconcileAccess(
+      api(),
+      declare([
+        { name: "Grandma", roles: ["readable"], rotate: 0 },
+        { name: "Mum", roles: ["readable"], rotate: 0 },
+      ]),
+    );
+    const id = (name: string) => applied.subjects.find((s) => s.name === name)!._id;
+    const preview = await reconcileAccess(
+      api(),
+      declare([
+        { name: "Grandma", roles: ["readable", "careportal"], rotate: 0 },
+        { name: "Mum", roles: ["readable"], rotate: 1 },
+      ]),
+      { dryRun: true },
+    );
+    expect(preview.subjects).toEqual([{ name: "Grandma", _id: id("Grandma") }]);
+    expect(preview.pending).toEqual(["Mum"]);
   });
 });
 

@@ -49,10 +49,10 @@ describe("runAccess", () => {
     ]);
   });
 
-  it("in a dry run says what would change, changes nothing and prints no subjects", async () => {
+  it("in a dry run says what would change, changes nothing, and names the tokens only the update knows", async () => {
     const outcome = await runAccess(env({ [ACCESS_ENV.dryRun]: "true" }));
     expect(outcome).toEqual({
-      stdout: '{"subjects":null}',
+      stdout: '{"subjects":[],"pending":["Grandma","Mum"]}',
       stderr: [
         "access: would change: subject Grandma: created",
         "access: would change: subject Mum: created",
@@ -116,7 +116,7 @@ test("the CLI prints the JSON line on stdout and the report on stderr", async ()
       encoding: "utf8",
     },
   );
-  expect(cli.stdout).toBe('{"subjects":null}\n');
+  expect(cli.stdout).toBe('{"subjects":[],"pending":["Grandma","Mum"]}\n');
   expect(cli.stderr).toBe(
     "access: would change: subject Grandma: created\naccess: would change: subject Mum: created\n",
   );

@@ -126,6 +126,22 @@ describe("NightscoutAccess", () => {
   });
 });
 
+describe("NightscoutAccess in a preview after an update", () => {
+  it("knows every link when nothing would be created or rotated: a preview shows no change", async () => {
+    const applied = await capture({
+      loadProgram: () => new NightscoutAccess("access", args()),
+      respondCall: runCommand,
+    });
+    const before = (await resolved(applied.outputs.links)).value;
+    const preview = await capture({
+      loadProgram: () => new NightscoutAccess("access", args()),
+      respondCall: runCommand,
+      preview: true,
+    });
+    expect((await resolved(preview.outputs.links)).value).toEqual(before);
+  });
+});
+
 describe("accessLinks", () => {
   it("gives each subject the token its _id derives and a link on the site, trailing slash or not", () => {
     const subject = { name: "Zoë", _id: "0123456789abcdef01234567" };
