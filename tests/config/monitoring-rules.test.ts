@@ -4,6 +4,7 @@
  */
 import { GLUCOSE_EXPORTER_RESOURCES } from "../../domain/platform";
 import { isSecret, parse, value } from "./helpers";
+import { withDomainAsLoaded } from "./formats-as-loaded";
 
 describe("monitoringRule", () => {
   test("monitoring off (the default) gives the component nothing, whatever else is set", () => {
@@ -47,11 +48,8 @@ describe("monitoringRule", () => {
  */
 describe("platformStackRule", () => {
   function helpersAsLoaded(): typeof import("./helpers") {
-    let helpers: typeof import("./helpers") | undefined;
-    jest.isolateModules(() => {
-      helpers = require("./helpers"); // eslint-disable-line @typescript-eslint/no-require-imports
-    });
-    return helpers!;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return withDomainAsLoaded(() => require("./helpers") as typeof import("./helpers"));
   }
 
   // One test, one load: each load evaluates the whole configuration again (about half a second).
