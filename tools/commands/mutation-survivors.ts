@@ -158,6 +158,20 @@ const VERDICTS: Record<string, string> = {
     "equivalent: parseQuantity returns a number or undefined, and `<` against undefined is false, so `!(limit < request)` already returns [] whenever either side is missing",
   "domain/rules/resources.ts:17:LogicalOperator:request === undefined && limit === undefined":
     "equivalent: as above, a missing side already makes the comparison false",
+  "domain/images.ts:80:Regex:/[a-z][a-z0-9+.-]*:\\/\\//i":
+    "equivalent: the line runs only when the anchored test on the line above matched, so the first match of the unanchored pattern is that same scheme at the start",
+  'domain/images.ts:88:StringLiteral:""':
+    "equivalent: without the localhost case, `localhost/x` is read as a path whose first component is `localhost`, which is a valid lowercase component: the same answer",
+  "domain/images.ts:105:ConditionalExpression:true":
+    "equivalent: an untagged image reaches TAG.test(undefined), which tests the text `undefined`, a valid tag, so no problem is reported, as before",
+  "domain/quantity.ts:57:ConditionalExpression:true":
+    "equivalent: the memory-like pattern matches only digits and a binary or decimal suffix, which parseQuantity always reads, so the first condition never decides",
+  "domain/rules/namespaces.ts:76:ConditionalExpression:true":
+    "equivalent: the model's namespace is always a string, so an unset field (undefined) never equals it",
+  "domain/rules/restore.ts:42:ConditionalExpression:true":
+    "equivalent: an unset serverName never equals the cluster's name, a string, so the last condition is false anyway",
+  "domain/rules/restore.ts:56:ConditionalExpression:true":
+    "equivalent: Date.parse(undefined) is NaN, and NaN is neither after now nor before PostgreSQL 17's release: no finding, as before",
   "domain/rules/units.ts:17:ConditionalExpression:true":
     "equivalent: `WORDS.includes(undefined)` is false, so an unset value falls through as before",
   "domain/rules/units.ts:18:ConditionalExpression:false":
