@@ -196,12 +196,23 @@ export function ingressAnnotations(
   };
 }
 
-/** The Deployment: Nightscout's pod, serving `url`, its secrets from `secretName`. */
+/**
+ * Where the pod template records which version of its Secret it started with: Nightscout reads
+ * API_SECRET and MONGODB_URI once, at boot, and a Secret updated in place restarts nothing. The
+ * version is the Secret's resourceVersion, which says nothing about its contents.
+ */
+export const SECRET_VERSION_ANNOTATION = "nightscout-stack/secret-version";
+
+/**
+ * The Deployment: Nightscout's pod, serving `url`, its secrets from `secretName`, rolled when
+ * `secretVersion` (the Secret's resourceVersion) changes, so a rotated API secret takes effect.
+ */
 export function nightscoutDeploymentArgs(
   metadata: WorkloadMetadata,
   args: NightscoutArgs,
   url: string,
   secretName: pulumi.Input<string>,
+  secretVersion?: pulumi.Input<string | undefined>,
 ): k8s.apps.v1.DeploymentArgs {
   const { labels } = metadata;
   return {
@@ -226,6 +237,10 @@ export function nightscoutDeploymentArgs(
         // Fact 32: nothing must persist; /tmp is the only place it writes. The cap is
         // generous for that and stops a runaway writer from filling the node's disk.
         scratch: { name: "tmp", mountPath: "/tmp", sizeLimit: "256Mi" },
+        // Unknown until the Secret exists, and none when only rendering: no annotation then.
+        annotations: pulumi
+          .output(secretVersion)
+          .apply((v): Record<string, string> => (v ? { [SECRET_VERSION_ANNOTATION]: v } : {})),
       }),
     },
   };
@@ -318,7 +333,13 @@ export class Nightscout extends pulumi.ComponentResource {
     );
     this.deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
-      nightscoutDeploymentArgs(metadata, args, this.url, secret.metadata.name),
+      nightscoutDeploymentArgs(
+        metadata,
+        args,
+        this.url,
+        secret.metadata.name,
+        secret.metadata.resourceVersion,
+      ),
       { parent: this },
     );
     const httpPort = { name: "http", port: NIGHTSCOUT_SERVICE_PORT };

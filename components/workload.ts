@@ -54,6 +54,8 @@ export interface RestrictedPodArgs {
   container: k8s.types.input.core.v1.Container;
   resources: ResourceRequests;
   scratch: ScratchVolume;
+  /** Pod annotations; a change of one rolls the pods. */
+  annotations?: pulumi.Input<Record<string, string>>;
 }
 
 /**
@@ -67,6 +69,7 @@ export function restrictedPodTemplate(
   return {
     metadata: {
       labels: pulumi.output(args.clientLabels).apply((client) => ({ ...args.labels, ...client })),
+      ...(args.annotations === undefined ? {} : { annotations: args.annotations }),
     },
     spec: {
       automountServiceAccountToken: false,

@@ -158,3 +158,29 @@ describe("nightscoutSettings renders what Nightscout parses", () => {
     expect(s.DBSIZE_MAX).toBe("4096");
   });
 });
+
+describe("Nightscout rolls when its Secret changes", () => {
+  it("records the Secret's resourceVersion on the pod template, not anything of its contents", async () => {
+    const { Nightscout, SECRET_VERSION_ANNOTATION } = await import("../../components/nightscout");
+    const { capture } = await import("../../tools/lib/capture");
+    const { nightscoutArgs } = await import("../helpers/component-args");
+    const { resources } = await capture({
+      loadProgram: () => new Nightscout("nightscout", nightscoutArgs()),
+      // The API server's answer: every write of the Secret gives it a new resourceVersion.
+      respond: (args) =>
+        args.type === "kubernetes:core/v1:Secret"
+          ? {
+              state: {
+                ...args.inputs,
+                metadata: { ...(args.inputs.metadata as object), resourceVersion: "4711" },
+              },
+            }
+          : undefined,
+    });
+    const deployment = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
+    const template = (
+      deployment.props.spec as { template: { metadata: { annotations?: object } } }
+    ).template;
+    expect(template.metadata.annotations).toEqual({ [SECRET_VERSION_ANNOTATION]: "4711" });
+  });
+});
