@@ -5,9 +5,15 @@
  * cannot read is reported, not fatal: a pull request's preview may have no cluster to reach.
  */
 import { scrub } from "../check/redact";
+import { retryWithinDeadline } from "../check/retry";
 import { NightscoutApiError, httpAuthorizationApi } from "./nightscout-api";
 import { withPortForward } from "./port-forward";
-import { type AccessDeclaration, AccessConflict, reconcileAccess } from "./reconcile";
+import {
+  type AccessDeclaration,
+  type AccessResult,
+  AccessConflict,
+  reconcileAccess,
+} from "./reconcile";
 
 export const ACCESS_ENV = {
   apiSecret: "ACCESS_API_SECRET",
@@ -45,18 +51,27 @@ function declarationOf(text: string | undefined): AccessDeclaration | string {
   return `${ACCESS_ENV.declaration} is not a declaration of subjects and roles`;
 }
 
-/** Tries until `deadlineMs`: Nightscout may still be rolling out with a new API secret. */
-async function untilDeadline<T>(deadlineMs: number, attempt: () => Promise<T>): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (let wait = 1000; ; wait = Math.min(wait * 2, 10_000)) {
-    try {
-      return await attempt();
-    } catch (err) {
-      if (err instanceof AccessConflict || Date.now() + wait > end) throw err;
-      await new Promise((r) => setTimeout(r, wait));
-    }
-  }
+/** One reconcile through the API at `url`, each call within `budgetMs`. */
+type Attempt = (url: string, budgetMs: number) => Promise<AccessResult>;
+
+/**
+ * Once for a dry run or no deadline; else with the check's retry policy until `deadlineMs`, as
+ * Nightscout may still be rolling out with a new API secret. A conflict is final at once.
+ */
+async function withinDeadline(attempt: Attempt, url: string, deadlineMs: number) {
+  if (deadlineMs <= 0) return attempt(url, ATTEMPT_TIMEOUT_MS);
+  const result = await retryWithinDeadline((_n, budgetMs) => attempt(url, budgetMs), {
+    deadlineAt: Date.now() + deadlineMs,
+    now: Date.now,
+    attemptTimeoutMs: ATTEMPT_TIMEOUT_MS,
+    isRetryable: (error) => !(error instanceof AccessConflict),
+  });
+  if (result.ok) return result.value;
+  throw result.error ?? new Error(`no attempt fitted in the deadline of ${deadlineMs} ms`);
 }
+
+/** The most one reconcile's calls may take: a few lists and writes on a small site. */
+const ATTEMPT_TIMEOUT_MS = 30_000;
 
 export async function runAccess(env: Env): Promise<AccessRunOutcome> {
   const secret = env[ACCESS_ENV.apiSecret] ?? "";
@@ -80,10 +95,9 @@ export async function runAccess(env: Env): Promise<AccessRunOutcome> {
   }
   const dryRun = env[ACCESS_ENV.dryRun] === "true";
   const deadlineMs = Number(env[ACCESS_ENV.deadlineMs] ?? "120000");
-  const run = (url: string) =>
-    untilDeadline(dryRun ? 0 : deadlineMs, () =>
-      reconcileAccess(httpAuthorizationApi(url, secret), declaration, { dryRun }),
-    );
+  const attempt: Attempt = (url, budgetMs) =>
+    reconcileAccess(httpAuthorizationApi(url, secret, budgetMs), declaration, { dryRun });
+  const run = (url: string) => withinDeadline(attempt, url, dryRun ? 0 : deadlineMs);
   try {
     const result = direct
       ? await run(direct)

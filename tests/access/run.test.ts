@@ -2,6 +2,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import * as path from "node:path";
+import { apiSecretHeader } from "../../access/nightscout-api";
 import { ACCESS_ENV, runAccess } from "../../access/run";
 import {
   type AuthorizationDouble,
@@ -89,6 +90,30 @@ describe("runAccess", () => {
       "answered HTTP 401: Nightscout refused the API secret",
     );
     expect(outcome.stderr.join("\n")).not.toContain("the-new-api-secret");
+  });
+
+  it("in an update, tries again within its deadline while Nightscout is not answering right", async () => {
+    double.failNext("GET /roles");
+    const outcome = await runAccess(env({ [ACCESS_ENV.deadlineMs]: "10000" }));
+    expect(outcome.exitCode).toBe(0);
+    expect(double.requests.slice(0, 2)).toEqual(["GET /roles", "GET /roles"]);
+    expect(outcome.stderr).toEqual([
+      "access: subject Grandma: created",
+      "access: subject Mum: created",
+    ]);
+  });
+
+  it("does not try again after a conflict with a hand-made subject", async () => {
+    await fetch(`${double.url}/api/v2/authorization/subjects`, {
+      method: "POST",
+      headers: { "api-secret": apiSecretHeader(SECRET), "content-type": "application/json" },
+      body: JSON.stringify({ name: "Mum", roles: ["readable"] }),
+    });
+    double.requests.length = 0;
+    const outcome = await runAccess(env({ [ACCESS_ENV.deadlineMs]: "10000" }));
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stderr[0]).toMatch(/^access: nothing changed: subject "Mum" was made by hand/);
+    expect(double.requests).toEqual(["GET /roles", "GET /subjects"]);
   });
 
   it("refuses bad usage with every reason at once", async () => {
