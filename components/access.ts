@@ -1,10 +1,9 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCESS_ENV } from "../access/run";
 import type { AccessDeclaration } from "../access/reconcile";
 import { abbreviationClashes, accessToken } from "../domain";
+import { projectDirHolding } from "./project-dir";
 
 /** One person's or device's way in: the token, and the link that logs a follower app in. */
 export interface AccessLink {
@@ -67,14 +66,6 @@ export function validateNightscoutAccessArgs(args: NightscoutAccessArgs): void {
   }
 }
 
-/** The project root, where access/ lives, also for a compiled copy of this file. */
-function projectDir(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, "access", "cli.ts"))) return dir;
-    if (path.dirname(dir) === dir) return path.resolve(__dirname, "..");
-  }
-}
-
 /** Each managed subject's link, from the reconciler's `_id`s and the secret they derive from. */
 export function accessLinks(
   subjects: readonly { name: string; _id: string }[],
@@ -119,7 +110,12 @@ export class NightscoutAccess extends pulumi.ComponentResource {
       if (args.kubeContext) environment[ACCESS_ENV.context] = args.kubeContext;
     }
     const run = command.local.runOutput(
-      { command: ACCESS_COMMAND, dir: projectDir(), environment, logging: "none" },
+      {
+        command: ACCESS_COMMAND,
+        dir: projectDirHolding("access/cli.ts"),
+        environment,
+        logging: "none",
+      },
       { parent: this, dependsOn: opts?.dependsOn },
     );
     run.stderr.apply((text) => {

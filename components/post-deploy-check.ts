@@ -1,7 +1,6 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { projectDirHolding } from "./project-dir";
 import {
   CHECK_ENV,
   DEFAULT_CHECK_DEADLINE_SECONDS,
@@ -54,16 +53,6 @@ export interface PostDeployCheckArgs {
 const COMPONENT = "PostDeployCheck";
 /** TCP ports are 16-bit; 0 is not a port a Service can expose. */
 const MAX_TCP_PORT = 65535;
-/**
- * The project root, where `check/` and `node_modules/` live: the nearest ancestor holding
- * check/cli.ts, so a compiled copy of this file (bin/components/) finds it too.
- */
-function projectDir(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, "check", "cli.ts"))) return dir;
-    if (path.dirname(dir) === dir) return path.resolve(__dirname, "..");
-  }
-}
 export const DIRECT_COMMAND = "node -r ts-node/register/transpile-only check/cli.ts";
 export const PORT_FORWARD_COMMAND = "bash check/port-forward.sh";
 
@@ -209,7 +198,7 @@ export class PostDeployCheck extends pulumi.ComponentResource {
       `${name}-run`,
       {
         create: mode === "portForward" ? PORT_FORWARD_COMMAND : DIRECT_COMMAND,
-        dir: projectDir(),
+        dir: projectDirHolding("check/cli.ts"),
         environment,
         triggers: args.triggers,
         // The check prints only redacted text, and a failed run's error carries stdout and
