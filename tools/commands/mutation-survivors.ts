@@ -172,6 +172,20 @@ const VERDICTS: Record<string, string> = {
     "equivalent: an unset serverName never equals the cluster's name, a string, so the last condition is false anyway",
   "domain/rules/restore.ts:56:ConditionalExpression:true":
     "equivalent: Date.parse(undefined) is NaN, and NaN is neither after now nor before PostgreSQL 17's release: no finding, as before",
+  "policies/rules/backups-configured.ts:18:ConditionalExpression:true":
+    "equivalent: an undefined key in the set is never looked up: every lookup first returns on an undefined key of its own",
+  "policies/rules/backups-configured.ts:45:ConditionalExpression:false":
+    "equivalent: the set holds no undefined key (the line 18 guard), so `!has(undefined)` is true and the same violation is reported",
+  "policies/rules/backups-configured.ts:113:ConditionalExpression:false":
+    "equivalent: as line 45, for the object stores",
+  "policies/rules/network-policies.ts:75:EqualityOperator:port < wanted.port":
+    "equivalent: a port equal to the wanted one has already returned true two lines above",
+  "policies/rules/nightscout-settings.ts:92:Regex:/\\s/":
+    "equivalent: splitting on single whitespace leaves empty words between runs of it, which the filter drops: the same words, as config/formats.ts:68",
+  "policies/rules/nightscout-settings.ts:185:Regex:/[\\s,]/":
+    "equivalent: the extra empty pieces between runs of separators are not `denied`, so `includes` answers the same",
+  'policies/rules/nightscout-settings.ts:185:StringLiteral:"Stryker was here!"':
+    "equivalent: an unset AUTH_DEFAULT_ROLES splits into words none of which is `denied`, as the empty text does",
   "domain/rules/units.ts:17:ConditionalExpression:true":
     "equivalent: `WORDS.includes(undefined)` is false, so an unset value falls through as before",
   "domain/rules/units.ts:18:ConditionalExpression:false":
