@@ -178,9 +178,8 @@ describe("Nightscout rolls when its Secret changes", () => {
           : undefined,
     });
     const deployment = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
-    const template = (
-      deployment.props.spec as { template: { metadata: { annotations?: object } } }
-    ).template;
+    const template = (deployment.props.spec as { template: { metadata: { annotations?: object } } })
+      .template;
     expect(template.metadata.annotations).toEqual({ [SECRET_VERSION_ANNOTATION]: "4711" });
   });
 });
