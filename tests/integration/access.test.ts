@@ -67,5 +67,5 @@ test("subjects and roles land in Nightscout's collections, and a second run chan
   }
 
   const second = await reconcileAccess(api, declaration);
-  expect(second).toEqual({ subjects: first.subjects, report: [], changed: false });
+  expect(second).toEqual({ subjects: first.subjects, pending: [], report: [], changed: false });
 });
