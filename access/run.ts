@@ -81,13 +81,14 @@ export async function runAccess(env: Env): Promise<AccessRunOutcome> {
   if (secret === "") say(`usage: ${ACCESS_ENV.apiSecret} is empty: pass Nightscout's API_SECRET`);
   if (typeof declaration === "string") say(`usage: ${declaration}`);
   const direct = env[ACCESS_ENV.url];
-  const port = Number(env[ACCESS_ENV.port] ?? "1337");
+  // The Service's port, not the container's: the component always passes it.
+  const port = Number(env[ACCESS_ENV.port]);
   if (
     !direct &&
-    !(env[ACCESS_ENV.namespace] && env[ACCESS_ENV.service] && Number.isInteger(port))
+    !(env[ACCESS_ENV.namespace] && env[ACCESS_ENV.service] && Number.isInteger(port) && port > 0)
   ) {
     say(
-      `usage: set ${ACCESS_ENV.url}, or ${ACCESS_ENV.namespace} and ${ACCESS_ENV.service} for a port-forward`,
+      `usage: set ${ACCESS_ENV.url}, or ${ACCESS_ENV.namespace}, ${ACCESS_ENV.service} and ${ACCESS_ENV.port} for a port-forward`,
     );
   }
   if (stderr.length > 0 || typeof declaration === "string") {

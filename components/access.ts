@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ACCESS_ENV } from "../access/run";
 import type { AccessDeclaration } from "../access/reconcile";
 import { abbreviationClashes, accessToken } from "../domain";
+import { NIGHTSCOUT_SERVICE_PORT } from "./nightscout";
 import { projectDirHolding } from "./project-dir";
 
 /** One person's or device's way in: the token, and the link that logs a follower app in. */
@@ -106,7 +107,9 @@ export class NightscoutAccess extends pulumi.ComponentResource {
     } else {
       environment[ACCESS_ENV.namespace] = args.namespace!;
       environment[ACCESS_ENV.service] = args.serviceName!;
-      environment[ACCESS_ENV.port] = pulumi.output(args.servicePort ?? 1337).apply(String);
+      environment[ACCESS_ENV.port] = pulumi
+        .output(args.servicePort ?? NIGHTSCOUT_SERVICE_PORT)
+        .apply(String);
       if (args.kubeContext) environment[ACCESS_ENV.context] = args.kubeContext;
     }
     const run = command.local.runOutput(

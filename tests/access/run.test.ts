@@ -123,7 +123,7 @@ describe("runAccess", () => {
       stderr: [
         "access: usage: ACCESS_API_SECRET is empty: pass Nightscout's API_SECRET",
         "access: usage: ACCESS_DECLARATION is not a declaration of subjects and roles",
-        "access: usage: set ACCESS_NIGHTSCOUT_URL, or ACCESS_PF_NAMESPACE and ACCESS_PF_SERVICE for a port-forward",
+        "access: usage: set ACCESS_NIGHTSCOUT_URL, or ACCESS_PF_NAMESPACE, ACCESS_PF_SERVICE and ACCESS_PF_PORT for a port-forward",
       ],
       exitCode: 64,
     });

@@ -142,6 +142,35 @@ describe("NightscoutAccess in a preview after an update", () => {
   });
 });
 
+describe("NightscoutAccess through a port-forward", () => {
+  it("forwards to the Nightscout Service's port, 80 unless told, in the kubeconfig context given", async () => {
+    const seen: Record<string, string>[] = [];
+    await capture({
+      loadProgram: () =>
+        new NightscoutAccess(
+          "access",
+          args({
+            mode: "portForward",
+            namespace: "ns",
+            serviceName: "nightscout",
+            kubeContext: "home",
+          }),
+        ),
+      respondCall: (a) => {
+        seen.push((a.inputs as { environment: Record<string, string> }).environment);
+        return { ...a.inputs, stdout: '{"subjects":[],"pending":[]}', stderr: "" };
+      },
+    });
+    expect(seen[0]).toMatchObject({
+      ACCESS_PF_NAMESPACE: "ns",
+      ACCESS_PF_SERVICE: "nightscout",
+      ACCESS_PF_PORT: "80",
+      ACCESS_KUBE_CONTEXT: "home",
+    });
+    expect(seen[0].ACCESS_NIGHTSCOUT_URL).toBeUndefined();
+  });
+});
+
 describe("accessLinks", () => {
   it("gives each subject the token its _id derives and a link on the site, trailing slash or not", () => {
     const subject = { name: "Zoë", _id: "0123456789abcdef01234567" };
