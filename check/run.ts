@@ -41,13 +41,40 @@ export interface CheckHooks extends MongoProbeHooks {
   startedAt?: number;
 }
 
-type Verdict = Classified & { phase: Phase };
+export type Verdict = Classified & { phase: Phase };
 
 function verdictOf(err: unknown): Verdict {
   if (err instanceof MongoAttemptError) {
     return { ...classifyError(err.inner, err.phase, err.seen), phase: err.phase };
   }
   return { ...classifyError(err, "connect"), phase: "connect" };
+}
+
+/** One failed attempt's verdict, with the time it was given. */
+export interface AttemptVerdict {
+  verdict: Verdict;
+  budgetMs: number;
+}
+
+/**
+ * The verdict a failed run reports. Usually the last attempt's; but a last attempt cut short by
+ * the deadline that timed out before any handshake proves nothing about the server (through a
+ * slow path, a handshake takes longer than the time that was left), so an earlier full-length
+ * attempt that got further (the server answered) speaks for the run instead.
+ */
+export function reportedVerdict(
+  attempts: readonly AttemptVerdict[],
+  attemptTimeoutMs: number,
+): Verdict | undefined {
+  const last = attempts[attempts.length - 1];
+  if (!last || last.verdict.kind !== "silent" || last.budgetMs >= attemptTimeoutMs) {
+    return last?.verdict;
+  }
+  const answered = attempts
+    .slice(0, -1)
+    .reverse()
+    .find((a) => a.verdict.kind === "stalled" || a.verdict.kind === "server");
+  return answered?.verdict ?? last.verdict;
 }
 
 /** The final message of a MongoDB check that ran out of attempts or time. */
@@ -109,8 +136,13 @@ async function checkMongo(
 > {
   let authFailures = 0;
   const target = { connectionString: cfg.uri, collection: cfg.collection, hosts: cfg.hosts };
+  const failed: AttemptVerdict[] = [];
   const result = await retryWithinDeadline(
-    (_n, budgetMs) => probeMongo(target, budgetMs, hooks, now),
+    (_n, budgetMs) =>
+      probeMongo(target, budgetMs, hooks, now).catch((err: unknown) => {
+        failed.push({ verdict: verdictOf(err), budgetMs });
+        throw err;
+      }),
     {
       deadlineAt,
       now,
@@ -134,7 +166,10 @@ async function checkMongo(
     },
   );
   if (result.ok) return { timings: result.value, attempts: result.attempts };
-  const last = result.error === undefined ? undefined : verdictOf(result.error);
+  const last =
+    result.error === undefined
+      ? undefined
+      : (reportedVerdict(failed, cfg.attemptTimeoutMs) ?? verdictOf(result.error));
   return { failure: mongoFailure(cfg, last, result.attempts), attempts: result.attempts };
 }
 

@@ -19,6 +19,7 @@ import {
   type FailureKind,
 } from "../../check/outcome";
 import { maxRetryDelayMs, retryWithinDeadline } from "../../check/retry";
+import { reportedVerdict, type AttemptVerdict } from "../../check/run";
 import { CHECK_EXIT_CODES } from "../../domain";
 import { expectNoSecret, findSecret } from "../helpers/leaks";
 
@@ -114,6 +115,31 @@ import { expectNoSecret, findSecret } from "../helpers/leaks";
     expect(
       formatAttemptFailure({ attempt: 3, kind: "auth", phase: "connect", message: "x" }),
     ).toMatch(/; giving up$/);
+  });
+
+  it("a last attempt cut short by the deadline, silent, does not hide that the server answered before", () => {
+    const full = 1500;
+    const stalled: AttemptVerdict = {
+      verdict: { kind: "stalled", detail: "no answer", phase: "connect" },
+      budgetMs: full,
+    };
+    const silentShort: AttemptVerdict = {
+      verdict: { kind: "silent", detail: "no handshake", phase: "connect" },
+      budgetMs: full - 1,
+    };
+    const silentFull: AttemptVerdict = { ...silentShort, budgetMs: full };
+    const refused: AttemptVerdict = {
+      verdict: { kind: "unreachable", detail: "ECONNREFUSED", phase: "connect" },
+      budgetMs: 400,
+    };
+    expect(reportedVerdict([stalled, silentShort], full)?.kind).toBe("stalled");
+    // A full-length silent attempt is evidence: the server stopped answering.
+    expect(reportedVerdict([stalled, silentFull], full)?.kind).toBe("silent");
+    // Only a timeout is inconclusive; a refused connection is the server's answer.
+    expect(reportedVerdict([stalled, refused], full)?.kind).toBe("unreachable");
+    // Nothing earlier got further: the silent attempt stands.
+    expect(reportedVerdict([silentFull, silentShort], full)).toBe(silentShort.verdict);
+    expect(reportedVerdict([], full)).toBeUndefined();
   });
 
   it("markerMismatch compares every field, dates to the millisecond", () => {
