@@ -74,30 +74,6 @@ export = function nightscoutStack(): StackOutputs {
     { providers, dependsOn: [ferretdb.deployment] },
   );
 
-  if (config.monitoring) {
-    new Monitoring(
-      "monitoring",
-      {
-        ...config.monitoring,
-        namespace: appNamespace.name,
-        database: {
-          clusterName: database.clusterName,
-          instances: database.instances,
-          backupSchedule: database.backupSchedule,
-        },
-        nightscout: {
-          serviceName: nightscout.serviceName,
-          servicePort: nightscout.servicePort,
-          podLabels: nightscout.deployment.spec.selector.matchLabels,
-          deploymentName: nightscout.deployment.metadata.name,
-          apiSecret: nightscout.apiSecret,
-        },
-        ferretdbDeploymentName: ferretdb.deployment.metadata.name,
-      },
-      { providers, dependsOn: [nightscout.deployment] },
-    );
-  }
-
   if (config.postDeployCheck) {
     // Proves the MongoDB path end to end once everything reports ready, and again on change.
     const { mode, directUri, deadlineSeconds, checkPublicUrl } = config.postDeployCheck;
@@ -138,6 +114,35 @@ export = function nightscoutStack(): StackOutputs {
         { dependsOn: [nightscout.deployment] },
       )
     : undefined;
+
+  if (config.monitoring) {
+    // The exporter reads with the operator's token, else with the stack's own readable subject.
+    new Monitoring(
+      "monitoring",
+      {
+        ...config.monitoring,
+        exporter: {
+          ...config.monitoring.exporter,
+          readToken: config.monitoring.exporter.readToken ?? access?.exporterToken,
+        },
+        namespace: appNamespace.name,
+        database: {
+          clusterName: database.clusterName,
+          instances: database.instances,
+          backupSchedule: database.backupSchedule,
+        },
+        nightscout: {
+          serviceName: nightscout.serviceName,
+          servicePort: nightscout.servicePort,
+          podLabels: nightscout.deployment.spec.selector.matchLabels,
+          deploymentName: nightscout.deployment.metadata.name,
+          apiSecret: nightscout.apiSecret,
+        },
+        ferretdbDeploymentName: ferretdb.deployment.metadata.name,
+      },
+      { providers, dependsOn: [nightscout.deployment] },
+    );
+  }
 
   return stackOutputs({
     namespace: appNamespace.name,

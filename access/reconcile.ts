@@ -19,6 +19,11 @@ import type { AuthorizationApi } from "./nightscout-api";
 export interface AccessDeclaration {
   subjects: readonly { name: string; roles: readonly string[]; rotate: number }[];
   roles: readonly { name: string; permissions: readonly string[]; note?: string }[];
+  /**
+   * What happens to managed subjects and roles no longer declared: revoked (the default), or,
+   * when the stack declares only its own subjects (no `access` setting), kept as they are.
+   */
+  undeclared?: "delete" | "keep";
 }
 
 export interface AccessResult {
@@ -77,8 +82,13 @@ export async function planFor(
     rotation: managedRotation(s.roles),
   }));
   return {
-    roles: planAccess(rolesDeclared(declaration), roles, "role"),
-    subjects: planAccess(subjectsDeclared(declaration), subjects, "subject"),
+    roles: planAccess(rolesDeclared(declaration), roles, "role", declaration.undeclared),
+    subjects: planAccess(
+      subjectsDeclared(declaration),
+      subjects,
+      "subject",
+      declaration.undeclared,
+    ),
   };
 }
 

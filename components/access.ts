@@ -2,7 +2,12 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCESS_ENV } from "../access/run";
 import type { AccessDeclaration } from "../access/reconcile";
-import { abbreviationClashes, accessToken } from "../domain";
+import {
+  GLUCOSE_EXPORTER_SUBJECT,
+  MANAGED_SUBJECTS,
+  abbreviationClashes,
+  accessToken,
+} from "../domain";
 import { NIGHTSCOUT_SERVICE_PORT } from "./nightscout";
 import { projectDirHolding } from "./project-dir";
 
@@ -87,10 +92,13 @@ export function accessLinks(
  * run of the program, once `opts.dependsOn` (the Nightscout Deployment) is ready: a preview
  * only reads, and logs what the update would change there, drift included; an update makes it
  * so, and a second one changes nothing. `links` maps each managed subject to its token and
- * follower link, as a secret; the reconciler's report is logged on this component.
+ * follower link, as a secret; the reconciler's report is logged on this component. The stack's
+ * own subjects (MANAGED_SUBJECTS) are not people, so not among the links: the glucose exporter's
+ * token is `exporterToken`, undefined when the declaration has no such subject.
  */
 export class NightscoutAccess extends pulumi.ComponentResource {
   public readonly links: pulumi.Output<Record<string, AccessLink>>;
+  public readonly exporterToken: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: NightscoutAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     validateNightscoutAccessArgs(args);
@@ -124,7 +132,7 @@ export class NightscoutAccess extends pulumi.ComponentResource {
     run.stderr.apply((text) => {
       for (const line of text.split("\n").filter(Boolean)) pulumi.log.info(line, this);
     });
-    this.links = pulumi.secret(
+    const all = pulumi.secret(
       pulumi.all([run.stdout, args.apiSecret, args.publicUrl]).apply(([stdout, secret, url]) => {
         const { subjects, pending } = JSON.parse(stdout) as {
           subjects: { name: string; _id: string }[] | null;
@@ -137,6 +145,21 @@ export class NightscoutAccess extends pulumi.ComponentResource {
           : accessLinks(subjects, secret, url);
       }),
     );
-    this.registerOutputs({ links: this.links });
+    const own = new Set<string>(MANAGED_SUBJECTS.map((m) => m.name));
+    this.links = all.apply((links) =>
+      Object.fromEntries(Object.entries(links).filter(([name]) => !own.has(name))),
+    );
+    const exporter = GLUCOSE_EXPORTER_SUBJECT;
+    const declaresExporter = args.declaration.subjects.some((s) => s.name === exporter);
+    this.exporterToken = declaresExporter
+      ? all.apply((links) => {
+          const link = links[exporter];
+          // The reconciler makes every declared subject; without it the exporter could not read.
+          if (!link)
+            throw new Error(`${COMPONENT}: Nightscout has no ${exporter} subject after the run`);
+          return link.token;
+        })
+      : undefined;
+    this.registerOutputs({ links: this.links, exporterToken: this.exporterToken });
   }
 }

@@ -75,12 +75,15 @@ function changedFields<F extends object>(declared: F, existing: F): string[] {
  * The actions that make `existing` match `declared`: create what is missing, update what
  * changed, replace what is rotated, delete managed ones no longer declared (revoking their
  * tokens), keep the rest, and leave alone what was made by hand. `what` names the kind of record
- * for conflicts ("subject", "role").
+ * for conflicts ("subject", "role"). With `undeclared: "keep"`, managed records no longer
+ * declared are kept instead: the stack then declares only its own subjects, not the people's,
+ * and must not revoke what an earlier declaration made.
  */
 export function planAccess<F extends object>(
   declared: readonly Declared<F>[],
   existing: readonly Existing<F>[],
   what: string,
+  undeclared: "delete" | "keep" = "delete",
 ): Plan<F> {
   const actions: Action<F>[] = [];
   const conflicts: string[] = [];
@@ -113,7 +116,7 @@ export function planAccess<F extends object>(
     );
   }
   for (const e of managed) {
-    if (!claimed.has(e._id)) actions.push({ kind: "delete", _id: e._id, name: e.name });
+    if (!claimed.has(e._id)) actions.push({ kind: undeclared, _id: e._id, name: e.name });
   }
   for (const e of byHand) actions.push({ kind: "leave", _id: e._id, name: e.name });
   return { actions, conflicts };

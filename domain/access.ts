@@ -11,7 +11,8 @@ import { createHash } from "node:crypto";
  * token rather than API_SECRET's hash, which grants everything. No declared entry may take a
  * name whose token would start as theirs.
  */
-export const MANAGED_SUBJECTS = [{ name: "glucose-exporter", roles: ["readable"] }] as const;
+export const GLUCOSE_EXPORTER_SUBJECT = "glucose-exporter";
+export const MANAGED_SUBJECTS = [{ name: GLUCOSE_EXPORTER_SUBJECT, roles: ["readable"] }] as const;
 
 /** How much of the name and of the digest a token carries. */
 export const TOKEN_ABBREVIATION_LENGTH = 10;

@@ -1,6 +1,6 @@
 /** Fact 40 (domain/rules/access.ts) over the settings, and the route the reconciler takes. */
 import type { AccessDeclaration } from "../../access/reconcile";
-import { type AccessKind, accessEntries } from "../../domain";
+import { type AccessKind, MANAGED_SUBJECTS, accessEntries } from "../../domain";
 import { Settings } from "../read";
 import { enforceOnSettings } from "./catalogue";
 import type { PostDeployCheckSettings } from "./check";
@@ -34,8 +34,30 @@ export function accessModel(s: Settings) {
 }
 
 /**
+ * Whether the glucose exporter gets the stack's own `readable` subject: with monitoring on and
+ * no `glucoseExporterToken` of the operator's. Without a route to Nightscout (postDeployCheck
+ * off) it cannot, and reads with API_SECRET's hash as before, which grants everything: a warning.
+ */
+function exporterSubjectRule(
+  s: Settings,
+  postDeployCheck: PostDeployCheckSettings | undefined,
+): boolean {
+  if (!s.flag("monitoring") || s.isGiven("glucoseExporterToken")) return false;
+  if (postDeployCheck) return true;
+  s.warnings.push(
+    "monitoring: the glucose exporter reads Nightscout with API_SECRET's hash, which grants " +
+      "admin, because postDeployCheck is off and the stack cannot make it a readable token of " +
+      "its own; set postDeployCheck to portForward, or glucoseExporterToken to a token with " +
+      "the readable role",
+  );
+  return false;
+}
+
+/**
  * The access entries checked; the stack manages access once `access` or `accessRoles` is given,
- * even as an empty list, which revokes every managed subject (unset, nothing is touched).
+ * even as an empty list, which revokes every managed subject (unset, nothing is touched). With
+ * monitoring on, the glucose exporter's own subject is declared too (MANAGED_SUBJECTS); declared
+ * alone, it revokes nothing an earlier declaration made.
  */
 export function accessRule(
   s: Settings,
@@ -52,7 +74,9 @@ export function accessRule(
         ? "accepted: a caregiver's phone may upload too; make the entry kind uploader if so"
         : undefined,
   );
-  if (!s.isGiven("access") && !s.isGiven("accessRoles")) return undefined;
+  const people = s.isGiven("access") || s.isGiven("accessRoles");
+  const exporter = exporterSubjectRule(s, postDeployCheck);
+  if (!people && !exporter) return undefined;
   if (!postDeployCheck) {
     s.problems.add(
       s.isGiven("access") ? "access" : "accessRoles",
@@ -62,14 +86,21 @@ export function accessRule(
     );
     return undefined;
   }
+  const own = exporter
+    ? MANAGED_SUBJECTS.map((m) => ({ ...m, roles: [...m.roles], rotate: 0 }))
+    : [];
   return {
     declaration: {
-      subjects: model.entries.map((e) => ({ name: e.name, roles: e.roles, rotate: e.rotate })),
+      subjects: [
+        ...own,
+        ...model.entries.map((e) => ({ name: e.name, roles: e.roles, rotate: e.rotate })),
+      ],
       roles: model.customRoles.map((r) => ({
         name: r.name,
         permissions: r.permissions,
         note: r.note,
       })),
+      undeclared: people ? "delete" : "keep",
     },
     mode: postDeployCheck.mode,
     deadlineSeconds: postDeployCheck.deadlineSeconds,

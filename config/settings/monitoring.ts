@@ -44,7 +44,7 @@ export const MONITORING_SETTINGS = [
     // Nightscout's access tokens are the subject's name, a dash and 16 hex characters.
     minLength: 12,
     description:
-      "A Nightscout access token with the readable role (Admin Tools, Subjects) for the glucose exporter; unset, it sends API_SECRET's hash, which grants everything.",
+      "A Nightscout access token with the readable role for the glucose exporter; unset, the stack makes the exporter a readable subject of its own (glucose-exporter) after deploy, or with postDeployCheck off sends API_SECRET's hash, which grants everything.",
   },
   {
     key: "glucoseExporterImage",

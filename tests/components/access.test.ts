@@ -126,6 +126,45 @@ describe("NightscoutAccess", () => {
   });
 });
 
+describe("NightscoutAccess with the glucose exporter's own subject", () => {
+  const withExporter = (): NightscoutAccessArgs => {
+    const base = args();
+    return {
+      ...base,
+      declaration: {
+        ...base.declaration,
+        subjects: [
+          { name: "glucose-exporter", roles: ["readable"], rotate: 0 },
+          ...base.declaration.subjects,
+        ],
+      },
+    };
+  };
+
+  it("exports the exporter's token apart, as a secret, and keeps it out of the people's links", async () => {
+    const { outputs } = await capture({
+      loadProgram: () => new NightscoutAccess("access", withExporter()),
+      respondCall: runCommand,
+    });
+    const subjects = await listed();
+    const exporter = subjects.find((s) => s.name === "glucose-exporter")!;
+    const token = await resolved(outputs.exporterToken!);
+    expect(token).toEqual({ value: exporter.accessToken, secret: true });
+    expect(Object.keys((await resolved(outputs.links)).value).sort()).toEqual([
+      "Grandma",
+      "School nurse",
+    ]);
+  });
+
+  it("has no exporter token when the declaration has no exporter subject", async () => {
+    const { outputs } = await capture({
+      loadProgram: () => new NightscoutAccess("access", args()),
+      respondCall: runCommand,
+    });
+    expect(outputs.exporterToken).toBeUndefined();
+  });
+});
+
 describe("NightscoutAccess in a preview after an update", () => {
   it("knows every link when nothing would be created or rotated: a preview shows no change", async () => {
     const applied = await capture({

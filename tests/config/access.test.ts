@@ -161,7 +161,7 @@ describe("access: whether and how the stack manages it", () => {
 
   it("manages them once given, even as an empty list, which revokes every managed subject", () => {
     expect(parse({ access: "[]" }).access).toEqual({
-      declaration: { subjects: [], roles: [] },
+      declaration: { subjects: [], roles: [], undeclared: "delete" },
       mode: "portForward",
       deadlineSeconds: expect.any(Number),
     });
@@ -179,8 +179,42 @@ describe("access: whether and how the stack manages it", () => {
     expect(config.access?.declaration).toEqual({
       subjects: [{ name: "School", roles: ["carbs"], rotate: 2 }],
       roles: [{ name: "carbs", permissions: ["api:treatments:create"], note: "school" }],
+      undeclared: "delete",
     });
     expect(config.access?.mode).toBe("direct");
+  });
+
+  it("with monitoring on, gives the glucose exporter a readable subject of its own; alone, it revokes nothing", () => {
+    const exporter = { name: "glucose-exporter", roles: ["readable"], rotate: 0 };
+    expect(parse({ monitoring: "true" }).access?.declaration).toEqual({
+      subjects: [exporter],
+      roles: [],
+      undeclared: "keep",
+    });
+    expect(
+      parse({ monitoring: "true", ...access({ name: "Mum", roles: ["readable"] }) }).access
+        ?.declaration,
+    ).toEqual({
+      subjects: [exporter, { name: "Mum", roles: ["readable"], rotate: 0 }],
+      roles: [],
+      undeclared: "delete",
+    });
+  });
+
+  it("leaves the exporter's token to the operator when glucoseExporterToken is set", () => {
+    const config = parse({ monitoring: "true", glucoseExporterToken: "exporter-0123456789abcdef" });
+    expect(config.access).toBeUndefined();
+    expect(config.warnings).toEqual([]);
+  });
+
+  it("warns when the exporter must read with API_SECRET's hash: monitoring on, postDeployCheck off", () => {
+    const config = parse({ monitoring: "true", postDeployCheck: "off" });
+    expect(config.access).toBeUndefined();
+    expect(config.warnings).toEqual([
+      expect.stringMatching(
+        /^monitoring: the glucose exporter reads Nightscout with API_SECRET's hash, which grants admin, because postDeployCheck is off.*set postDeployCheck to portForward, or glucoseExporterToken/,
+      ),
+    ]);
   });
 
   it("refuses access with the post-deploy check off: nothing would carry it out", () => {

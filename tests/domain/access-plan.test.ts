@@ -124,6 +124,20 @@ describe("planAccess", () => {
     ]);
   });
 
+  it("with undeclared 'keep' (only the stack's own subjects declared), revokes nothing", () => {
+    const plan = planAccess(
+      [declared("glucose-exporter", ["readable"])],
+      [managed("a3", "Old phone", ["readable"]), byHand("h1", "Nurse", ["readable"])],
+      "subject",
+      "keep",
+    );
+    expect(plan.actions).toEqual([
+      { kind: "create", name: "glucose-exporter", fields: { roles: ["readable"] } },
+      { kind: "keep", _id: "a3", name: "Old phone" },
+      { kind: "leave", _id: "h1", name: "Nurse" },
+    ]);
+  });
+
   it("leaves hand-made subjects alone, and says so", () => {
     const plan = planAccess([], [byHand("h1", "Nurse", ["readable"])], "subject");
     expect(plan.actions).toEqual([{ kind: "leave", _id: "h1", name: "Nurse" }]);

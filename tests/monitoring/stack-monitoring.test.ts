@@ -8,10 +8,10 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { parseQuantity } from "../../domain";
+import { accessToken, parseQuantity } from "../../domain";
 import { alertGroups } from "../../domain/alerts";
 import { evaluatePolicies, type PolicyPackConfig } from "../../policies/evaluate";
-import { TEST_SECRETS } from "../../tools/lib/capture";
+import { TEST_SECRETS, capturedSubjectId } from "../../tools/lib/capture";
 import { describeProgramInvariants } from "../helpers/invariants";
 import { Props, T, containerOf, manifestValidator, selects, useProgram } from "../helpers/program";
 
@@ -116,14 +116,19 @@ describe("monitoring on", () => {
     expect(selects(opening.podSelector, nightscoutLabels)).toBe(true);
   });
 
-  test("the exporter reads the newest entry with the API secret's SHA-1, from a Secret", () => {
+  test("the exporter reads the newest entry with its own readable subject's token, from a Secret", () => {
     const config = ofType(T.secret).find((s) => s.name === "monitoring-glucose-exporter-config")!;
     const file = yaml.load((config.props as Props).stringData["config.yml"]) as Props;
-    const sha1 = crypto.createHash("sha1").update(TEST_SECRETS.apiSecret).digest("hex");
+    // The subject the access reconciler made for it (under mocks, capture's made-up _id).
+    const subject = { name: "glucose-exporter", _id: capturedSubjectId("glucose-exporter") };
+    const token = accessToken(subject, TEST_SECRETS.apiSecret);
     expect(file.modules.nightscout.headers).toEqual({
-      "api-secret": sha1,
+      "api-secret": token,
       "X-Forwarded-Proto": "https",
     });
+    // Never API_SECRET's hash, which Nightscout takes as admin.
+    const sha1 = crypto.createHash("sha1").update(TEST_SECRETS.apiSecret).digest("hex");
+    expect(JSON.stringify(file)).not.toContain(sha1);
     expect(file.modules.nightscout.metrics[0].path).toBe("{[0].date}");
     const container = containerOf(props(T.deployment, "monitoring-glucose-exporter"));
     expect(container.env).toBeUndefined();

@@ -28,7 +28,7 @@ export function configTable(settings: readonly Setting[] = SETTINGS): string {
           : `\`${cell(d)}\``;
   const rows = settings.map(
     (s) =>
-      `| \`${s.key}\` | ${s.type}${s.secret ? ", secret" : ""} | ${shownDefault(s.default)} | ${cell(s.description)} |`,
+      `| \`${s.key}\` | ${s.type}${s.secret ? ", secret" : ""} | ${s.optionalSecret ? "(unset)" : shownDefault(s.default)} | ${cell(s.description)} |`,
   );
   return ["| key | type | default | meaning |", "| --- | --- | --- | --- |", ...rows].join("\n");
 }

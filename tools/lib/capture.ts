@@ -5,11 +5,13 @@
  * CapturedResource. The offline policy gate, the stack tests, the component tests, the
  * consumer test and the benchmark all capture through here.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { readStackFile } from "../../config/stack-file";
 import type { CapturedResource } from "../../policies/lib/resource";
+import { ACCESS_ENV } from "../../access/run";
 
 export type { CapturedResource };
 
@@ -116,7 +118,7 @@ export interface CaptureOptions<T> {
   stack?: string;
   configuration?: StackConfiguration;
   respond?: MockResponder;
-  /** Answers a function call (an invoke: `local.runOutput`); default: its inputs, echoed. */
+  /** Answers a function call (an invoke: `local.runOutput`); default: `defaultCallAnswer`. */
   respondCall?: (
     args: pulumi.runtime.MockCallArgs,
   ) => Record<string, unknown> | Promise<Record<string, unknown>>;
@@ -219,6 +221,33 @@ let capturing = false;
  * the program (index.ts exports it as a function) rather than import a module, which runs once
  * per module registry.
  */
+/**
+ * What a function call answers unless the capture says otherwise: its inputs, echoed. The one
+ * exception is the access reconciler's run (components/access.ts), which under mocks has no
+ * Nightscout to reach: it answers as a run that found every declared subject in place, each
+ * with a made-up `_id` derived from its name (this harness's, no Nightscout's), so the links and
+ * the exporter's token have values a test can recompute with accessToken.
+ */
+export function defaultCallAnswer(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+  const environment = (args.inputs as { environment?: Record<string, string> }).environment;
+  const declaration = environment?.[ACCESS_ENV.declaration];
+  if (declaration === undefined) return args.inputs;
+  const { subjects } = JSON.parse(declaration) as { subjects: { name: string }[] };
+  return {
+    ...args.inputs,
+    stdout: JSON.stringify({
+      subjects: subjects.map(({ name }) => ({ name, _id: capturedSubjectId(name) })),
+      pending: [],
+    }),
+    stderr: "",
+  };
+}
+
+/** The `_id` defaultCallAnswer gives a declared subject. */
+export function capturedSubjectId(name: string): string {
+  return createHash("sha1").update(`capture:${name}`).digest("hex").slice(0, 24);
+}
+
 export async function capture<T>(options: CaptureOptions<T>): Promise<CaptureResult<T>> {
   if (capturing) throw new Error("capture: another capture is running; the runtime is global");
   capturing = true;
@@ -258,7 +287,7 @@ async function captureAlone<T>(options: CaptureOptions<T>): Promise<CaptureResul
         return { id: `${args.name}-id`, state };
       },
       call(args) {
-        return options.respondCall ? options.respondCall(args) : args.inputs;
+        return options.respondCall ? options.respondCall(args) : defaultCallAnswer(args);
       },
     },
     options.project ?? PROJECT,
