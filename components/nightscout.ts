@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
   NIGHTSCOUT_PORT,
+  PUSHOVER_ENV,
   RESERVED_NIGHTSCOUT_ENV,
   mongoUriProblemForNightscout,
   hostnameProblem,
@@ -65,6 +66,29 @@ export interface NightscoutArgs {
   ingress: NightscoutIngressArgs;
   /** Whether enabled plugins call out to the internet (Dexcom bridge, Pushover, ...). */
   allowInternetEgress: boolean;
+  /** Pushover's credentials (fact 41), secrets: they reach the pod only through the Secret. */
+  pushover?: NightscoutPushover;
+}
+
+/** Pushover's credentials, one field per env var of PUSHOVER_ENV. */
+export interface NightscoutPushover extends Partial<
+  Record<keyof typeof PUSHOVER_ENV, pulumi.Input<string>>
+> {
+  apiToken: pulumi.Input<string>;
+  userKey: pulumi.Input<string>;
+}
+
+/** What the Nightscout Secret holds, by env var: the API secret, the URI, and Pushover's keys. */
+export function nightscoutSecretData(args: NightscoutArgs): Record<string, pulumi.Input<string>> {
+  const data: Record<string, pulumi.Input<string>> = {
+    API_SECRET: args.apiSecret,
+    MONGODB_URI: args.mongoUri,
+  };
+  for (const [field, name] of Object.entries(PUSHOVER_ENV)) {
+    const value = args.pushover?.[field as keyof NightscoutPushover];
+    if (value !== undefined) data[name] = value;
+  }
+  return data;
 }
 
 /** Throws, before anything is registered, on args Nightscout would break or be unsafe with. */
@@ -118,6 +142,14 @@ export function validateNightscoutArgs(args: NightscoutArgs): void {
       );
     }
   }
+  if (args.pushover && !args.allowInternetEgress) {
+    throw invalidArg(
+      component,
+      "allowInternetEgress",
+      false,
+      "Pushover is set, and its pushes go to api.pushover.net over HTTPS; set allowInternetEgress to true.",
+    );
+  }
   requireRule(
     component,
     tlsSource,
@@ -151,12 +183,16 @@ function verifyAuthProbe(periodSeconds: number, failureThreshold: number) {
   };
 }
 
-/** The Nightscout container: secrets from `secretName`, settings as literal env, probes. */
+/**
+ * The Nightscout container: `secretKeys` (API_SECRET and MONGODB_URI first) from `secretName`,
+ * settings as literal env, probes.
+ */
 export function nightscoutContainer(
   image: string,
   url: string,
   settings: Record<string, string>,
   secretName: pulumi.Input<string>,
+  secretKeys: readonly string[] = ["API_SECRET", "MONGODB_URI"],
 ): k8s.types.input.core.v1.Container {
   const fromSecret = (key: string) => ({
     name: key,
@@ -167,8 +203,7 @@ export function nightscoutContainer(
     image,
     ports: [{ name: "http", containerPort: NIGHTSCOUT_PORT }],
     env: [
-      fromSecret("API_SECRET"),
-      fromSecret("MONGODB_URI"),
+      ...secretKeys.map(fromSecret),
       // Fact 24: Kubernetes sets HOSTNAME to the pod name, which binds the pod IP only.
       { name: "HOSTNAME", value: "0.0.0.0" },
       { name: "PORT", value: String(NIGHTSCOUT_PORT) },
@@ -232,6 +267,7 @@ export function nightscoutDeploymentArgs(
           url,
           { ...nightscoutSettings(args.preferences), ...args.settings },
           secretName,
+          Object.keys(nightscoutSecretData(args)),
         ),
         resources: args.resources,
         // Fact 32: nothing must persist; /tmp is the only place it writes. The cap is
@@ -327,7 +363,7 @@ export class Nightscout extends pulumi.ComponentResource {
       `${name}-secrets`,
       {
         metadata: { ...metadata, name: `${name}-secrets` },
-        stringData: { API_SECRET: args.apiSecret, MONGODB_URI: args.mongoUri },
+        stringData: nightscoutSecretData(args),
       },
       { parent: this },
     );

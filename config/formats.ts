@@ -36,7 +36,10 @@ export type StringFormat =
   | "retention"
   | "cron"
   | "timestamp"
-  | "mongoUri";
+  | "mongoUri"
+  | "pushoverToken"
+  | "pushoverKeys"
+  | "pushoverKeysOrOff";
 
 export interface FormatProblem {
   why: string;
@@ -44,6 +47,42 @@ export interface FormatProblem {
   suggestion?: string;
   /** Show this instead of the value: it holds credentials. */
   shownValue?: string;
+}
+
+/**
+ * Formats of secret settings whose reasons never quote the value, only its shape, so a refusal
+ * may say more than "is not in the expected form".
+ */
+export const SECRET_SAFE_FORMATS: ReadonlySet<StringFormat> = new Set([
+  "pushoverToken",
+  "pushoverKeys",
+  "pushoverKeysOrOff",
+]);
+
+/** Fact 41: Pushover's application tokens and user and group keys are 30 letters and digits. */
+const PUSHOVER_KEY = /^[A-Za-z0-9]{30}$/;
+
+/** What is wrong with one Pushover token or key, by its shape only. */
+function pushoverKeyShape(key: string): string | undefined {
+  if (PUSHOVER_KEY.test(key)) return undefined;
+  const other = /[^A-Za-z0-9]/.test(key)
+    ? ", and holds characters other than letters and digits"
+    : "";
+  return `has ${key.length} characters${other}`;
+}
+
+/** Space-separated user or group keys (Nightscout splits them on spaces), or "off" if allowed. */
+function pushoverKeysProblem(value: string, offAllowed: boolean): FormatProblem | undefined {
+  if (offAllowed && value === "off") return undefined;
+  const keys = value.split(" ");
+  const bad = keys.map(pushoverKeyShape).findIndex((why) => why !== undefined);
+  if (bad < 0) return undefined;
+  const which = keys.length > 1 ? `key ${bad + 1} of ${keys.length} ` : "it ";
+  return {
+    why:
+      `must be Pushover user or group keys, 30 letters and digits each, separated by single spaces${offAllowed ? ', or "off"' : ""}; ` +
+      `${which}${pushoverKeyShape(keys[bad])}`,
+  };
 }
 
 /** A volume must hold WAL segments and a year of CGM data: 1 GiB is the least that does. */
@@ -108,6 +147,14 @@ const CHECKS: Record<StringFormat, Check> = {
     MONGODB_URI_SCHEME.test(v)
       ? undefined
       : { why: "does not start with mongodb:// or mongodb+srv://" },
+  pushoverToken: (v) => {
+    const why = pushoverKeyShape(v);
+    return why
+      ? { why: `must be a Pushover application token, 30 letters and digits; it ${why}` }
+      : undefined;
+  },
+  pushoverKeys: (v) => pushoverKeysProblem(v, false),
+  pushoverKeysOrOff: (v) => pushoverKeysProblem(v, true),
 };
 
 export function formatProblem(format: StringFormat, value: string): FormatProblem | undefined {

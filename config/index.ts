@@ -16,7 +16,13 @@ import { PostDeployCheckSettings, postDeployCheckRule } from "./rules/check";
 import { connectionBudgetRule } from "./rules/connections";
 import { imagePairingRule } from "./rules/images";
 import { type AccessSettings, accessRule } from "./rules/access";
-import { dbSizeRule, shownPluginsEnabledRule, tlsSourceRule, volumeMiB } from "./rules/nightscout";
+import {
+  dbSizeRule,
+  pushoverRule,
+  shownPluginsEnabledRule,
+  tlsSourceRule,
+  volumeMiB,
+} from "./rules/nightscout";
 import { MonitoringSettings, monitoringRule, platformStackRule } from "./rules/monitoring";
 import { renderDirectoryRule } from "./rules/render";
 import {
@@ -65,6 +71,7 @@ export function parseStackConfig(source: ConfigSource): StackConfig {
   const displayUnits = s.text("displayUnits") as DisplayUnits;
   const thresholds = s.isValid("displayUnits") ? thresholdsRule(s, displayUnits) : undefined;
   shownPluginsEnabledRule(s);
+  const pushover = pushoverRule(s);
   dbSizeRule(s);
   imagePairingRule(s);
   connectionBudgetRule(s);
@@ -80,7 +87,10 @@ export function parseStackConfig(source: ConfigSource): StackConfig {
   productionRule(s);
   if (s.problems.messages.length > 0) throw new ConfigError(s.problems.messages);
 
-  const enabledPlugins = s.list("enabledPlugins")!;
+  // Fact 41: Nightscout turns pushover on by itself once the token is set; ENABLE says so too.
+  const listed = s.list("enabledPlugins")!;
+  const enabledPlugins =
+    pushover && !listed.includes("pushover") ? [...listed, "pushover"] : listed;
   const protect = s.flag("protectDatabase");
   return {
     warnings: s.warnings,
@@ -136,6 +146,7 @@ export function parseStackConfig(source: ConfigSource): StackConfig {
         controllerNamespace: s.text("ingressControllerNamespace")!,
       },
       allowInternetEgress: enabledPlugins.some((p) => INTERNET_PLUGINS.includes(p)),
+      pushover,
     },
     displayUnits,
     postDeployCheck,

@@ -5,7 +5,7 @@
  */
 // The Output module alone: see config/runtime.ts.
 import * as pulumi from "@pulumi/pulumi/output";
-import { formatProblem } from "./formats";
+import { SECRET_SAFE_FORMATS, formatProblem } from "./formats";
 import { closest, namespaceSlip, nonAscii } from "./key-names";
 import { Problems, appSettings, exampleItem, exampleOf, quote } from "./problems";
 import { type ReadRecords, readRecords } from "./records";
@@ -356,11 +356,14 @@ export class Settings<K extends string = SettingKey> {
         `pulumi config set --secret ${key} <at least ${setting.minLength} characters>`,
       );
     } else if (setting.format && formatProblem(setting.format, value)) {
-      // The reason may quote the value, so only the kind of problem is named.
+      // The reason may quote the value, so only the kind of problem is named, unless the format
+      // words its reasons by the value's shape alone.
       this.fail(
         setting,
         undefined,
-        "is not in the expected form",
+        SECRET_SAFE_FORMATS.has(setting.format)
+          ? formatProblem(setting.format, value)!.why
+          : "is not in the expected form",
         `pulumi config set --secret ${key} ${exampleOf(setting)}`,
       );
     }

@@ -135,6 +135,14 @@ export const NIGHTSCOUT_PLUGINS = [
   "bwp",
 ] as const;
 
+/** Fact 41: the env var Nightscout reads each Pushover credential from. */
+export const PUSHOVER_ENV = {
+  apiToken: "PUSHOVER_API_TOKEN",
+  userKey: "PUSHOVER_USER_KEY",
+  alarmKey: "PUSHOVER_ALARM_KEY",
+  announcementKey: "PUSHOVER_ANNOUNCEMENT_KEY",
+} as const;
+
 /** Plugins that call services on the internet and so need egress beyond the cluster. */
 export const INTERNET_PLUGINS = ["bridge", "mmconnect", "pushover", "loop"];
 

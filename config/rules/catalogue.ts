@@ -5,7 +5,13 @@
  */
 import { type Environment, type Finding, type Limits, type Rule, limitsFor } from "../../domain";
 import { Settings } from "../read";
-import type { SettingKey } from "../settings";
+import { SETTINGS, type SettingKey } from "../settings";
+
+/** `pulumi config set`, with `--secret` for a key declared secret. */
+function configSet(key: string): string {
+  const secret = SETTINGS.some((setting) => setting.key === key && setting.secret);
+  return secret ? `pulumi config set --secret ${key}` : `pulumi config set ${key}`;
+}
 
 const enforced = new Set<string>();
 
@@ -38,7 +44,7 @@ export function enforceOnSettings<
       name: (field) => keys[field] ?? field,
       set: (field, value) => {
         const key = keys[field];
-        return key === undefined ? undefined : `pulumi config set ${key} ${value}`;
+        return key === undefined ? undefined : `${configSet(key)} ${value}`;
       },
       setAt: (field, at, value) => {
         const key = keys[field];

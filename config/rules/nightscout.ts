@@ -2,12 +2,53 @@ import {
   MEBIBYTE,
   dbSizeWithinVolume,
   parseQuantity,
+  pushoverComplete,
   shownPluginsEnabled,
   tlsSecretOwnName,
   tlsSource,
 } from "../../domain";
+import type * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../read";
 import { enforceOnSettings } from "./catalogue";
+
+/** Nightscout's Pushover credentials, each a secret Output; optional keys undefined when unset. */
+export interface PushoverSettings {
+  apiToken: pulumi.Output<string>;
+  userKey: pulumi.Output<string>;
+  alarmKey?: pulumi.Output<string>;
+  announcementKey?: pulumi.Output<string>;
+}
+
+/** Fact 41 (domain/rules/pushover.ts) over the settings: Pushover whole, or undefined. */
+export function pushoverRule(s: Settings): PushoverSettings | undefined {
+  const apiToken = s.secret("pushoverApiToken");
+  const userKey = s.secret("pushoverUserKey");
+  const findings = enforceOnSettings(
+    s,
+    pushoverComplete,
+    {
+      apiToken: "pushoverApiToken",
+      userKey: "pushoverUserKey",
+      alarmKey: "pushoverAlarmKey",
+      announcementKey: "pushoverAnnouncementKey",
+      enabled: "enabledPlugins",
+    },
+    {
+      apiToken: apiToken !== undefined,
+      userKey: userKey !== undefined,
+      alarmKey: s.isGiven("pushoverAlarmKey"),
+      announcementKey: s.isGiven("pushoverAnnouncementKey"),
+      enabled: s.list("enabledPlugins") ?? [],
+    },
+  );
+  if (findings.length > 0 || !apiToken || !userKey) return undefined;
+  return {
+    apiToken,
+    userKey,
+    alarmKey: s.secret("pushoverAlarmKey"),
+    announcementKey: s.secret("pushoverAnnouncementKey"),
+  };
+}
 
 /** Fact 30 (domain/rules/plugins.ts) over the settings. */
 export function shownPluginsEnabledRule(s: Settings): void {

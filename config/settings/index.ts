@@ -13,6 +13,7 @@ import { NETWORK_SETTINGS } from "./network";
 import { BACKUP_SETTINGS } from "./backup";
 import { CHECK_SETTINGS } from "./check";
 import { MONITORING_SETTINGS } from "./monitoring";
+import { NOTIFICATION_SETTINGS } from "./notifications";
 import { Setting, declareSettings } from "./setting";
 
 export type { DeclaredSettings, RecordField, Setting, SettingType } from "./setting";
@@ -27,6 +28,7 @@ const DECLARED = [
   ...BACKUP_SETTINGS,
   ...CHECK_SETTINGS,
   ...MONITORING_SETTINGS,
+  ...NOTIFICATION_SETTINGS,
   ...ACCESS_SETTINGS,
 ] as const;
 

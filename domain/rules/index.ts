@@ -13,6 +13,7 @@ import { namespacesDistinct, noSystemNamespace } from "./namespaces";
 import { anonymousRolesReadOnly, backupsRequired, databaseProtected } from "./production";
 import { restoreFromOtherBackups } from "./restore";
 import { shownPluginsEnabled } from "./plugins";
+import { pushoverComplete } from "./pushover";
 import { limitNotBelowRequest } from "./resources";
 import type { Limits, Rule } from "./rule";
 import { thresholds } from "./thresholds";
@@ -38,6 +39,8 @@ export {
 export { POSTGRES_17_RELEASED, objectStorePathKey, restoreFromOtherBackups } from "./restore";
 export type { RestoreModel } from "./restore";
 export { shownPluginsEnabled } from "./plugins";
+export { pushoverComplete } from "./pushover";
+export type { PushoverModel } from "./pushover";
 export { limitNotBelowRequest } from "./resources";
 export { thresholds, thresholdValues } from "./thresholds";
 export type { ThresholdField, ThresholdName, ThresholdsModel } from "./thresholds";
@@ -65,4 +68,5 @@ export const RULES: readonly AnyRule[] = [
   restoreFromOtherBackups,
   anonymousRolesReadOnly,
   accessEntries,
+  pushoverComplete,
 ];

@@ -1,9 +1,11 @@
 import {
   DATABASE_URI_VARS,
+  PUSHOVER_ENV,
   THRESHOLD_ORDER,
   type ThresholdField,
   type ThresholdName,
   displayUnitsExplicit,
+  pushoverComplete,
   shownPluginsEnabled,
   thresholds,
   thresholdUnitsNightscoutReads,
@@ -54,10 +56,16 @@ function isOn(value: string | undefined): boolean {
   return value === "on" || value === "true";
 }
 
+/** Fact 41: the env var of each Pushover setting, and ENABLE. */
+export const PUSHOVER_VARS = { ...PUSHOVER_ENV, enabled: "ENABLE" } as const;
+
+const words = (v: string | undefined) => (v ?? "").split(/\s+/).filter((w) => w.length > 0);
+
 /**
- * Facts 21, 22 and 30 (domain/rules/) over the container's environment: the units Nightscout
- * will read, the thresholds in them, and the plugins shown. A threshold set from a reference
- * instead of a literal is not a number the rule can judge, and says so.
+ * Facts 21, 22, 30 and 41 (domain/rules/) over the container's environment: the units
+ * Nightscout will read, the thresholds in them, the plugins shown, and Pushover whole. A
+ * threshold set from a reference instead of a literal is not a number the rule can judge, and
+ * says so; Pushover's keys are judged by their presence (they come from a Secret).
  */
 export function checkCatalogueRules(
   env: ReadonlyMap<string, EnvEntry>,
@@ -89,7 +97,6 @@ export function checkCatalogueRules(
   // than a referenced ENABLE read as enabling nothing.
   const enabledUnreadable = env.has("ENABLE") && value("ENABLE") === undefined;
   if (shown !== undefined && !enabledUnreadable) {
-    const words = (v: string | undefined) => (v ?? "").split(/\s+/).filter((w) => w.length > 0);
     enforceOnObject(
       shownPluginsEnabled,
       { enabled: "ENABLE", shown: "SHOW_PLUGINS" },
@@ -98,6 +105,20 @@ export function checkCatalogueRules(
       report,
     );
   }
+  enforceOnObject(
+    pushoverComplete,
+    PUSHOVER_VARS,
+    {
+      apiToken: env.has(PUSHOVER_VARS.apiToken),
+      userKey: env.has(PUSHOVER_VARS.userKey),
+      alarmKey: env.has(PUSHOVER_VARS.alarmKey),
+      announcementKey: env.has(PUSHOVER_VARS.announcementKey),
+      // A referenced ENABLE enables nothing the rule can see.
+      enabled: enabledUnreadable ? [] : words(value("ENABLE")),
+    },
+    {},
+    report,
+  );
 }
 
 function probePaths(container: Obj): { probe: string; path: string; headers: Obj[] }[] {

@@ -183,3 +183,52 @@ describe("Nightscout rolls when its Secret changes", () => {
     expect(template.metadata.annotations).toEqual({ [SECRET_VERSION_ANNOTATION]: "4711" });
   });
 });
+
+describe("Nightscout with Pushover (fact 41)", () => {
+  const pushover = {
+    apiToken: "azGDORePK8gMaC0QOYAMyEEuzJnyUi",
+    userKey: "uQiRzpo4DXghDmr9QzzfQu27cmVRsG",
+    announcementKey: "off",
+  };
+
+  it("puts the keys in the Secret and reads each from there, never as a literal env value", async () => {
+    const { Nightscout } = await import("../../components/nightscout");
+    const { capture } = await import("../../tools/lib/capture");
+    const { resources } = await capture({
+      loadProgram: () =>
+        new Nightscout("nightscout", nightscoutArgs({ pushover, allowInternetEgress: true })),
+    });
+    const secret = resources.find((r) => r.type === "kubernetes:core/v1:Secret")!;
+    expect(Object.keys(secret.props.stringData as object).sort()).toEqual([
+      "API_SECRET",
+      "MONGODB_URI",
+      "PUSHOVER_ANNOUNCEMENT_KEY",
+      "PUSHOVER_API_TOKEN",
+      "PUSHOVER_USER_KEY",
+    ]);
+    const deployment = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
+    const env = (
+      deployment.props.spec as {
+        template: {
+          spec: { containers: { env: { name: string; value?: string; valueFrom?: object }[] }[] };
+        };
+      }
+    ).template.spec.containers[0].env;
+    for (const name of ["PUSHOVER_API_TOKEN", "PUSHOVER_USER_KEY", "PUSHOVER_ANNOUNCEMENT_KEY"]) {
+      expect(env.find((e) => e.name === name)).toEqual({
+        name,
+        valueFrom: { secretKeyRef: { name: "nightscout-secrets", key: name } },
+      });
+    }
+    expect(env.some((e) => e.name === "PUSHOVER_ALARM_KEY")).toBe(false);
+    expect(JSON.stringify(env)).not.toContain(pushover.apiToken);
+  });
+
+  it("refuses Pushover without internet egress: its pushes go to api.pushover.net", () => {
+    expect(() =>
+      validateNightscoutArgs(nightscoutArgs({ pushover, allowInternetEgress: false })),
+    ).toThrow(
+      "Nightscout: args.allowInternetEgress = false is invalid. Pushover is set, and its pushes go to api.pushover.net over HTTPS; set allowInternetEgress to true.",
+    );
+  });
+});

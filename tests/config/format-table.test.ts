@@ -90,6 +90,21 @@ const CASES: Record<StringFormat, { accepted: string; refused: string; why: stri
     refused: "https://ferretdb:27017/nightscout",
     why: "does not start with mongodb:// or mongodb+srv://",
   },
+  pushoverToken: {
+    accepted: "azGDORePK8gMaC0QOYAMyEEuzJnyUi",
+    refused: "azGDORePK8gMaC0QOYAMyEEuzJnyU",
+    why: "must be a Pushover application token, 30 letters and digits; it has 29 characters",
+  },
+  pushoverKeys: {
+    accepted: "uQiRzpo4DXghDmr9QzzfQu27cmVRsG gznej3rKEVAvPUxu9vvNnqpmZpokzF",
+    refused: "uQiRzpo4DXghDmr9QzzfQu27cmVRsG gznej3rKEVAvPUxu9vvNnqpmZpokz-",
+    why: "must be Pushover user or group keys, 30 letters and digits each, separated by single spaces; key 2 of 2 has 30 characters, and holds characters other than letters and digits",
+  },
+  pushoverKeysOrOff: {
+    accepted: "off",
+    refused: "none",
+    why: 'must be Pushover user or group keys, 30 letters and digits each, separated by single spaces, or "off"; it has 4 characters',
+  },
 };
 
 // One test for the table, each format named in what it compares: a load per case cost a second.

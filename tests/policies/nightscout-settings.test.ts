@@ -179,6 +179,46 @@ describe("nightscout-settings", () => {
     ]);
   });
 
+  describe("Pushover whole or not at all (fact 41)", () => {
+    const pushover = (...names: string[]) =>
+      names.reduce(
+        (r, name) => withEnv(r, name, secretEnv(name, "nightscout", name.toLowerCase())),
+        withEnv(nightscoutDeployment(), "ENABLE", "careportal pushover"),
+      );
+
+    it("passes the token with a user key, each from the Secret", async () => {
+      expect(await violations(pushover("PUSHOVER_API_TOKEN", "PUSHOVER_USER_KEY"))).toEqual([]);
+      expect(
+        await violations(
+          pushover(
+            "PUSHOVER_API_TOKEN",
+            "PUSHOVER_USER_KEY",
+            "PUSHOVER_ALARM_KEY",
+            "PUSHOVER_ANNOUNCEMENT_KEY",
+          ),
+        ),
+      ).toEqual([]);
+    });
+
+    it("refuses the token without a user key", async () => {
+      expect(await violations(pushover("PUSHOVER_API_TOKEN"))).toEqual([
+        "PUSHOVER_USER_KEY = (unset): is unset while PUSHOVER_API_TOKEN is set: Pushover would have no one to send the alarms to. Fix: set PUSHOVER_USER_KEY to <your Pushover user or group key>.",
+      ]);
+    });
+
+    it("refuses keys without the token, naming each key given", async () => {
+      expect(await violations(pushover("PUSHOVER_USER_KEY", "PUSHOVER_ALARM_KEY"))).toEqual([
+        "PUSHOVER_API_TOKEN = (unset): is unset while PUSHOVER_USER_KEY and PUSHOVER_ALARM_KEY are set: without the application's token Nightscout pushes nothing. Fix: set PUSHOVER_API_TOKEN to <the application's API token>.",
+      ]);
+    });
+
+    it("refuses pushover in ENABLE without the token", async () => {
+      expect(await violations(pushover())).toEqual([
+        `ENABLE = "[\\"careportal\\",\\"pushover\\"]": enables pushover without PUSHOVER_API_TOKEN: it would push nothing. Fix: set PUSHOVER_API_TOKEN to <the application's API token> and PUSHOVER_USER_KEY, or remove pushover from ENABLE.`,
+      ]);
+    });
+  });
+
   it("reports thresholds without an explicit ALARM_TYPES", async () => {
     expect(await violations(withEnv(nightscoutDeployment(), "ALARM_TYPES", REMOVE))).toEqual([
       "Setting BG_* switches ALARM_TYPES to simple; set ALARM_TYPES explicitly.",
