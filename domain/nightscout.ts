@@ -135,6 +135,30 @@ export const NIGHTSCOUT_PLUGINS = [
   "bwp",
 ] as const;
 
+/**
+ * Fact 30: what the stack's users rely on, by the plugin in ENABLE that provides it
+ * (cgm-remote-monitor 15.0.7). Follower apps (Nightguard, xDrip+ and LoopFollow among them) read
+ * the pills' values from /api/v2/properties, which holds only enabled plugins. The Reports page
+ * and the always-on features (delta, direction, timeago, devicestatus, upbat, errorcodes,
+ * profile: lib/settings.js's DEFAULT_FEATURES) need no entry.
+ */
+export const FEATURE_PLUGINS = {
+  careportal: "treatment logging (carbs, insulin, site changes) from the site",
+  iob: "insulin on board, on the page and for follower apps",
+  cob: "carbs on board, on the page and for follower apps",
+  basal: "the basal profile on the chart and in the reports",
+  cage: "the cannula's age",
+  sage: "the sensor's age",
+  iage: "the insulin's age",
+  bage: "the pump battery's age",
+  pump: "the pump's reservoir and battery",
+  loop: "Loop's status",
+  openaps: "AAPS's and OpenAPS's status",
+} as const satisfies Partial<Record<(typeof NIGHTSCOUT_PLUGINS)[number], string>>;
+
+/** Fact 30: the feature plugins the page shows by default (SHOW_PLUGINS). */
+export const SHOWN_FEATURE_PLUGINS = ["careportal", "basal", "iob", "cob"] as const;
+
 /** Fact 41: the env var Nightscout reads each Pushover credential from. */
 export const PUSHOVER_ENV = {
   apiToken: "PUSHOVER_API_TOKEN",

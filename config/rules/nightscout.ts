@@ -1,6 +1,7 @@
 import {
   MEBIBYTE,
   dbSizeWithinVolume,
+  featurePluginsEnabled,
   parseQuantity,
   pushoverComplete,
   shownPluginsEnabled,
@@ -54,6 +55,15 @@ export function pushoverRule(s: Settings): PushoverSettings | undefined {
 export function shownPluginsEnabledRule(s: Settings): void {
   const enabled = s.list("enabledPlugins");
   const shown = s.list("showPlugins");
+  if (enabled && s.isValid("enabledPlugins")) {
+    enforceOnSettings(
+      s,
+      featurePluginsEnabled,
+      { enabled: "enabledPlugins" },
+      { enabled },
+      () => "accepted: a site may do without them",
+    );
+  }
   if (!enabled || !shown || !s.isValid("showPlugins")) return;
   enforceOnSettings(
     s,

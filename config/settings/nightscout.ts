@@ -113,7 +113,8 @@ export const NIGHTSCOUT_SETTINGS = [
       "food",
       "profile",
     ],
-    description: "Plugins listed in ENABLE.",
+    description:
+      "Plugins listed in ENABLE (it replaces the default list); leaving out one the site's features rely on (careportal, iob, cob, basal, the ages, pump, loop, openaps) draws a warning.",
   },
   {
     key: "showPlugins",

@@ -12,7 +12,7 @@ import { minInstances } from "./instances";
 import { namespacesDistinct, noSystemNamespace } from "./namespaces";
 import { anonymousRolesReadOnly, backupsRequired, databaseProtected } from "./production";
 import { restoreFromOtherBackups } from "./restore";
-import { shownPluginsEnabled } from "./plugins";
+import { featurePluginsEnabled, shownPluginsEnabled } from "./plugins";
 import { pushoverComplete } from "./pushover";
 import { limitNotBelowRequest } from "./resources";
 import type { Limits, Rule } from "./rule";
@@ -38,7 +38,7 @@ export {
 } from "./production";
 export { POSTGRES_17_RELEASED, objectStorePathKey, restoreFromOtherBackups } from "./restore";
 export type { RestoreModel } from "./restore";
-export { shownPluginsEnabled } from "./plugins";
+export { featurePluginsEnabled, shownPluginsEnabled } from "./plugins";
 export { pushoverComplete } from "./pushover";
 export type { PushoverModel } from "./pushover";
 export { limitNotBelowRequest } from "./resources";
@@ -69,4 +69,5 @@ export const RULES: readonly AnyRule[] = [
   anonymousRolesReadOnly,
   accessEntries,
   pushoverComplete,
+  featurePluginsEnabled,
 ];
