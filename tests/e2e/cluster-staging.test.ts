@@ -8,7 +8,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { policyArgs } from "../../tools/lib/offline-engine";
 import { localStack } from "../../tools/parts/local-cluster/cluster";
+import { apiSecretHeader } from "../../access/nightscout-api";
 import { expectNoSecret } from "../helpers/leaks";
+import {
+  type AuthorizationDouble,
+  startAuthorizationDouble,
+} from "../helpers/nightscout-authorization-double";
 import {
   changedSteps,
   checkResultLine,
@@ -133,6 +138,91 @@ test("the API server itself rejects a misspelled field", async () => {
   ]);
   expect(clusters.stdout).not.toContain("nightscout-db");
   await typo.pulumiAsync(["destroy", "--yes"]);
+});
+
+/**
+ * Access as code through the same route as the check: `kubectl port-forward` to the Nightscout
+ * Service, which kwok sends to the port start.sh wrote to nightscout-relay.port. kwok runs no
+ * Nightscout, so a STAND-IN for Nightscout 15.0.7's authorization API listens there
+ * (tests/helpers/nightscout-authorization-double.ts, held to the facts by its contract tests).
+ */
+describe("access as code: two caregivers declared, then one removed and the other rotated", () => {
+  let double: AuthorizationDouble;
+  const tokens: string[] = [];
+  beforeAll(async () => {
+    const port = Number(
+      fs.readFileSync(path.join(e2e.cluster.dir, "nightscout-relay.port"), "utf8").trim(),
+    );
+    double = await startAuthorizationDouble(e2e.stack.secrets.apiSecret, undefined, port);
+  });
+  afterAll(async () => {
+    await double?.close();
+  });
+
+  const set = (...args: string[]) => expectOk(e2e.stack.pulumi(["config", "set", ...args]));
+  async function subjects(): Promise<{ _id: string; name: string; accessToken: string }[]> {
+    const response = await fetch(`${double.url}/api/v2/authorization/subjects`, {
+      headers: { "api-secret": apiSecretHeader(e2e.stack.secrets.apiSecret) },
+    });
+    return (await response.json()) as never;
+  }
+  const links = () =>
+    JSON.parse(
+      e2e.stack.pulumi(["stack", "output", "accessLinks", "--json", "--show-secrets"]).stdout,
+    ) as Record<string, { token: string; url: string }>;
+  const expectedLinks = async () => {
+    const held = await subjects();
+    return Object.fromEntries(
+      held.map((s) => [
+        s.name,
+        { token: s.accessToken, url: `https://ns-staging.example.org/?token=${s.accessToken}` },
+      ]),
+    );
+  };
+
+  test("up creates both subjects, exports their links as a secret, and a second up changes nothing", async () => {
+    set("--path", "access[0].name", "Grandma");
+    set("--path", "access[0].roles[0]", "readable");
+    set("--path", "access[1].name", "School nurse");
+    set("--path", "access[1].roles[0]", "readable");
+    set("--path", "access[1].roles[1]", "careportal");
+    const r = await e2e.up();
+    expectOk(r);
+    expect(r.output).toContain("access: subject Grandma: created");
+    expect(r.output).toContain("access: subject School nurse: created");
+    const held = await subjects();
+    expect(held.map((s) => s.name).sort()).toEqual(["Grandma", "School nurse"]);
+    expect(links()).toEqual(await expectedLinks());
+    tokens.push(...held.map((s) => s.accessToken));
+    // Secret: the plain listing shows no token.
+    const plain = e2e.stack.pulumi(["stack", "output", "--json"]).stdout;
+    for (const token of tokens) expect(plain).not.toContain(token);
+
+    const again = await e2e.up(["--expect-no-changes"]);
+    expectOk(again);
+    expect(again.output).toContain("access: Nightscout's subjects and roles are as declared");
+    expect((await subjects()).map((s) => s._id).sort()).toEqual(held.map((s) => s._id).sort());
+  });
+
+  test("removing one revokes it, rotating the other gives a new token; the links follow exactly", async () => {
+    const before = links();
+    expectOk(e2e.stack.pulumi(["config", "rm", "--path", "access[0]"]));
+    set("--path", "access[0].rotate", "1");
+    const r = await e2e.up();
+    expectOk(r);
+    expect(r.output).toContain("access: subject School nurse: rotated");
+    expect(r.output).toContain("access: subject Grandma: deleted, no longer declared");
+    const held = await subjects();
+    expect(held.map((s) => s.name)).toEqual(["School nurse"]);
+    const after = links();
+    expect(Object.keys(after)).toEqual(["School nurse"]);
+    expect(after["School nurse"].token).not.toBe(before["School nurse"].token);
+    expect(after).toEqual(await expectedLinks());
+    tokens.push(after["School nurse"].token);
+    // Tokens are in the secret output only: never in the engine's output or the state.
+    const state = e2e.stack.pulumi(["stack", "export"]).stdout;
+    expectNoSecret({ state, engine: e2e.outputs.join("\n") }, tokens, "access tokens");
+  });
 });
 
 test("secrets are never in plaintext in the state, the outputs or the engine's output", () => {

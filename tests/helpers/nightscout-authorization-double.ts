@@ -72,9 +72,11 @@ export interface AuthorizationDouble {
   close(): Promise<void>;
 }
 
+/** `port` 0 lets the kernel pick; an e2e test passes the port kwok forwards Nightscout to. */
 export async function startAuthorizationDouble(
   apiSecret: string,
   store: DocumentStore = memoryStore(),
+  port = 0,
 ): Promise<AuthorizationDouble> {
   const requests: string[] = [];
   const failing = new Set<string>();
@@ -154,10 +156,13 @@ export async function startAuthorizationDouble(
       );
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     requests,
     failNext: (route) => void failing.add(route),
     close: () => new Promise((resolve) => server.close(() => resolve())),

@@ -134,6 +134,35 @@ test.each([
   expect(r.seen).toEqual([]);
 });
 
+test("with --qr in a pseudo-terminal (util-linux script), the same scannable code", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "access-command-"));
+  try {
+    const pulumi = path.join(dir, "pulumi");
+    fs.writeFileSync(pulumi, `#!/bin/sh\necho '${JSON.stringify(LINKS)}'\n`, { mode: 0o755 });
+    // Exit 99 unless standard output really is a terminal inside script's pseudo-terminal.
+    const inner = [
+      "test -t 1 || exit 99;",
+      `exec ${JSON.stringify(process.execPath)} -r ts-node/register/transpile-only`,
+      "tools/commands/access.ts --stack production --name Grandma --qr",
+    ].join(" ");
+    const { stdout } = await promisify(execFile)("script", ["-qec", inner, "/dev/null"], {
+      cwd: path.resolve(__dirname, "../../.."),
+      env: { ...process.env, PULUMI_BIN: pulumi },
+    });
+    // The terminal ends lines with CR LF.
+    const screen = stdout.replace(/\r\n/g, "\n");
+    expect(screen.startsWith(`${LINKS.Grandma.url}\n`)).toBe(true);
+    const drawn = drawnModules(screen.slice(`${LINKS.Grandma.url}\n`.length));
+    const { size, data } = QRCode.create(LINKS.Grandma.url, {}).modules;
+    const expected = [...Array(size).keys()].map((row) =>
+      [...Array(size).keys()].map((col) => data[row * size + col] === 1),
+    );
+    expect(drawn.slice(1, size + 1).map((r) => r.slice(1, size + 1))).toEqual(expected);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("as npm run starts it, with PULUMI_BIN", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "access-command-"));
   try {

@@ -28,6 +28,7 @@ if ! bash "$repo/tools/parts/netns.sh" inside; then
 fi
 CONTEXT=nightscout-local
 FERRETDB_PORT=27017 # FERRETDB_PORT in domain/: the port the check forwards to
+NIGHTSCOUT_PORT=1337 # NIGHTSCOUT_PORT in domain/: the port the access reconciler forwards to
 # The CRDs of the objects the program creates, from the operators' Go modules: the fetcher
 # checks them against tools/parts/upstream-files.txt (docs/upstream-files.md); a warm cache needs no network.
 CRDS=(postgresql.cnpg.io_clusters.yaml postgresql.cnpg.io_backups.yaml
@@ -64,12 +65,15 @@ mkdir -p "$dir"/{pki,logs,etcd}
 trap 'rc=$?; if [ $rc -ne 0 ]; then log "start failed (exit $rc); logs: $dir/logs"; for f in "$dir"/logs/*.log; do echo "--- $f" >&2; tail -n 15 "$f" >&2; done; bash "$here/stop.sh" --keep-logs >&2; fi' EXIT
 
 # --- free loopback ports (the kernel's pick, all distinct) ------------------------------------
-read -r etcd_port etcd_peer_port api_port kcm_port sched_port kwok_port relay_port < <(node -e '
-  const net = require("net"); const ports = new Set(); const want = 7;
+read -r etcd_port etcd_peer_port api_port kcm_port sched_port kwok_port relay_port nightscout_relay_port < <(node -e '
+  const net = require("net"); const ports = new Set(); const want = 8;
   (async () => { while (ports.size < want) ports.add(await new Promise((ok) => {
     const s = net.createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => ok(p)); });
   })); console.log([...ports].join(" ")); })();')
 echo "$relay_port" >"$dir/ferretdb-relay.port"
+# Nothing listens there unless a test does: kwok runs no Nightscout, so an e2e test that needs
+# one starts its own stand-in for Nightscout's API on this port (tests/e2e/cluster-access.test.ts).
+echo "$nightscout_relay_port" >"$dir/nightscout-relay.port"
 
 # --- certificates: one CA, a serving certificate each for the API server and kwok, a client
 # certificate per component (RBAC's default bindings know these identities) ---------------
@@ -204,6 +208,18 @@ spec:
       target:
         address: 127.0.0.1
         port: $relay_port
+---
+# And every port-forward to a pod's Nightscout port to whatever a test started there.
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterPortForward
+metadata:
+  name: nightscout-to-local-relay
+spec:
+  forwards:
+    - ports: [$NIGHTSCOUT_PORT]
+      target:
+        address: 127.0.0.1
+        port: $nightscout_relay_port
 EOF
 } >"$dir/kwok.yaml"
 daemon kwok kwok --kubeconfig "$dir/kwok.kubeconfig" --config "$dir/kwok.yaml" \
