@@ -185,6 +185,21 @@ mapfile -t served < <(kubectl --kubeconfig "$dir/admin.kubeconfig" get "${crd_ar
 [ "${#served[@]}" -gt 0 ] || { log "the CRDs serve no version"; exit 1; }
 wait_for "the CRDs in the OpenAPI v3 index" 60 openapi_lists "${served[@]}"
 
+port_forward() { # port_forward <name> <pod port> <loopback port>: a kwok ClusterPortForward
+  cat <<EOF
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterPortForward
+metadata:
+  name: $1
+spec:
+  forwards:
+    - ports: [$2]
+      target:
+        address: 127.0.0.1
+        port: $3
+EOF
+}
 {
   for f in "$stage_dir"/*.yaml "$here"/stages/*.yaml; do
     # LOCAL_CLUSTER_CNPG_STAND_IN=off: the real CloudNative-PG operator writes the Cluster's
@@ -195,32 +210,10 @@ wait_for "the CRDs in the OpenAPI v3 index" 60 openapi_lists "${served[@]}"
     echo "---"
     cat "$f"
   done
-  cat <<EOF
----
-# Every port-forward to a pod's FerretDB port goes to the local relay (ferretdb.ts).
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: ClusterPortForward
-metadata:
-  name: ferretdb-to-local-relay
-spec:
-  forwards:
-    - ports: [$FERRETDB_PORT]
-      target:
-        address: 127.0.0.1
-        port: $relay_port
----
-# And every port-forward to a pod's Nightscout port to whatever a test started there.
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: ClusterPortForward
-metadata:
-  name: nightscout-to-local-relay
-spec:
-  forwards:
-    - ports: [$NIGHTSCOUT_PORT]
-      target:
-        address: 127.0.0.1
-        port: $nightscout_relay_port
-EOF
+  # Every port-forward to a pod's FerretDB port goes to the local relay (ferretdb.ts); every one
+  # to a pod's Nightscout port to whatever a test started on the Nightscout relay port.
+  port_forward ferretdb-to-local-relay "$FERRETDB_PORT" "$relay_port"
+  port_forward nightscout-to-local-relay "$NIGHTSCOUT_PORT" "$nightscout_relay_port"
 } >"$dir/kwok.yaml"
 daemon kwok kwok --kubeconfig "$dir/kwok.kubeconfig" --config "$dir/kwok.yaml" \
   --manage-all-nodes=true --node-ip 127.0.0.1 --node-port "$kwok_port" \
