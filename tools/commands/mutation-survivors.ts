@@ -118,9 +118,9 @@ const VERDICTS: Record<string, string> = {
     "equivalent: `port === wanted.port` has returned true on the line before, so `<=` and `<` differ only where the function has returned",
   "policies/rules/network-policies.ts:95:ConditionalExpression:true":
     'equivalent: `policyTypes` is only searched with `includes("Ingress"/"Egress")`, which no non-string matches; `filter` reads every element whatever its predicate',
-  "policies/rules/network-policies.ts:98:ArrowFunction:() => undefined":
+  "policies/rules/network-policies.ts:97:ArrowFunction:() => undefined":
     "equivalent: egress rules are only counted, never read, and `map` still reads each element",
-  "policies/rules/network-policies.ts:98:LogicalOperator:asObj(x) && {}":
+  "policies/rules/network-policies.ts:97:LogicalOperator:asObj(x) && {}":
     "equivalent: as above, only the length of `egress` is used",
   'policies/rules/nightscout-settings.ts:83:StringLiteral:"Stryker was here!"':
     "equivalent: the fallback only meets `/mmol/i`; neither string contains mmol, so both read as mg/dL",
@@ -134,8 +134,10 @@ const VERDICTS: Record<string, string> = {
     'equivalent: only adds empty pieces, which `includes("denied")` ignores',
   "policies/rules/nightscout-default-roles-private.ts:26:Regex:/[\\s,]/":
     "equivalent: the extra empty pieces are dropped by the filter that follows",
-  "policies/rules/monitoring-scrape-network-policy.ts:63:ConditionalExpression:true":
+  "policies/rules/monitoring-scrape-network-policy.ts:65:ConditionalExpression:true":
     "equivalent: `selectsAll(undefined)` is true, so the second operand already rejects a peer without a namespaceSelector",
+  "policies/rules/monitoring-scrape-network-policy.ts:108:ConditionalExpression:false":
+    "equivalent: `target.ports` is keyed by the container ports' names, all strings, so `get(undefined)` is undefined exactly as the guarded branch is",
   "policies/rules/no-literal-secrets.ts:43:ConditionalExpression:true":
     "equivalent: `hasCredentialUri(undefined)` tests the text `undefined`, which has no `://`",
   "policies/rules/cnpg-min-instances.ts:18:ConditionalExpression:false":
