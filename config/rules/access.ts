@@ -75,6 +75,15 @@ export function accessRule(
         : undefined,
   );
   const people = s.isGiven("access") || s.isGiven("accessRoles");
+  // Rendering deploys nothing, so there is no Nightscout to make subjects in, nor to refuse for.
+  if (s.isSet("renderYamlToDirectory")) {
+    if (people) {
+      s.warnings.push(
+        "access: not applied while renderYamlToDirectory is set: nothing is deployed, so there is no Nightscout to make the subjects in",
+      );
+    }
+    return undefined;
+  }
   const exporter = exporterSubjectRule(s, postDeployCheck);
   if (!people && !exporter) return undefined;
   if (!postDeployCheck) {

@@ -217,6 +217,18 @@ describe("access: whether and how the stack manages it", () => {
     ]);
   });
 
+  it("applies nothing while rendering, with a warning only when access is declared", () => {
+    const rendering = { renderYamlToDirectory: "/tmp/nightscout-rendered", postDeployCheck: "off" };
+    const declared = parse({ ...rendering, ...access({ name: "Mum", roles: ["readable"] }) });
+    expect(declared.access).toBeUndefined();
+    expect(declared.warnings).toEqual([
+      "access: not applied while renderYamlToDirectory is set: nothing is deployed, so there is no Nightscout to make the subjects in",
+    ]);
+    const monitored = parse({ ...rendering, monitoring: "true" });
+    expect(monitored.access).toBeUndefined();
+    expect(monitored.warnings).toEqual([]);
+  });
+
   it("refuses access with the post-deploy check off: nothing would carry it out", () => {
     expect(
       problems({ ...access({ name: "Mum", roles: ["readable"] }), postDeployCheck: "off" }),
