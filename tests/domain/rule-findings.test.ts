@@ -221,6 +221,29 @@ describe("image-pair (fact 1)", () => {
       expect.objectContaining({ kind: "ferretdbTagUnreadable", duringUpgrade: false }),
     ]);
   });
+
+  test("a postgres image built for the FerretDB before this one is a step of an upgrade", () => {
+    // 2.3.0 and 2.3.1 pair with the same DocumentDB: the images were upgraded one at a time.
+    expect(
+      imagePair.check(
+        {
+          postgresImage: "ghcr.io/ferretdb/postgres-documentdb:17-0.104.0-ferretdb-2.3.0",
+          ferretdbImage: "ghcr.io/ferretdb/ferretdb:2.3.1",
+        },
+        reader(),
+        {},
+      ),
+    ).toEqual([
+      {
+        field: "ferretdbImage",
+        value: "ghcr.io/ferretdb/ferretdb:2.3.1",
+        why: "postgresImage was built for FerretDB 2.3.0",
+        fix: "use ghcr.io/ferretdb/ferretdb:2.3.0 or the matching postgres-documentdb tag",
+        kind: "builtForOtherFerretdb",
+        duringUpgrade: true,
+      },
+    ]);
+  });
 });
 
 describe("no-system-namespace (fact 35)", () => {

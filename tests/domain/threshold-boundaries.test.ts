@@ -179,5 +179,14 @@ describe("thresholds rule: findings stop where they should (fact 22)", () => {
     });
     expect(thresholds.check(given("x"), readOnly, {})[0].fix).toBe("");
     expect(thresholds.check(given("30"), readOnly, {})[0].fix).toBe("");
+    // Settings yet to be rendered, with a value finer than the rendering keeps.
+    expect(thresholds.check({ ...given("3.95"), toBeRendered: true }, readOnly, {})).toEqual([
+      {
+        field: "low",
+        value: "3.95",
+        why: "may have at most 1 decimal in mmol/L: Nightscout would be given 4.0",
+        fix: "",
+      },
+    ]);
   });
 });

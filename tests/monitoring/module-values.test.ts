@@ -41,6 +41,17 @@ test("the ports the scrapes name are ports Kubernetes accepts", async () => {
   expect(alerts.CNPG_METRICS_PORT_NAME).not.toBe(alerts.GLUCOSE_EXPORTER_PORT_NAME);
 });
 
+test("the oldest operator the program accepts is 1.26.0, the README's prerequisite", async () => {
+  const { MIN_CNPG_OPERATOR_VERSION, parseVersion } = await fresh<Platform>(
+    () => import("../../domain/platform"),
+  );
+  expect(MIN_CNPG_OPERATOR_VERSION).toBe("1.26.0");
+  expect(parseVersion(MIN_CNPG_OPERATOR_VERSION)).toEqual([1, 26, 0]);
+  expect(fs.readFileSync(`${__dirname}/../../README.md`, "utf8")).toContain(
+    `when the operator is older than ${MIN_CNPG_OPERATOR_VERSION}`,
+  );
+});
+
 test("the exporter's default image is a pinned reference the kubelet can pull", async () => {
   const { DEFAULT_GLUCOSE_EXPORTER_IMAGE } = await fresh<Platform>(
     () => import("../../domain/platform"),

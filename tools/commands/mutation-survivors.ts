@@ -162,10 +162,10 @@ const VERDICTS: Record<string, string> = {
     "equivalent: as above, a missing side already makes the comparison false",
   "domain/images.ts:80:Regex:/[a-z][a-z0-9+.-]*:\\/\\//i":
     "equivalent: the line runs only when the anchored test on the line above matched, so the first match of the unanchored pattern is that same scheme at the start",
-  'domain/images.ts:88:StringLiteral:""':
-    "equivalent: without the localhost case, `localhost/x` is read as a path whose first component is `localhost`, which is a valid lowercase component: the same answer",
   "domain/images.ts:105:ConditionalExpression:true":
     "equivalent: an untagged image reaches TAG.test(undefined), which tests the text `undefined`, a valid tag, so no problem is reported, as before",
+  "domain/quantity.ts:89:Regex:/^(\\d+(?:\\.\\d+)?)m/":
+    "equivalent: memoryProblem reaches this match only for a value parseQuantity read, and QUANTITY allows a suffix `m` only as the last character (`m` takes no exponent and nothing after it), so a value that starts with digits and `m` ends there: the unanchored end matches the same values with the same number",
   "domain/quantity.ts:57:ConditionalExpression:true":
     "equivalent: the memory-like pattern matches only digits and a binary or decimal suffix, which parseQuantity always reads, so the first condition never decides",
   "domain/rules/namespaces.ts:76:ConditionalExpression:true":
