@@ -169,14 +169,20 @@ export const nightscoutSettings = resourcePolicy(
         }
       },
       () => {
-        if (args.type !== TYPES.deployment && args.type !== TYPES.statefulSet) return;
+        if (
+          args.type !== TYPES.deployment &&
+          args.type !== TYPES.statefulSet &&
+          args.type !== TYPES.replicaSet
+        )
+          return;
         const replicas = at(args.props, "spec", "replicas");
         if (replicas !== undefined && replicas !== 1) {
           reportViolation(
             `spec.replicas is ${JSON.stringify(replicas)}; Nightscout keeps state in memory and must run one replica.`,
           );
         }
-        // A StatefulSet has no spec.strategy: it replaces its pod only after the old one stopped.
+        // Neither a StatefulSet nor a ReplicaSet has spec.strategy: neither starts a new pod beside
+        // the old one (a StatefulSet replaces it only once it stopped, a ReplicaSet never does).
         if (args.type !== TYPES.deployment) return;
         if (at(args.props, "spec", "strategy", "type") !== "Recreate") {
           reportViolation(

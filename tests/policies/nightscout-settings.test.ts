@@ -404,6 +404,36 @@ describe("nightscout-settings", () => {
       ]);
     });
 
+    it("asks one replica of a ReplicaSet too, and no strategy", async () => {
+      // Fact 28, never two pods: a ReplicaSet runs spec.replicas of them like a Deployment.
+      const replicaSet = set(
+        { ...nightscoutDeployment(), type: "kubernetes:apps/v1:ReplicaSet" },
+        "spec.strategy",
+        REMOVE,
+      );
+      expect(await violations(replicaSet)).toEqual([]);
+      expect(await violations(set(replicaSet, "spec.replicas", 2))).toEqual([
+        "spec.replicas is 2; Nightscout keeps state in memory and must run one replica.",
+      ]);
+    });
+
+    it("reads spec.replicas only of the workloads that have it", async () => {
+      // A Pod is one pod: a stray spec.replicas in its props is not a count of anything.
+      const deployment = nightscoutDeployment();
+      const pod: TestResource = {
+        type: "kubernetes:core/v1:Pod",
+        name: deployment.name,
+        props: {
+          metadata: (deployment.props as { metadata: unknown }).metadata,
+          spec: {
+            ...(deployment.props as { spec: { template: { spec: object } } }).spec.template.spec,
+            replicas: 2,
+          },
+        },
+      };
+      expect(await violations(pod)).toEqual([]);
+    });
+
     it("takes AUTH_DEFAULT_ROLES unset as not denied", async () => {
       const status = withContainer(
         withEnv(nightscoutDeployment(), "AUTH_DEFAULT_ROLES", REMOVE),

@@ -88,8 +88,20 @@ const VERDICTS: Record<string, string> = {
     "equivalent: as the line above: the rule always runs, and with a NaN input it finds nothing",
   "config/rules/thresholds.ts:29:MethodExpression:s.text(KEYS[t])!":
     "equivalent: values reach this line only when set and valid, and read.ts refuses any string setting that differs from its trim(), so trim() changes nothing a caller sees",
-  'policies/rules/nightscout-settings.ts:92:StringLiteral:"Stryker was here!"':
-    "equivalent: without ENABLE the mutant reads it as enabling plugins named Stryker, was and here!; it differs only for a SHOW_PLUGINS naming one of those, and Nightscout has no plugin of those names",
+  'policies/rules/nightscout-settings.ts:62:StringLiteral:"Stryker was here!"':
+    'equivalent: `words(undefined)` only reads an ENABLE that is absent (a referenced one is never read), which the mutant reads as enabling Stryker, was and here!; shown-plugins-enabled then differs only for a SHOW_PLUGINS naming one of those, which no Nightscout plugin is (NIGHTSCOUT_PLUGINS), and pushover-complete asks only `includes("pushover")` of the list',
+  "policies/rules/nightscout-settings.ts:62:Regex:/\\s/":
+    "equivalent: splitting on single whitespace leaves empty words between runs of it, which the `length > 0` filter drops: the same words, as config/formats.ts:68",
+  'policies/rules/nightscout-settings.ts:91:StringLiteral:"Stryker was here!"':
+    "equivalent: the fallback (DISPLAY_UNITS unset or referenced) only meets `/mmol/i` in unitsNightscoutReads; neither string contains mmol, so both read as mg/dL",
+  "policies/rules/nightscout-settings.ts:99:ConditionalExpression:true":
+    "equivalent: `!enabledUnreadable` still guards; with SHOW_PLUGINS unset or referenced, `words(undefined)` is `[]`, in which shown-plugins-enabled finds nothing (the rule's id is recorded as run either way on both stacks, whose Nightscout always sets SHOW_PLUGINS)",
+  'policies/rules/nightscout-settings.ts:117:ArrayDeclaration:["Stryker was here"]':
+    'equivalent: a referenced ENABLE reaches pushover-complete as this list, which the rule reads only through `includes("pushover")` (its JSON appears only in the finding past that test); the placeholder is not pushover, so the list finds what `[]` does',
+  'policies/rules/nightscout-settings.ts:212:StringLiteral:"Stryker was here!"':
+    'equivalent: the value only feeds `.split(/[\\s,]+/).includes("denied")`; an unset AUTH_DEFAULT_ROLES splits into Stryker, was and here!, none of which is `denied`, as the empty text does',
+  "policies/rules/nightscout-settings.ts:212:Regex:/[\\s,]/":
+    'equivalent: splitting on single separators only adds empty pieces between runs of them, and `includes("denied")` ignores those',
   "config/read.ts:337:ConditionalExpression:true":
     "equivalent: the surviving form is `true && entries.length < setting.minItems`; with minItems undefined, `entries.length < undefined` is false just as the guard is, so the same branch runs for every list",
   "config/read.ts:382:ConditionalExpression:true":
@@ -122,16 +134,6 @@ const VERDICTS: Record<string, string> = {
     "equivalent: egress rules are only counted, never read, and `map` still reads each element",
   "policies/rules/network-policies.ts:97:LogicalOperator:asObj(x) && {}":
     "equivalent: as above, only the length of `egress` is used",
-  'policies/rules/nightscout-settings.ts:83:StringLiteral:"Stryker was here!"':
-    "equivalent: the fallback only meets `/mmol/i`; neither string contains mmol, so both read as mg/dL",
-  "policies/rules/nightscout-settings.ts:88:ConditionalExpression:true":
-    "equivalent: with SHOW_PLUGINS unset, `words(undefined)` is `[]`, in which nothing is found",
-  "policies/rules/nightscout-settings.ts:89:Regex:/\\s/":
-    "equivalent: splitting on single whitespace only adds empty strings, which the `length > 0` filter drops",
-  'policies/rules/nightscout-settings.ts:180:StringLiteral:"Stryker was here!"':
-    'equivalent: the value only feeds `.includes("denied")`, and no word of the placeholder is `denied`',
-  "policies/rules/nightscout-settings.ts:180:Regex:/[\\s,]/":
-    'equivalent: only adds empty pieces, which `includes("denied")` ignores',
   "policies/rules/nightscout-default-roles-private.ts:26:Regex:/[\\s,]/":
     "equivalent: the extra empty pieces are dropped by the filter that follows",
   "policies/rules/monitoring-scrape-network-policy.ts:65:ConditionalExpression:true":
@@ -182,12 +184,6 @@ const VERDICTS: Record<string, string> = {
     "equivalent: as line 45, for the object stores",
   "policies/rules/network-policies.ts:75:EqualityOperator:port < wanted.port":
     "equivalent: a port equal to the wanted one has already returned true two lines above",
-  "policies/rules/nightscout-settings.ts:92:Regex:/\\s/":
-    "equivalent: splitting on single whitespace leaves empty words between runs of it, which the filter drops: the same words, as config/formats.ts:68",
-  "policies/rules/nightscout-settings.ts:185:Regex:/[\\s,]/":
-    "equivalent: the extra empty pieces between runs of separators are not `denied`, so `includes` answers the same",
-  'policies/rules/nightscout-settings.ts:185:StringLiteral:"Stryker was here!"':
-    "equivalent: an unset AUTH_DEFAULT_ROLES splits into words none of which is `denied`, as the empty text does",
   "domain/rules/units.ts:17:ConditionalExpression:true":
     "equivalent: `WORDS.includes(undefined)` is false, so an unset value falls through as before",
   "domain/rules/units.ts:18:ConditionalExpression:false":
