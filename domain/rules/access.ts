@@ -37,18 +37,21 @@ const PERMISSION = /^(\*|[a-z][a-z0-9-]*)(:(\*|[a-z][a-z0-9-]*)){0,3}$/;
 /** A custom role's name; the stack's own mark on subjects (`nightscout-stack/...`) is not one. */
 const ROLE_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
-/** Permissions that administer the site: everything, or every action on everything. */
-const ADMIN_PERMISSIONS = ["*", "*:*", "*:*:*"];
+/** Permissions that administer the site: everything, in one to four parts. */
+const ADMIN_PERMISSIONS = ["*", "*:*", "*:*:*", "*:*:*:*"];
 
 /** Built-in roles only an uploading device needs: a follower holding one can forge device data. */
 export const UPLOADER_ROLES = ["devicestatus-upload"] as const;
 
-/** Whether `permission` lets its holder write glucose entries or device status. */
+/**
+ * Whether `permission` lets its holder write glucose entries or device status. As in shiro-trie,
+ * a permission grants everything below its last part: `api` and `api:entries` write entries.
+ */
 function uploads(permission: string): boolean {
   const [scope, collection, action] = permission.split(":");
   return (
     (scope === "api" || scope === "*") &&
-    ["entries", "devicestatus", "*"].includes(collection ?? "") &&
+    ["entries", "devicestatus", "*"].includes(collection ?? "*") &&
     ["create", "update", "*"].includes(action ?? "*")
   );
 }

@@ -159,3 +159,16 @@ describe("planAccess", () => {
     ]);
   });
 });
+
+describe("planChanges", () => {
+  it("is true when any one action changes something, false for an empty plan", () => {
+    const plan = planAccess(
+      [declared("Grandma", ["readable"]), declared("Mum", ["readable"])],
+      [managed("a1", "Grandma", ["readable"])],
+      "subject",
+    );
+    expect(plan.actions.map((a) => a.kind)).toEqual(["keep", "create"]);
+    expect(planChanges(plan)).toBe(true);
+    expect(planChanges(planAccess([], [], "subject"))).toBe(false);
+  });
+});

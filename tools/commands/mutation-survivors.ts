@@ -78,6 +78,8 @@ const VERDICTS: Record<string, string> = {
     "equivalent: s.flag falls back to the declared default (true) for an invalid protectDatabase, and databaseProtected finds nothing wrong with a protected database",
   'config/rules/safety.ts:34:StringLiteral:""':
     'equivalent: as the line above: isValid("") holds, and the invalid flag reads as its default true, which databaseProtected accepts',
+  'domain/access-plan.ts:60:ArrayDeclaration:["Stryker was here"]':
+    'equivalent: the fallback list is searched with ROLE_MARK, anchored at both ends (^nightscout-stack\\/rotate-(\\d+)$), which "Stryker was here" does not match, so managedRotation(undefined) finds no mark and returns undefined either way',
   'config/rules/safety.ts:38:ArrayDeclaration:["Stryker was here"]':
     "equivalent: list() returns undefined only for a value check() refuses, and then the function returns before reading `roles`",
   "config/rules/connections.ts:15:ConditionalExpression:false":
