@@ -11,10 +11,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseImage } from "../../domain";
+import { accessToken, parseImage } from "../../domain";
 import { NEWEST_ENTRY_METRIC } from "../../domain/alerts";
 import { DEFAULT_GLUCOSE_EXPORTER_IMAGE } from "../../domain/platform";
 import { MongoClient } from "mongodb";
+import { capturedSubjectId } from "../../tools/lib/capture";
 import { freePort } from "../../tools/parts/data-path/process";
 import { dataPathBuild } from "../../tools/parts/data-path/servers";
 import { startHarness, type Harness } from "./harness";
@@ -24,6 +25,17 @@ let h: Harness;
 let ns: NightscoutApiStandIn;
 let exporter: ChildProcess | undefined;
 let exporterUrl: string;
+
+/**
+ * The exporter's own readable subject, as the program renders it under mocks: the token of
+ * `glucose-exporter` with the capture harness's made-up `_id` (in a cluster, the access
+ * reconciler makes the subject in Nightscout and the token follows from its `_id`).
+ */
+const exporterToken = () =>
+  accessToken(
+    { name: "glucose-exporter", _id: capturedSubjectId("glucose-exporter") },
+    h.rendered.nightscout.env.API_SECRET,
+  );
 
 /** The rendered target, pointed at the local stand-in (LOCAL_OVERRIDES.glucoseExporter). */
 function localTarget(): string {
@@ -73,7 +85,11 @@ const metricValue = (body: string): number | undefined => {
 
 beforeAll(async () => {
   h = await startHarness({ stack: "staging", overrides: { monitoring: "true" } });
-  ns = await startNightscoutApiStandIn({ env: h.rendered.nightscout.env, mongoUri: h.uri() });
+  ns = await startNightscoutApiStandIn({
+    env: h.rendered.nightscout.env,
+    mongoUri: h.uri(),
+    readTokens: [exporterToken()],
+  });
   exporterUrl = await startExporter(h.rendered.glucoseExporter?.config ?? "");
 }, 180_000);
 
@@ -118,16 +134,19 @@ it("reports the date of the newest entry an uploader wrote", async () => {
   }
 });
 
-it("the rendered api-secret is the SHA-1 of the rendered API_SECRET", () => {
-  const secret = createHash("sha1").update(h.rendered.nightscout.env.API_SECRET).digest("hex");
-  expect(/api-secret: (\S+)/.exec(h.rendered.glucoseExporter?.config ?? "")?.[1]).toBe(secret);
+it("the rendered api-secret is the exporter's own readable token, never API_SECRET's SHA-1", () => {
+  const sent = /api-secret: (\S+)/.exec(h.rendered.glucoseExporter?.config ?? "")?.[1];
+  expect(sent).toBe(exporterToken());
+  const adminHash = createHash("sha1").update(h.rendered.nightscout.env.API_SECRET).digest("hex");
+  expect(sent).not.toBe(adminHash);
 });
 
 it("reports nothing when Nightscout refuses its credential, so the alert cannot pass on stale auth", async () => {
   const rendered = h.rendered.glucoseExporter?.config ?? "";
-  const secretHash = /api-secret: (\S+)/.exec(rendered)?.[1];
-  expect(secretHash).toMatch(/^[0-9a-f]{40}$/);
-  const wrong = rendered.replace(secretHash ?? "", "0".repeat(40));
+  const credential = /api-secret: (\S+)/.exec(rendered)?.[1];
+  expect(credential).toBe(exporterToken());
+  // A revoked subject's token, or one from before a rotated API_SECRET: same shape, no subject.
+  const wrong = rendered.replace(credential ?? "", "glucoseexp-0000000000000000");
   const url = await startExporter(wrong);
   const refusedBefore = ns.answered()[401] ?? 0;
   const scraped = await probe(url);

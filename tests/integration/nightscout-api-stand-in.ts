@@ -6,8 +6,10 @@
  * showed it answering before its source archive was dropped (issue 18):
  *
  *   - the newest document of `entries` by `date`, as a one-element JSON array, `_id` as hex;
- *   - 401 unless `api-secret` is the SHA-1 of API_SECRET, when AUTH_DEFAULT_ROLES does not let
- *     anonymous visitors read;
+ *   - 401 unless `api-secret` is the SHA-1 of API_SECRET or the access token of a subject that
+ *     may read (Nightscout 15 looks an `api-secret` that is not the secret up as an access
+ *     token: lib/authorization/index.js, doesAccessTokenExist), when AUTH_DEFAULT_ROLES does
+ *     not let anonymous visitors read;
  *   - with INSECURE_USE_HTTP=false, a redirect to https:// unless `X-Forwarded-Proto: https`
  *     says the request came through TLS, as it does behind Traefik.
  *
@@ -32,6 +34,8 @@ export async function startNightscoutApiStandIn(opts: {
   env: Record<string, string>;
   /** A MongoDB URI of the FerretDB it reads, with the database Nightscout uses. */
   mongoUri: string;
+  /** Access tokens of subjects with the readable role, accepted in `api-secret` too. */
+  readTokens?: readonly string[];
 }): Promise<NightscoutApiStandIn> {
   const { env } = opts;
   if (!env.API_SECRET) throw new Error("the rendered Nightscout env has no API_SECRET");
@@ -56,7 +60,10 @@ export async function startNightscoutApiStandIn(opts: {
       answer(404, JSON.stringify({ status: 404, message: "not served by the stand-in" }));
       return;
     }
-    if (!anonymousReads && req.headers["api-secret"] !== secretHash) {
+    const credential = req.headers["api-secret"];
+    const mayRead =
+      credential === secretHash || (opts.readTokens ?? []).includes(String(credential));
+    if (!anonymousReads && !mayRead) {
       answer(401, JSON.stringify({ status: 401, message: "Unauthorized" }));
       return;
     }
