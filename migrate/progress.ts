@@ -108,9 +108,14 @@ export class Progress {
     this.draw();
   }
 
-  /** Ends the collection's line with a summary. */
+  /**
+   * Ends the collection's line with a summary. The copy has read the collection to its end, so a
+   * count still on its way (it runs beside the copy, and a small collection beats it) is what
+   * was read: the last line says 100% either way.
+   */
   finish(note = ""): void {
     if (!this.current) return;
+    this.current.total ??= this.current.done;
     this.draw(true, note);
     this.current = undefined;
   }

@@ -99,6 +99,24 @@ it("progress: documents, rate and ETA; redrawn in place on a terminal, plain lin
   expect(tty[tty.length - 1].endsWith("\n")).toBe(true);
 });
 
+it("progress: a collection copied before its count arrived still ends at 100%", () => {
+  let now = 0;
+  const tty: string[] = [];
+  const progress = new Progress({
+    sink: { isTTY: true, write: (t) => tty.push(t) },
+    now: () => now,
+  });
+  progress.start("entries");
+  now += 500;
+  progress.advance(291);
+  progress.finish("(291 already there)");
+  progress.total("entries", 291); // the count, too late: nothing is drawn for a finished line
+  expect(tty[tty.length - 1]).toBe(
+    "\r\x1b[2Kentries 291/291 (100%) 582 docs/s ETA 0:00 (291 already there)\n",
+  );
+  expect(tty).toHaveLength(2);
+});
+
 it("progress: no rate before a second has passed; a resumed run's rate counts only its own documents", () => {
   const line = (elapsedMs: number, done: number, doneAtStart?: number) =>
     formatProgress({ collection: "entries", done, total: 60_004, elapsedMs, doneAtStart });
