@@ -153,7 +153,22 @@ function bootstrapLikeCnpg(pg: PostgresServer, rendered: RenderedDataPath): void
   for (const statement of sql.application) pg.psql(statement, database);
 }
 
+/**
+ * Starts PostgreSQL and FerretDB on free loopback ports. A port is free when it is picked and may
+ * be taken by another process before the server binds it (two suites starting at once): a start
+ * that fails on a port already in use is tried again on new ports, twice at most.
+ */
 export async function startLocalDataPath(options: DataPathOptions = {}): Promise<LocalDataPath> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startLocalDataPathOnce(options);
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use/i.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startLocalDataPathOnce(options: DataPathOptions): Promise<LocalDataPath> {
   const stack = options.stack ?? "staging";
   const built = dataPathBuild();
   const ferretBin = built.FERRETDB_BIN;
