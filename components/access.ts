@@ -150,14 +150,12 @@ export class NightscoutAccess extends pulumi.ComponentResource {
       Object.fromEntries(Object.entries(links).filter(([name]) => !own.has(name))),
     );
     const exporter = GLUCOSE_EXPORTER_SUBJECT;
-    const declaresExporter = args.declaration.subjects.some((s) => s.name === exporter);
-    this.exporterToken = declaresExporter
+    this.exporterToken = args.declaration.subjects.some((s) => s.name === exporter)
       ? all.apply((links) => {
-          const link = links[exporter];
           // The reconciler makes every declared subject; without it the exporter could not read.
-          if (!link)
+          if (!links[exporter])
             throw new Error(`${COMPONENT}: Nightscout has no ${exporter} subject after the run`);
-          return link.token;
+          return links[exporter].token;
         })
       : undefined;
     this.registerOutputs({ links: this.links, exporterToken: this.exporterToken });

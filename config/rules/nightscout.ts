@@ -8,20 +8,15 @@ import {
   tlsSecretOwnName,
   tlsSource,
 } from "../../domain";
-import type * as pulumi from "@pulumi/pulumi";
+import type { NightscoutPushover } from "../../components/nightscout";
 import { Settings } from "../read";
 import { enforceOnSettings } from "./catalogue";
 
-/** Nightscout's Pushover credentials, each a secret Output; optional keys undefined when unset. */
-export interface PushoverSettings {
-  apiToken: pulumi.Output<string>;
-  userKey: pulumi.Output<string>;
-  alarmKey?: pulumi.Output<string>;
-  announcementKey?: pulumi.Output<string>;
-}
-
-/** Fact 41 (domain/rules/pushover.ts) over the settings: Pushover whole, or undefined. */
-export function pushoverRule(s: Settings): PushoverSettings | undefined {
+/**
+ * Fact 41 (domain/rules/pushover.ts) over the settings: Pushover whole, each key a secret
+ * Output (the optional ones undefined when unset), or undefined.
+ */
+export function pushoverRule(s: Settings): NightscoutPushover | undefined {
   const apiToken = s.secret("pushoverApiToken");
   const userKey = s.secret("pushoverUserKey");
   const findings = enforceOnSettings(
