@@ -37,8 +37,38 @@ const PERMISSION = /^(\*|[a-z][a-z0-9-]*)(:(\*|[a-z][a-z0-9-]*)){0,3}$/;
 /** A custom role's name; the stack's own mark on subjects (`nightscout-stack/...`) is not one. */
 const ROLE_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
-/** Permissions that administer the site: everything, in one to four parts. */
-const ADMIN_PERMISSIONS = ["*", "*:*", "*:*:*", "*:*:*:*"];
+/**
+ * What Nightscout 15.0.7's authorization endpoints require (lib/authorization/endpoints.js): a
+ * role granting any of them reads or makes subjects, and so every subject's token, which hands
+ * over the site as `admin` does.
+ */
+const SUBJECT_ADMIN_PERMISSIONS = [
+  "admin:api:subjects:read",
+  "admin:api:subjects:create",
+  "admin:api:subjects:update",
+  "admin:api:subjects:delete",
+  "admin:api:roles:list",
+  "admin:api:roles:create",
+  "admin:api:roles:update",
+  "admin:api:roles:delete",
+];
+
+/**
+ * Whether `permission` grants `wanted`, as shiro-trie checks it: each part matches itself or
+ * `*`, a permission grants everything below its last part, and extra parts must all be `*`.
+ */
+export function grantsPermission(permission: string, wanted: string): boolean {
+  const have = permission.split(":");
+  const want = wanted.split(":");
+  for (let i = 0; i < want.length; i++) {
+    if (i >= have.length) return true;
+    if (have[i] !== "*" && have[i] !== want[i]) return false;
+  }
+  return have.slice(want.length).every((part) => part === "*");
+}
+
+const administers = (permission: string) =>
+  SUBJECT_ADMIN_PERMISSIONS.some((wanted) => grantsPermission(permission, wanted));
 
 /** Built-in roles only an uploading device needs: a follower holding one can forge device data. */
 export const UPLOADER_ROLES = ["devicestatus-upload"] as const;
@@ -58,9 +88,7 @@ function uploads(permission: string): boolean {
 
 function adminRoles(roles: readonly string[], custom: readonly CustomRole[]): string[] {
   return roles.filter(
-    (r) =>
-      r === "admin" ||
-      custom.some((c) => c.name === r && c.permissions.some((p) => ADMIN_PERMISSIONS.includes(p))),
+    (r) => r === "admin" || custom.some((c) => c.name === r && c.permissions.some(administers)),
   );
 }
 

@@ -21,14 +21,19 @@ const SHARED = [DOMAIN, path.join(DOMAIN, "rules")].flatMap((dir) =>
 
 type Field = "access" | "accessRoles";
 
-/** The rule's findings for `model`, from domain/rules/access.ts loaded afresh. */
-function check(model: Partial<AccessModel>, words: Vocabulary<Field> = plain): Finding<Field>[] {
+/** domain/rules/access.ts loaded afresh, the rest of domain/ shared. */
+function fresh(): typeof import("../../domain/rules/access") {
   let loaded!: typeof import("../../domain/rules/access");
   jest.isolateModules(() => {
     for (const [f, module] of SHARED) jest.doMock(f, () => module);
     loaded = require(TARGET) as typeof import("../../domain/rules/access");
   });
-  return loaded.accessEntries.check({ entries: [], customRoles: [], ...model }, words, {});
+  return loaded;
+}
+
+/** The rule's findings for `model`, from the module loaded afresh. */
+function check(model: Partial<AccessModel>, words: Vocabulary<Field> = plain): Finding<Field>[] {
+  return fresh().accessEntries.check({ entries: [], customRoles: [], ...model }, words, {});
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -150,6 +155,50 @@ describe("access entries: roles", () => {
           `- access[${i}].roles = ["${r.name}"]: P${i}: ${r.name} hands over the whole site, settings and every subject's tokens included. Fix: set access[${i}].roles[0] to readable (or, for a device that needs it, as AAPS does over API v3: set access[${i}].allowAdmin to true)`,
       ),
     );
+  });
+
+  it("calls admin any role that reads or makes subjects, as Nightscout's endpoints check it", () => {
+    const customRoles = [
+      role(0, "admin-all", ["admin"]),
+      role(1, "admin-star", ["admin:*"]),
+      role(2, "subjects", ["admin:api:subjects"]),
+      role(3, "any-read", ["*:api:subjects:read"]),
+      role(4, "roles", ["admin:api:roles:create"]),
+      // Each endpoint's own permission, so that none of them can drop out unnoticed.
+      ...["subjects:create", "subjects:update", "subjects:delete"].map((p, i) =>
+        role(5 + i, `s-${p.split(":")[1]}`, [`*:api:${p}`]),
+      ),
+      ...["roles:list", "roles:update", "roles:delete"].map((p, i) =>
+        role(8 + i, `r-${p.split(":")[1]}`, [`*:api:${p}`]),
+      ),
+    ];
+    const entries = customRoles.map((r, i) => follower(i, `P${i}`, [r.name]));
+    expect(check({ entries, customRoles }).map((f) => f.why)).toEqual(
+      customRoles.map(
+        (r, i) =>
+          `P${i}: ${r.name} hands over the whole site, settings and every subject's tokens included`,
+      ),
+    );
+    // Reading everything else, or one admin permission that reveals no token, is not admin.
+    const readers = [
+      role(0, "reads", ["*:*:read"]),
+      role(1, "perms", ["admin:api:permissions:read"]),
+    ];
+    expect(
+      check({
+        entries: readers.map((r, i) => follower(i, `R${i}`, [r.name])),
+        customRoles: readers,
+      }),
+    ).toEqual([]);
+  });
+
+  it("grants as shiro-trie does: a part or *, everything below the last part, extra parts only *", () => {
+    const { grantsPermission } = fresh();
+    expect(grantsPermission("api:entries", "api:entries:create")).toBe(true);
+    expect(grantsPermission("*:entries:create", "api:entries:create")).toBe(true);
+    expect(grantsPermission("api:treatments", "api:entries:create")).toBe(false);
+    expect(grantsPermission("api:entries:create:*", "api:entries:create")).toBe(true);
+    expect(grantsPermission("api:entries:create:x", "api:entries:create")).toBe(false);
   });
 
   it("names every admin role of an entry, and then no uploader role besides", () => {
