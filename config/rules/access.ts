@@ -42,7 +42,8 @@ function exporterSubjectRule(
   s: Settings,
   postDeployCheck: PostDeployCheckSettings | undefined,
 ): boolean {
-  if (!s.flag("monitoring") || s.isGiven("glucoseExporterToken")) return false;
+  // Read as monitoringRule reads it: an empty token is no token.
+  if (!s.flag("monitoring") || s.secret("glucoseExporterToken") !== undefined) return false;
   if (postDeployCheck) return true;
   s.warnings.push(
     "monitoring: the glucose exporter reads Nightscout with API_SECRET's hash, which grants " +

@@ -17,8 +17,12 @@ import { enforceOnSettings } from "./catalogue";
  * Output (the optional ones undefined when unset), or undefined.
  */
 export function pushoverRule(s: Settings): NightscoutPushover | undefined {
-  const apiToken = s.secret("pushoverApiToken");
-  const userKey = s.secret("pushoverUserKey");
+  const given = {
+    apiToken: s.secret("pushoverApiToken"),
+    userKey: s.secret("pushoverUserKey"),
+    alarmKey: s.secret("pushoverAlarmKey"),
+    announcementKey: s.secret("pushoverAnnouncementKey"),
+  };
   const findings = enforceOnSettings(
     s,
     pushoverComplete,
@@ -30,20 +34,16 @@ export function pushoverRule(s: Settings): NightscoutPushover | undefined {
       enabled: "enabledPlugins",
     },
     {
-      apiToken: apiToken !== undefined,
-      userKey: userKey !== undefined,
-      alarmKey: s.isGiven("pushoverAlarmKey"),
-      announcementKey: s.isGiven("pushoverAnnouncementKey"),
+      apiToken: given.apiToken !== undefined,
+      userKey: given.userKey !== undefined,
+      alarmKey: given.alarmKey !== undefined,
+      announcementKey: given.announcementKey !== undefined,
       enabled: s.list("enabledPlugins") ?? [],
     },
   );
+  const { apiToken, userKey } = given;
   if (findings.length > 0 || !apiToken || !userKey) return undefined;
-  return {
-    apiToken,
-    userKey,
-    alarmKey: s.secret("pushoverAlarmKey"),
-    announcementKey: s.secret("pushoverAnnouncementKey"),
-  };
+  return { ...given, apiToken, userKey };
 }
 
 /** Fact 30 (domain/rules/plugins.ts) over the settings. */

@@ -201,6 +201,12 @@ describe("access: whether and how the stack manages it", () => {
     });
   });
 
+  it("reads an empty glucoseExporterToken as unset, as monitoring does: the exporter gets its subject", () => {
+    const config = parse({ monitoring: "true", glucoseExporterToken: "" });
+    expect(config.monitoring?.exporter.readToken).toBeUndefined();
+    expect(config.access?.declaration.subjects.map((x) => x.name)).toEqual(["glucose-exporter"]);
+  });
+
   it("leaves the exporter's token to the operator when glucoseExporterToken is set", () => {
     const config = parse({ monitoring: "true", glucoseExporterToken: "exporter-0123456789abcdef" });
     expect(config.access).toBeUndefined();

@@ -60,6 +60,13 @@ describe("Pushover settings", () => {
     ]);
   });
 
+  it("reads an empty key as unset: no refusal for a key left empty, and none handed on", () => {
+    const config = parse({ pushoverAlarmKey: "", pushoverAnnouncementKey: "" });
+    expect(config.nightscout.pushover).toBeUndefined();
+    const whole = parse({ pushoverApiToken: TOKEN, pushoverUserKey: USER, pushoverAlarmKey: "" });
+    expect(whole.nightscout.pushover?.alarmKey).toBeUndefined();
+  });
+
   it("refuses malformed keys by their shape, never quoting them", () => {
     const short = TOKEN.slice(0, 29);
     const found = problems({
